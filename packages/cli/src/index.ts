@@ -1,0 +1,2 @@
+export * from './plan-file.js';
+export * from './program.js';

@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { tempDir } from '@codegod/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'flask-react.plan.json');
+
+async function codegod(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('codegod plan (built CLI, real process)', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  beforeAll(async () => {
+    dir = await tempDir();
+  });
+  afterAll(() => dir.remove());
+
+  it('prints the seed plan as three waves', async () => {
+    const result = await codegod('plan', example, '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).waves).toEqual([
+      ['backend-setup', 'frontend-setup'],
+      ['backend-api', 'frontend-ui'],
+      ['containerize', 'integration-tests'],
+    ]);
+  });
+
+  it('rejects a cyclic plan with exit 2 and one line naming the cycle', async () => {
+    const file = join(dir.path, 'cycle.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        tasks: [
+          { id: 'a', description: 'a', role: 'backend', depends_on: ['b'] },
+          { id: 'b', description: 'b', role: 'backend', depends_on: ['a'] },
+        ],
+      }),
+    );
+    const result = await codegod('plan', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/cycle: a -> b -> a/);
+  });
+
+  it('says clearly when the file is missing or not JSON', async () => {
+    const missing = await codegod('plan', join(dir.path, 'nope.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such file/);
+    const file = join(dir.path, 'bad.json');
+    await writeFile(file, '{ tasks: ');
+    const bad = await codegod('plan', file);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not valid JSON/);
+  });
+
+  it('exits 2 on an unknown flag and 0 on --help', async () => {
+    expect((await codegod('plan', example, '--frobnicate')).code).toBe(2);
+    const help = await codegod('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/plan/);
+    expect((await codegod('plan', '--help')).stdout).toMatch(/task graph/);
+  });
+});

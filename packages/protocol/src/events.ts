@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import {
+  actionTakenSchema,
+  observationSchema,
+  planSchema,
+  reasoningSchema,
+  resultSchema,
+  validationSchema,
+} from './records.js';
+import { workerRoleSchema } from './roles.js';
+import { runStateSchema, taskIdSchema } from './task.js';
+
+const base = {
+  /** The run this event belongs to. */
+  run_id: z.string().min(1),
+  /** Milliseconds since the epoch when the event happened. */
+  ts: z.number().int().nonnegative(),
+};
+
+const taskBase = {
+  ...base,
+  task_id: taskIdSchema,
+  role: workerRoleSchema,
+};
+
+/** The five steps of the agent loop. */
+export const phaseSchema = z.enum(['observe', 'reason', 'plan', 'act', 'validate']);
+/** One of the five steps of the agent loop. */
+export type Phase = z.infer<typeof phaseSchema>;
+
+/** Everything that happens in a run, in the order it happened. */
+export const runEventSchema = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('run-start'), problem: z.string(), task_count: z.number() }),
+  z.object({ ...base, type: z.literal('run-end'), state: runStateSchema, reason: z.string() }),
+  z.object({ ...base, type: z.literal('replan'), round: z.number().int(), reason: z.string() }),
+  z.object({ ...taskBase, type: z.literal('task-queue') }),
+  z.object({
+    ...taskBase,
+    type: z.literal('task-start'),
+    agent_id: z.string(),
+    attempt: z.number(),
+  }),
+  z.object({
+    ...taskBase,
+    type: z.literal('task-step'),
+    agent_id: z.string(),
+    iteration: z.number().int(),
+    phase: phaseSchema,
+    data: z.union([
+      observationSchema,
+      reasoningSchema,
+      planSchema,
+      z.array(actionTakenSchema),
+      validationSchema,
+    ]),
+  }),
+  z.object({
+    ...taskBase,
+    type: z.literal('task-end'),
+    agent_id: z.string(),
+    success: z.boolean(),
+    result: resultSchema,
+  }),
+  z.object({ ...taskBase, type: z.literal('task-retry'), attempt: z.number(), reason: z.string() }),
+  z.object({ ...taskBase, type: z.literal('task-skip'), reason: z.string() }),
+  z.object({
+    ...taskBase,
+    type: z.literal('agent-wipe'),
+    agent_id: z.string(),
+    reason: z.string(),
+  }),
+]);
+/** Everything that happens in a run. */
+export type RunEvent = z.infer<typeof runEventSchema>;
+/** The `type` of a run event. */
+export type RunEventType = RunEvent['type'];
