@@ -1,1 +1,1 @@
-export {};
+export * from './task-bus.js';

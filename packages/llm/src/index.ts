@@ -1,1 +1,1 @@
-export {};
+export * from './llm-client.js';

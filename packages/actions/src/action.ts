@@ -1,0 +1,41 @@
+import type { Observation, Task, Validation, WorkerRole } from '@codegod/protocol';
+import type { z } from 'zod';
+
+/** What running one action produced. */
+export interface ActionOutcome {
+  success: boolean;
+  /** Captured output, capped; secrets redacted. */
+  output: string;
+  /** Present when the action failed: a stable code and whether retrying may help. */
+  error?: { code: string; message: string; isRetryable: boolean };
+}
+
+/** What an action, observer or validator may use. */
+export interface ActionContext {
+  /** Absolute path of the task's workspace; every path is confined to it. */
+  workspace: string;
+  /** Aborted when the task is cancelled. */
+  signal?: AbortSignal;
+}
+
+/** One action a role may plan: a name, an input schema and an executor. */
+export interface ActionDefinition<S extends z.ZodObject = z.ZodObject> {
+  /** Snake_case name used in plans, e.g. `install_dependency`. */
+  name: string;
+  /** One line for the prompt's action catalogue. */
+  description: string;
+  /** The arguments schema; plan steps are parsed with it before anything runs. */
+  input: S;
+  /** Runs the action. Never throws for expected failures: returns `success: false`. */
+  run(input: z.output<S>, context: ActionContext): Promise<ActionOutcome>;
+}
+
+/** What a role brings to the agent loop: its actions, its Observe probe and its Validate check. */
+export interface RoleToolkit {
+  role: WorkerRole;
+  actions: readonly ActionDefinition[];
+  /** Gathers real facts about the workspace for this role. */
+  observe(task: Task, context: ActionContext): Promise<Observation>;
+  /** Runs a real check that the task is done. */
+  validate(task: Task, context: ActionContext): Promise<Validation>;
+}

@@ -1,0 +1,63 @@
+import type { Role } from '@codegod/protocol';
+import type { z } from 'zod';
+
+/** One chat message. Stable content (system prompt, catalogue) goes first for prefix caching. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Tokens spent by one call (all attempts added up). */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** Per-call settings of `LlmClient.generate`. */
+export interface GenerateOptions {
+  /** Name of the JSON schema sent to the server (`json_schema.name`), e.g. `reasoning`. */
+  schemaName: string;
+  /** Run the call belongs to, for token accounting. */
+  runId?: string;
+  /** Role making the call, for token accounting and the scripted server's rules. */
+  role?: Role;
+  /** Loop phase or master step making the call (`reason`, `plan`, `decompose`, …). */
+  phase?: string;
+  /** Cancels the call. */
+  signal?: AbortSignal;
+  /** Upper bound on completion tokens. Default: the client's `maxTokens`. */
+  maxTokens?: number;
+}
+
+/** What `generate` returns: the schema-checked value and what it cost. */
+export interface GenerateResult<T> {
+  value: T;
+  usage: TokenUsage;
+  /** 1 when the first reply was valid; more when the client re-asked with errors. */
+  attempts: number;
+}
+
+/** What `health()` found. */
+export interface LlmHealth {
+  ok: boolean;
+  /** Models the server lists at /v1/models (empty when down). */
+  models: string[];
+  /** Human-readable status or the reason it is not ok, with what to do. */
+  message: string;
+}
+
+/**
+ * The LLM port: structured generation from a zod schema. Agents and the orchestrator see only
+ * this; the `openai` package stays behind the adapter.
+ */
+export interface LlmClient {
+  /** Asks for a JSON value matching `schema`; throws LlmCallError subclasses on failure. */
+  generate<S extends z.ZodType>(
+    schema: S,
+    messages: ChatMessage[],
+    options: GenerateOptions,
+  ): Promise<GenerateResult<z.output<S>>>;
+  /** Checks that the server answers and serves the configured model. Never throws. */
+  health(): Promise<LlmHealth>;
+}
