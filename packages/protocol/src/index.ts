@@ -5,5 +5,6 @@ export * from './events.js';
 export * from './records.js';
 export * from './redis-keys.js';
 export * from './roles.js';
+export * from './run-report.js';
 export * from './task.js';
 export * from './validate-task-graph.js';

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import {
+  actionTakenSchema,
+  observationSchema,
+  planSchema,
+  reasoningSchema,
+  validationSchema,
+} from './records.js';
+import { workerRoleSchema } from './roles.js';
+import { runStateSchema, taskIdSchema, taskStateSchema } from './task.js';
+
+/** One task in a run report: its records from the last iteration, timings and tokens. */
+export const taskReportSchema = z.object({
+  id: taskIdSchema,
+  description: z.string(),
+  role: workerRoleSchema,
+  depends_on: z.array(taskIdSchema),
+  state: taskStateSchema,
+  reason: z.string().nullable(),
+  agent_id: z.string().nullable(),
+  attempts: z.number().int(),
+  iterations: z.number().int(),
+  observation: observationSchema.nullable(),
+  reasoning: reasoningSchema.nullable(),
+  plan: planSchema.nullable(),
+  actions_taken: z.array(actionTakenSchema),
+  validation: validationSchema.nullable(),
+  output: z.string().nullable(),
+  queued_at: z.number().nullable(),
+  started_at: z.number().nullable(),
+  ended_at: z.number().nullable(),
+  duration_ms: z.number().nullable(),
+});
+/** One task in a run report. */
+export type TaskReport = z.infer<typeof taskReportSchema>;
+
+/** The complete, inspectable record of a run. */
+export const runReportSchema = z.object({
+  run_id: z.string(),
+  problem: z.string(),
+  workspace: z.string(),
+  state: runStateSchema,
+  reason: z.string(),
+  started_at: z.number(),
+  ended_at: z.number().nullable(),
+  duration_ms: z.number().nullable(),
+  replan_rounds: z.number().int(),
+  tokens: z.object({
+    total: z.number(),
+    by_role: z.record(z.string(), z.number()),
+  }),
+  tasks: z.array(taskReportSchema),
+});
+/** The complete, inspectable record of a run. */
+export type RunReport = z.infer<typeof runReportSchema>;
