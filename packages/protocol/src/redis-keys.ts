@@ -26,6 +26,10 @@ export const redisKeys = {
   runResults: (runId: string) => `${KEY_PREFIX}:run:${runId}:results`,
   /** Stream of the run's events. */
   runEvents: (runId: string) => `${KEY_PREFIX}:run:${runId}:events`,
+  /** List of runs submitted to the master service, newest first. */
+  submissions: () => `${KEY_PREFIX}:submissions`,
+  /** List of submissions the master has taken but not yet started (for crash recovery). */
+  submissionsTaken: () => `${KEY_PREFIX}:submissions:taken`,
   /** String with the run's report JSON. */
   runReport: (runId: string) => `${KEY_PREFIX}:run:${runId}:report`,
 } as const;
