@@ -1,0 +1,171 @@
+/**
+ * The LlmClient adapter for OpenAI-compatible servers (vLLM, Ollama, llama.cpp server, OpenAI).
+ *
+ * Retries: exactly one layer owns them, and it is the task bus (BullMQ attempts with backoff).
+ * This client sends each request once (`maxRetries: 0` on the openai client) and marks its
+ * errors `isRetryable`, so a flaky server costs one backoff schedule, not nested ones that
+ * multiply load on a GPU that is already struggling. The only re-asks here are repairs of
+ * invalid replies, which are a different thing: the server answered, the answer was wrong.
+ */
+import OpenAI from 'openai';
+import { z } from 'zod';
+import { checkReply, repairMessage } from './check-reply.js';
+import { LlmReplyInvalidError } from './errors/llm-reply-invalid-error.js';
+import type {
+  ChatMessage,
+  GenerateOptions,
+  GenerateResult,
+  LlmClient,
+  LlmHealth,
+  TokenUsage,
+} from './llm-client.js';
+import type { ResolvedLlmClientOptions } from './llm-client-options.js';
+import { Semaphore } from './semaphore.js';
+import { toStrictJsonSchema } from './strict-json-schema.js';
+import { toLlmCallError } from './to-llm-call-error.js';
+import { addUsage, emptyUsage } from './token-meter.js';
+
+// `/v1/models` is read through a schema like every other reply.
+const modelListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
+
+/** An LlmClient over any OpenAI-compatible chat completions API. Build it with createLlmClient. */
+export class OpenAiCompatibleLlmClient implements LlmClient {
+  private readonly openai: OpenAI;
+  private readonly semaphore: Semaphore;
+
+  constructor(private readonly options: ResolvedLlmClientOptions) {
+    this.openai = new OpenAI({
+      baseURL: options.baseURL,
+      apiKey: options.apiKey,
+      timeout: options.timeoutMs,
+      maxRetries: 0,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.semaphore = new Semaphore(options.maxConcurrency);
+  }
+
+  /** Asks for a JSON value matching `schema`, re-asking with the errors up to `maxRepairs` times. */
+  async generate<S extends z.ZodType>(
+    schema: S,
+    messages: ChatMessage[],
+    options: GenerateOptions,
+  ): Promise<GenerateResult<z.output<S>>> {
+    const conversation: ChatMessage[] = [...messages];
+    let usage = emptyUsage();
+    let attempts = 0;
+    try {
+      for (;;) {
+        attempts++;
+        const reply = await this.complete(schema, conversation, options);
+        usage = addUsage(usage, reply.usage);
+        const check = checkReply(schema, reply.content, reply.finishReason);
+        if (check.ok) return { value: check.value, usage, attempts };
+        if (attempts > this.options.maxRepairs)
+          throw new LlmReplyInvalidError(this.options.baseURL, {
+            schemaName: options.schemaName,
+            rawReply: reply.content ?? '',
+            issues: check.issues,
+            attempts,
+          });
+        conversation.push(
+          { role: 'assistant', content: reply.content ?? '' },
+          { role: 'user', content: repairMessage(options.schemaName, check.issues) },
+        );
+      }
+    } finally {
+      await this.meter(usage, options);
+    }
+  }
+
+  /** Checks `/models` answers and lists the configured model. Never throws. */
+  async health(): Promise<LlmHealth> {
+    const { baseURL, model, healthTimeoutMs } = this.options;
+    let models: string[];
+    try {
+      const raw: unknown = await this.openai.get('/models', { timeout: healthTimeoutMs });
+      const parsed = modelListSchema.safeParse(raw);
+      if (!parsed.success)
+        return {
+          ok: false,
+          models: [],
+          message: `${baseURL}/models did not answer with a model list. Is VLLM_API_URL the server's /v1 URL?`,
+        };
+      models = parsed.data.data.map((entry) => entry.id);
+    } catch (error) {
+      const mapped = toLlmCallError(error, { baseURL, model, timeoutMs: healthTimeoutMs });
+      return { ok: false, models: [], message: (mapped as Error).message };
+    }
+    if (!models.includes(model))
+      return {
+        ok: false,
+        models,
+        message: `The LLM server at ${baseURL} does not serve model "${model}"; it serves ${models.map((m) => `"${m}"`).join(', ') || 'no models'}. Set LLM_MODEL to one of them.`,
+      };
+    return { ok: true, models, message: `${baseURL} serves "${model}".` };
+  }
+
+  /** Sends one chat completion request, holding a concurrency slot while it is in flight. */
+  private async complete(
+    schema: z.ZodType,
+    messages: ChatMessage[],
+    options: GenerateOptions,
+  ): Promise<{ content: string | null; finishReason: string | null; usage: TokenUsage }> {
+    const { baseURL, model, timeoutMs } = this.options;
+    let release: (() => void) | undefined;
+    try {
+      release = await this.semaphore.acquire(options.signal);
+      const completion = await this.openai.chat.completions.create(
+        {
+          model,
+          messages,
+          max_tokens: options.maxTokens ?? this.options.maxTokens,
+          temperature: this.options.temperature,
+          response_format: {
+            type: 'json_schema',
+            json_schema: {
+              name: options.schemaName,
+              schema: toStrictJsonSchema(schema),
+              strict: true,
+            },
+          },
+        },
+        { headers: this.headers(options), signal: options.signal ?? null },
+      );
+      const choice = completion.choices[0];
+      return {
+        content: choice?.message.content ?? null,
+        finishReason: choice?.finish_reason ?? null,
+        usage: {
+          promptTokens: completion.usage?.prompt_tokens ?? 0,
+          completionTokens: completion.usage?.completion_tokens ?? 0,
+          totalTokens: completion.usage?.total_tokens ?? 0,
+        },
+      };
+    } catch (error) {
+      throw toLlmCallError(error, { baseURL, model, timeoutMs });
+    } finally {
+      release?.();
+    }
+  }
+
+  private headers(options: GenerateOptions): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (options.role !== undefined) headers['x-codegod-role'] = options.role;
+    if (options.phase !== undefined) headers['x-codegod-phase'] = options.phase;
+    if (options.runId !== undefined) headers['x-codegod-run'] = options.runId;
+    return headers;
+  }
+
+  private async meter(usage: TokenUsage, options: GenerateOptions): Promise<void> {
+    if (!this.options.tokenMeter || usage.totalTokens === 0) return;
+    try {
+      await this.options.tokenMeter.record(usage, {
+        runId: options.runId,
+        role: options.role,
+        phase: options.phase,
+      });
+    } catch {
+      // Accounting is best effort: a metrics write that fails must not fail a paid-for reply.
+    }
+  }
+}

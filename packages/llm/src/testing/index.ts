@@ -1,0 +1,4 @@
+export * from './load-rules-file.js';
+export * from './minimal-json-value.js';
+export * from './scripted-llm-server.js';
+export * from './scripted-rule.js';

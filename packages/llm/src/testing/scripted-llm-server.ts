@@ -1,0 +1,288 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { minimalJsonValue } from './minimal-json-value.js';
+import { type RecordedRequest, ruleMatches, type ScriptedRule } from './scripted-rule.js';
+
+/** Settings of startScriptedLlmServer. */
+export interface ScriptedLlmServerOptions {
+  /** Rules tried in order. Default: none (every request gets a minimal schema-valid reply). */
+  rules?: ScriptedRule[];
+  /** Port on `host`. Default: 0, a free port. */
+  port?: number;
+  /** Interface to listen on. Default: `127.0.0.1`. */
+  host?: string;
+  /** Model ids `/v1/models` lists. Default: `['scripted-model']`. */
+  models?: string[];
+  /** Answer 404 to chat requests for a model not in `models`, as vLLM does. Default: false. */
+  rejectUnknownModels?: boolean;
+}
+
+/** A running scripted OpenAI-compatible server. */
+export interface ScriptedLlmServer {
+  /** Base URL ending in /v1, e.g. http://127.0.0.1:PORT/v1 */
+  readonly url: string;
+  /** Every chat completion request since start or resetStats(), in arrival order. */
+  readonly requests: RecordedRequest[];
+  /** Highest number of chat requests in flight at once since start / resetStats(). */
+  readonly peakInFlight: number;
+  /** Replaces the rules (and their `times` counters). */
+  setRules(rules: ScriptedRule[]): void;
+  /** Empties `requests` (in place) and restarts `peakInFlight` from the current load. */
+  resetStats(): void;
+  /** Stops listening and ends every open request, hanging ones included. */
+  close(): Promise<void>;
+}
+
+const contentSchema = z
+  .union([z.string(), z.array(z.object({ text: z.string().optional() }).loose()), z.null()])
+  .optional();
+
+const chatRequestSchema = z
+  .object({
+    model: z.string().optional(),
+    messages: z.array(z.object({ role: z.string(), content: contentSchema }).loose()),
+    response_format: z
+      .object({
+        type: z.string(),
+        json_schema: z
+          .object({ name: z.string(), schema: z.unknown().optional() })
+          .loose()
+          .optional(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
+type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  if (response.destroyed || response.headersSent) return;
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+function errorBody(message: string, type: string, code: number) {
+  return { error: { message, type, code, object: 'error' } };
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function estimateTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+/** The content a rule (or the default) produces, and the finish reason to send with it. */
+function answer(
+  rule: ScriptedRule | undefined,
+  recorded: RecordedRequest,
+  schema: unknown,
+): { content: string; finishReason: 'stop' | 'length' } {
+  const value =
+    rule?.reply === undefined
+      ? minimalJsonValue(schema ?? { type: 'object' })
+      : typeof rule.reply === 'function'
+        ? (rule.reply as (request: RecordedRequest) => unknown)(recorded)
+        : rule.reply;
+  const content = JSON.stringify(value) ?? 'null';
+  switch (rule?.fault) {
+    case 'invalid-json':
+      return { content: '{"scripted": "this reply is not valid JSON', finishReason: 'stop' };
+    case 'schema-invalid':
+      // A top-level value of the wrong type fails any object or array schema.
+      return {
+        content: (schema as { type?: unknown } | undefined)?.type === 'array' ? '{}' : '[]',
+        finishReason: 'stop',
+      };
+    case 'length':
+      return { content: content.slice(0, Math.ceil(content.length / 2)), finishReason: 'length' };
+    default:
+      return { content, finishReason: 'stop' };
+  }
+}
+
+/**
+ * Starts an OpenAI-compatible server on loopback that answers chat completions from rules
+ * and records every request, for tests that drive the real `openai` client over HTTP.
+ */
+export async function startScriptedLlmServer(
+  options: ScriptedLlmServerOptions = {},
+): Promise<ScriptedLlmServer> {
+  const models = options.models ?? ['scripted-model'];
+  let rules: ScriptedRule[] = options.rules ?? [];
+  let answered: number[] = rules.map(() => 0);
+  const requests: RecordedRequest[] = [];
+  const open = new Set<ServerResponse>();
+  const timers = new Set<NodeJS.Timeout>();
+  let inFlight = 0;
+  let peakInFlight = 0;
+  let completionCount = 0;
+
+  const pickRule = (recorded: RecordedRequest): ScriptedRule | undefined => {
+    const index = rules.findIndex(
+      (rule, i) =>
+        (rule.times === undefined || answered[i]! < rule.times) && ruleMatches(rule, recorded),
+    );
+    if (index < 0) return undefined;
+    answered[index]!++;
+    return rules[index];
+  };
+
+  const completeChat = (
+    response: ServerResponse,
+    body: ChatRequest,
+    recorded: RecordedRequest,
+    rule: ScriptedRule | undefined,
+  ) => {
+    if (rule?.fault === 'hang') return; // answered never; close() ends it
+    if (rule?.fault === 'http-500') {
+      sendJson(
+        response,
+        500,
+        errorBody('scripted fault: internal server error', 'InternalServerError', 500),
+      );
+      return;
+    }
+    const { content, finishReason } = answer(
+      rule,
+      recorded,
+      body.response_format?.json_schema?.schema,
+    );
+    const promptTokens = estimateTokens(recorded.messages.map((m) => m.content).join(''));
+    const completionTokens = estimateTokens(content);
+    sendJson(response, 200, {
+      id: `chatcmpl-scripted-${++completionCount}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: body.model ?? models[0],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content },
+          finish_reason: finishReason,
+          logprobs: null,
+        },
+      ],
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
+    });
+  };
+
+  const handleChat = async (request: IncomingMessage, response: ServerResponse) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readBody(request));
+    } catch {
+      sendJson(response, 400, errorBody('request body is not JSON', 'BadRequestError', 400));
+      return;
+    }
+    const parsed = chatRequestSchema.safeParse(json);
+    if (!parsed.success) {
+      sendJson(response, 400, errorBody(parsed.error.message, 'BadRequestError', 400));
+      return;
+    }
+    const body = parsed.data;
+    const recorded: RecordedRequest = {
+      role: header(request, 'x-codegod-role'),
+      phase: header(request, 'x-codegod-phase'),
+      runId: header(request, 'x-codegod-run'),
+      schemaName: body.response_format?.json_schema?.name,
+      messages: body.messages.map((message) => ({
+        role: message.role,
+        content: Array.isArray(message.content)
+          ? message.content.map((part) => part.text ?? '').join('')
+          : (message.content ?? ''),
+      })),
+      body: json,
+    };
+    requests.push(recorded);
+    if (options.rejectUnknownModels && !models.includes(body.model ?? '')) {
+      sendJson(
+        response,
+        404,
+        errorBody(`The model \`${body.model}\` does not exist.`, 'NotFoundError', 404),
+      );
+      return;
+    }
+    inFlight++;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    response.once('close', () => inFlight--);
+    // The rule is chosen on arrival, so `times` counts requests in the order they came in.
+    const rule = pickRule(recorded);
+    const latencyMs = rule?.latencyMs ?? 0;
+    if (latencyMs <= 0) return completeChat(response, body, recorded, rule);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!response.destroyed) completeChat(response, body, recorded, rule);
+    }, latencyMs);
+    timers.add(timer);
+  };
+
+  const server = createServer((request, response) => {
+    open.add(response);
+    response.once('close', () => open.delete(response));
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method === 'GET' && path === '/v1/models') {
+      sendJson(response, 200, {
+        object: 'list',
+        data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'scripted' })),
+      });
+      return;
+    }
+    if (request.method === 'POST' && path === '/v1/chat/completions') {
+      handleChat(request, response).catch((error: unknown) =>
+        sendJson(response, 500, errorBody(String(error), 'InternalServerError', 500)),
+      );
+      return;
+    }
+    sendJson(response, 404, errorBody(`no route ${request.method} ${path}`, 'NotFoundError', 404));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+
+  return {
+    url: `http://${host}:${port}/v1`,
+    requests,
+    get peakInFlight() {
+      return peakInFlight;
+    },
+    setRules(next) {
+      rules = next;
+      answered = next.map(() => 0);
+    },
+    resetStats() {
+      requests.length = 0;
+      peakInFlight = inFlight;
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      for (const response of open) response.destroy();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
