@@ -7,6 +7,8 @@ import type {
   TaskState,
   WorkerRole,
 } from '@codegod/protocol';
+import type { AgentStatus } from './agent-status.js';
+import type { TaskMetrics } from './task-metrics.js';
 
 /** A run as submitted to the bus. */
 export interface RunSpec {
@@ -137,6 +139,10 @@ export interface TaskBus {
   ): Promise<RunSnapshot>;
   /** Starts a worker for `role` that runs `handler` on its tasks. */
   work(role: WorkerRole, handler: TaskHandler, options?: WorkOptions): Promise<WorkerHandle>;
+  /** Task counters (submitted, completed, failed, retried, skipped, cancelled). Optional. */
+  metrics?(): Promise<TaskMetrics>;
+  /** Live workers' heartbeats; dead ones have aged out. Optional. */
+  agents?(): Promise<AgentStatus[]>;
   /** Closes workers and connections. */
   close(): Promise<void>;
 }

@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import type { Result, Task, WorkerRole } from '@codegod/protocol';
+
+/** A successful Result with `output`. */
+export function okResult(output = 'done'): Result {
+  return {
+    success: true,
+    output,
+    reasoning: null,
+    actions_taken: [],
+    validation: { valid: true, output },
+  };
+}
+
+/** A failed Result with `output`. */
+export function failedResult(output = 'failed'): Result {
+  return { ...okResult(output), success: false, validation: { valid: false, output } };
+}
+
+/** A task for tests; the description defaults to the id. */
+export function testTask(id: string, dependsOn: string[] = [], role: WorkerRole = 'backend'): Task {
+  return { id, description: id, role, depends_on: dependsOn };
+}
+
+/** A unique run id, so tests sharing a Redis never collide. */
+export function testRunId(label = 'run'): string {
+  return `${label}-${randomUUID().slice(0, 12)}`;
+}
+
+/** A promise with its resolve function, for making handlers wait on the test. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}

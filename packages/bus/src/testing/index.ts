@@ -1,0 +1,2 @@
+export * from './fixtures.js';
+export * from './task-bus-conformance.js';
