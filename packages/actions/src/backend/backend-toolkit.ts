@@ -1,0 +1,109 @@
+import type { Observation, Validation } from '@codegod/protocol';
+import type { ActionContext, RoleToolkit } from '../action.js';
+import {
+  checkFileExistsAction,
+  readFileAction,
+  runCommandAction,
+  writeFileAction,
+} from '../shared/common-actions.js';
+import { describeCommand } from '../shared/outcome.js';
+import { sandboxFactory, type ToolkitOptions } from '../shared/sandbox-for.js';
+import {
+  createVenvAction,
+  installDependencyAction,
+  updateRequirementsAction,
+} from './backend-actions.js';
+import { canonicalName, importName, parseRequirements } from './python-requirements.js';
+import { findVenv, installedPackages } from './venv.js';
+
+/** Executables the backend role may run. */
+export const BACKEND_ALLOWLIST = [
+  'python3',
+  'venv/bin/python',
+  'venv/bin/pip',
+  '.venv/bin/python',
+  '.venv/bin/pip',
+] as const;
+
+const REQUIREMENTS_FILE = 'requirements.txt';
+
+/** The backend role: Python venvs, pip and requirements. */
+export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
+  const sandbox = sandboxFactory(BACKEND_ALLOWLIST, options);
+
+  async function observe(
+    _task: unknown,
+    { workspace, signal }: ActionContext,
+  ): Promise<Observation> {
+    const box = sandbox(workspace);
+    const venv = await findVenv(box);
+    const python = venv ? `${venv}/bin/python` : 'python3';
+    const version = await box.run(python, ['--version'], { signal });
+    const installed = venv ? await installedPackages(box, venv) : [];
+    const requirements = (await box.exists(REQUIREMENTS_FILE))
+      ? parseRequirements(await box.readFile(REQUIREMENTS_FILE))
+      : [];
+    const installedNames = new Set(installed.map((entry) => canonicalName(entry.split('==')[0]!)));
+    const missing = requirements.filter((r) => !installedNames.has(canonicalName(r.name)));
+    const findings: string[] = [];
+    if (!venv) findings.push('no virtual environment (venv/ or .venv/) in the workspace');
+    if (!(await box.exists(REQUIREMENTS_FILE))) findings.push('no requirements.txt');
+    for (const requirement of missing) {
+      findings.push(
+        `${requirement.name} is listed in requirements.txt but not installed${venv ? ' in the venv' : ''}`,
+      );
+    }
+    return {
+      python_version: `${version.stdout}${version.stderr}`.trim().replace(/^Python\s+/, ''),
+      venv_exists: venv !== undefined,
+      venv_path: venv ?? null,
+      installed_packages: installed,
+      requirements: requirements.map((r) => r.spec),
+      missing_requirements: missing.map((r) => r.name),
+      findings,
+    };
+  }
+
+  async function validate(
+    _task: unknown,
+    { workspace, signal }: ActionContext,
+  ): Promise<Validation> {
+    const box = sandbox(workspace);
+    const venv = await findVenv(box);
+    if (!venv) return { valid: false, output: 'no virtual environment (venv/ or .venv/) found' };
+    const python = `${venv}/bin/python`;
+    const requirements = (await box.exists(REQUIREMENTS_FILE))
+      ? parseRequirements(await box.readFile(REQUIREMENTS_FILE))
+      : [];
+    // Every requirement must import in the venv; with none, the interpreter must at least run.
+    const checks =
+      requirements.length > 0
+        ? requirements.map((r) => ['-c', `import ${importName(r.name)}`])
+        : [['-c', 'import sys']];
+    const lines: string[] = [];
+    let valid = true;
+    for (const args of checks) {
+      const result = await box.run(python, args, { signal });
+      valid &&= result.exitCode === 0;
+      lines.push(
+        `${describeCommand(python, args, result)}\n-> exit ${result.exitCode ?? 'killed'}`,
+      );
+    }
+    return { valid, output: lines.join('\n') };
+  }
+
+  return {
+    role: 'backend',
+    actions: [
+      createVenvAction(sandbox),
+      installDependencyAction(sandbox),
+      updateRequirementsAction(sandbox),
+      checkFileExistsAction(sandbox),
+      runCommandAction(sandbox),
+      readFileAction(sandbox),
+      writeFileAction(sandbox),
+    ],
+    observe,
+    validate,
+  };
+}

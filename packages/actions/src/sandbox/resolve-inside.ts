@@ -1,0 +1,58 @@
+import { lstat, readlink, realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { PathOutsideWorkspaceError } from '../errors/path-outside-workspace-error.js';
+
+/** Symlink hops followed before a chain counts as a loop. Linux stops at 40 too. */
+const MAX_LINK_HOPS = 40;
+
+/** True when `path` is `root` or below it (both absolute and normalised). */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+/**
+ * Where `path` really points, following every symlink, also dangling ones and those in
+ * not-yet-existing tails. fs.realpath alone fails on a dangling link, and a write through
+ * a dangling link `out -> /etc/x` would land outside, so the link target is followed by hand.
+ */
+export async function realTarget(path: string, hops = 0): Promise<string> {
+  if (hops > MAX_LINK_HOPS) throw new Error(`too many symlinks at ${path}`);
+  try {
+    return await realpath(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const stats = await lstat(path).catch(() => undefined);
+  if (stats?.isSymbolicLink()) {
+    const target = resolve(dirname(path), await readlink(path));
+    return realTarget(target, hops + 1);
+  }
+  const parent = dirname(path);
+  if (parent === path) return path;
+  return resolve(await realTarget(parent, hops), basename(path));
+}
+
+/**
+ * Resolves `path` (relative to `workspace`, or absolute) and proves it stays inside the
+ * workspace both by name and after following symlinks. `workspace` must already be real.
+ * With `followLeaf: false` the last component may itself be a symlink pointing anywhere
+ * (a venv's `bin/python` links to the system interpreter); only its directory is checked.
+ */
+export async function resolveInside(
+  workspace: string,
+  path: string,
+  options: { followLeaf?: boolean } = {},
+): Promise<string> {
+  if (path.includes('\0')) {
+    throw new PathOutsideWorkspaceError(path.replaceAll('\0', '\\0'), workspace, '(a NUL byte)');
+  }
+  const lexical = resolve(workspace, path);
+  if (!isInside(workspace, lexical)) throw new PathOutsideWorkspaceError(path, workspace, lexical);
+  const followLeaf = options.followLeaf ?? true;
+  const real = followLeaf
+    ? await realTarget(lexical)
+    : resolve(await realTarget(dirname(lexical)), basename(lexical));
+  if (!isInside(workspace, real)) throw new PathOutsideWorkspaceError(path, workspace, real);
+  return lexical;
+}

@@ -1,0 +1,119 @@
+import { realpathSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { ConfigError } from '@codegod/protocol';
+import { z } from 'zod';
+
+/** Settings for `createSandbox`. */
+export interface SandboxOptions {
+  /** Absolute path of the task's workspace; it must exist. Required. */
+  workspace: string;
+  /**
+   * Executables commands may use: bare names looked up on PATH (`python3`, `npm`) or
+   * workspace-relative paths (`venv/bin/pip`). Required; an empty list allows nothing.
+   */
+  allowlist: readonly string[];
+  /**
+   * Milliseconds a command may run before its whole process group is killed.
+   * Default: `CODEGOD_COMMAND_TIMEOUT_MS` from `env`, else 120000.
+   */
+  timeoutMs?: number;
+  /**
+   * Bytes kept of each of stdout and stderr; a command that prints more is stopped.
+   * Default: `CODEGOD_MAX_OUTPUT_BYTES` from `env`, else 262144 (256 KiB).
+   */
+  maxOutputBytes?: number;
+  /** The environment commands inherit from (filtered) and secrets are taken from. Default: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Names of extra variables to pass through to commands. Default: none. */
+  passEnv?: readonly string[];
+}
+
+/** Sandbox settings with defaults applied and values checked. */
+export interface ResolvedSandboxOptions {
+  workspace: string;
+  allowlist: readonly string[];
+  timeoutMs: number;
+  maxOutputBytes: number;
+  env: Readonly<Record<string, string | undefined>>;
+  passEnv: readonly string[];
+}
+
+/** Environment variables behind the numeric settings. */
+export const SANDBOX_ENV_VARS = {
+  timeoutMs: 'CODEGOD_COMMAND_TIMEOUT_MS',
+  maxOutputBytes: 'CODEGOD_MAX_OUTPUT_BYTES',
+} as const;
+
+const DEFAULTS = { timeoutMs: 120_000, maxOutputBytes: 256 * 1024 } as const;
+
+const numberSettings = {
+  timeoutMs: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60 * 60 * 1000),
+  maxOutputBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024),
+};
+
+function readNumber(
+  option: keyof typeof numberSettings,
+  given: number | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): number {
+  const fromEnv = env[SANDBOX_ENV_VARS[option]];
+  const raw = given ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
+  if (raw === undefined) return DEFAULTS[option];
+  const parsed = numberSettings[option].safeParse(raw);
+  if (!parsed.success) {
+    const problem = parsed.error.issues.map((issue) => issue.message).join('; ');
+    throw new ConfigError(
+      option,
+      SANDBOX_ENV_VARS[option],
+      `${problem} (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Applies defaults once and rejects bad values, naming the option and its variable. */
+export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxOptions {
+  const env = options.env ?? process.env;
+  if (!isAbsolute(options.workspace)) {
+    throw new ConfigError(
+      'workspace',
+      undefined,
+      `expected an absolute path (got ${JSON.stringify(options.workspace)})`,
+    );
+  }
+  let workspace: string;
+  try {
+    workspace = realpathSync(options.workspace);
+    if (!statSync(workspace).isDirectory()) throw new Error('not a directory');
+  } catch (error) {
+    throw new ConfigError(
+      'workspace',
+      undefined,
+      `${options.workspace} is not an existing directory (${(error as Error).message})`,
+    );
+  }
+  const allowlist = z.array(z.string().min(1)).safeParse(options.allowlist);
+  if (!allowlist.success) {
+    throw new ConfigError(
+      'allowlist',
+      undefined,
+      'expected a list of executable names or workspace-relative paths',
+    );
+  }
+  return {
+    workspace,
+    allowlist: allowlist.data,
+    timeoutMs: readNumber('timeoutMs', options.timeoutMs, env),
+    maxOutputBytes: readNumber('maxOutputBytes', options.maxOutputBytes, env),
+    env,
+    passEnv: options.passEnv ?? [],
+  };
+}

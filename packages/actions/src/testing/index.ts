@@ -1,0 +1,3 @@
+export * from './build-wheel.js';
+export * from './flask-app-fixture.js';
+export * from './run-plan-steps.js';
