@@ -5,6 +5,7 @@ export * from './errors/command-not-allowed-error.js';
 export * from './errors/docker-unavailable-error.js';
 export * from './errors/path-outside-workspace-error.js';
 export * from './errors/unsafe-argument-error.js';
+export * from './frontend/frontend-toolkit.js';
 export * from './sandbox/child-env.js';
 export * from './sandbox/sandbox.js';
 export * from './sandbox/sandbox-options.js';

@@ -1,3 +1,4 @@
 export * from './build-wheel.js';
 export * from './flask-app-fixture.js';
+export * from './node-main-fixture.js';
 export * from './run-plan-steps.js';

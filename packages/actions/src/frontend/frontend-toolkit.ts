@@ -1,0 +1,108 @@
+import type { Observation, Validation } from '@codegod/protocol';
+import type { ActionContext, RoleToolkit } from '../action.js';
+import {
+  checkFileExistsAction,
+  readFileAction,
+  runCommandAction,
+  writeFileAction,
+} from '../shared/common-actions.js';
+import { describeCommand } from '../shared/outcome.js';
+import { sandboxFactory, type ToolkitOptions } from '../shared/sandbox-for.js';
+import {
+  buildFrontendAction,
+  checkEntryPointAction,
+  npmInstallAction,
+  npmRunAction,
+  updatePackageJsonAction,
+} from './frontend-actions.js';
+import {
+  entryPoint,
+  LOAD_ENTRY_SCRIPT,
+  missingDependencies,
+  readPackageJson,
+} from './package-json.js';
+
+/** Executables the frontend role may run. npx is left out: it fetches and runs any package. */
+export const FRONTEND_ALLOWLIST = ['npm', 'node'] as const;
+
+/** Time the entry-point load check may take; a module that loads for longer is broken anyway. */
+const LOAD_CHECK_TIMEOUT_MS = 30_000;
+
+/** The frontend role: package.json, npm and the Node entry point. */
+export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit {
+  const sandbox = sandboxFactory(FRONTEND_ALLOWLIST, options);
+
+  async function observe(
+    _task: unknown,
+    { workspace, signal }: ActionContext,
+  ): Promise<Observation> {
+    const box = sandbox(workspace);
+    const node = await box.run('node', ['--version'], { signal });
+    const pkg = await readPackageJson(box).catch((error: Error) => error);
+    const findings: string[] = [];
+    if (pkg instanceof Error) {
+      findings.push(`package.json is malformed: ${pkg.message}`);
+      return { node_version: node.stdout.trim(), package_json: 'malformed', findings };
+    }
+    if (!pkg) {
+      findings.push('no package.json in the workspace');
+      return { node_version: node.stdout.trim(), package_json: null, findings };
+    }
+    const main = entryPoint(pkg);
+    const mainExists = await box.exists(main);
+    const nodeModules = await box.exists('node_modules');
+    const missing = await missingDependencies(box, pkg);
+    if (!mainExists) findings.push(`package.json main points at ${main}, which does not exist`);
+    if (!nodeModules) findings.push('node_modules is missing: dependencies are not installed');
+    else if (missing.length > 0) findings.push(`not installed: ${missing.join(', ')}`);
+    return {
+      node_version: node.stdout.trim(),
+      package_json: { name: pkg.name ?? null, main, type: pkg.type ?? 'commonjs' },
+      entry_point: main,
+      entry_point_exists: mainExists,
+      scripts: pkg.scripts ?? {},
+      dependencies: { ...pkg.dependencies, ...pkg.devDependencies },
+      node_modules_exists: nodeModules,
+      missing_dependencies: missing,
+      findings,
+    };
+  }
+
+  async function validate(
+    _task: unknown,
+    { workspace, signal }: ActionContext,
+  ): Promise<Validation> {
+    const box = sandbox(workspace);
+    const pkg = await readPackageJson(box).catch(() => undefined);
+    if (!pkg) return { valid: false, output: 'package.json is missing or malformed' };
+    const missing = await missingDependencies(box, pkg);
+    if (missing.length > 0) {
+      return { valid: false, output: `dependencies not installed: ${missing.join(', ')}` };
+    }
+    const main = entryPoint(pkg);
+    const args = ['-e', LOAD_ENTRY_SCRIPT, main];
+    const result = await box.run('node', args, { signal, timeoutMs: LOAD_CHECK_TIMEOUT_MS });
+    const shown = describeCommand('node', ['-e', '<load entry point>', main], result);
+    return {
+      valid: result.exitCode === 0,
+      output: `${shown}\n-> exit ${result.exitCode ?? 'killed'}`,
+    };
+  }
+
+  return {
+    role: 'frontend',
+    actions: [
+      npmInstallAction(sandbox),
+      npmRunAction(sandbox),
+      updatePackageJsonAction(sandbox),
+      checkEntryPointAction(sandbox),
+      buildFrontendAction(sandbox),
+      checkFileExistsAction(sandbox),
+      runCommandAction(sandbox),
+      readFileAction(sandbox),
+      writeFileAction(sandbox),
+    ],
+    observe,
+    validate,
+  };
+}
