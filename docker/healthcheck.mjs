@@ -69,7 +69,8 @@ async function main() {
   const redisUrl = process.env.REDIS_URL;
   if (!redisUrl) throw new Error('REDIS_URL is not set');
   await pingRedis(redisUrl);
-  if (process.env.AGENT_ROLE === 'master') await probeHttp(Number(process.env.BULL_BOARD_PORT ?? 3000));
+  if (process.env.AGENT_ROLE === 'master')
+    await probeHttp(Number(process.env.BULL_BOARD_PORT ?? 3000));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
