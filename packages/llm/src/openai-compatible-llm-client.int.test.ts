@@ -212,6 +212,12 @@ describe('OpenAiCompatibleLlmClient against the scripted server', () => {
     });
   });
 
+  it('health says when the base URL is not the /v1 root', async () => {
+    const health = await client({ baseURL: server.url.replace(/\/v1$/, '/api') }).health();
+    expect(health.ok).toBe(false);
+    expect(health.message).toContain('answered 404');
+  });
+
   it('health names the served models when the configured one is missing', async () => {
     const health = await client({ model: 'llama-70b' }).health();
     expect(health.ok).toBe(false);

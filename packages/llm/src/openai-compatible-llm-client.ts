@@ -10,6 +10,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { checkReply, repairMessage } from './check-reply.js';
+import { LlmModelNotFoundError } from './errors/llm-model-not-found-error.js';
 import { LlmReplyInvalidError } from './errors/llm-reply-invalid-error.js';
 import type {
   ChatMessage,
@@ -93,7 +94,14 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
       models = parsed.data.data.map((entry) => entry.id);
     } catch (error) {
       const mapped = toLlmCallError(error, { baseURL, model, timeoutMs: healthTimeoutMs });
-      return { ok: false, models: [], message: (mapped as Error).message };
+      // A 404 on /models means a wrong base path, not a missing model.
+      const message =
+        mapped instanceof LlmModelNotFoundError
+          ? `${baseURL}/models answered 404. Set VLLM_API_URL to the server's /v1 URL, e.g. http://localhost:8000/v1.`
+          : mapped instanceof Error
+            ? mapped.message
+            : String(mapped);
+      return { ok: false, models: [], message };
     }
     if (!models.includes(model))
       return {

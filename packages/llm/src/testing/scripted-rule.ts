@@ -34,7 +34,8 @@ export interface ScriptedRule {
    *  schemaName is response_format.json_schema.name; contains is a substring of any message content. */
   match?: { role?: string; phase?: string; schemaName?: string; contains?: string };
   /** JSON value returned as the assistant message content (stringified). A function gets the recorded request. */
-  reply?: unknown | ((request: RecordedRequest) => unknown);
+  // Spelled as a union without `unknown` so an arrow function here gets `request` typed.
+  reply?: ((request: RecordedRequest) => unknown) | object | string | number | boolean | null;
   /** How many requests this rule answers before it is exhausted. Default: unlimited. */
   times?: number;
   /** Delay before answering, in ms. */
@@ -55,7 +56,7 @@ export const scriptedRuleSchema = z
       })
       .strict()
       .optional(),
-    reply: z.unknown().optional(),
+    reply: z.json().optional(),
     times: z.number().int().min(1).optional(),
     latencyMs: z.number().int().min(0).optional(),
     fault: z.enum(SCRIPTED_FAULTS).optional(),
