@@ -1,0 +1,255 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChatMessage, GenerateOptions, LlmClient } from '@codegod/llm';
+import { createInMemoryMemoryStore } from '@codegod/memory';
+import { CodegodError, type RunEvent, type Task } from '@codegod/protocol';
+import { tempDir } from '@codegod/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { createAgent } from './agent.js';
+import type { AgentLimitsInput } from './agent-limits.js';
+import { createFileToolkit } from './testing/index.js';
+
+// A tiny in-test LlmClient: `respond` answers each call; the reply is parsed with the schema,
+// as the real client does.
+type Respond = (call: GenerateOptions & { messages: ChatMessage[] }) => unknown;
+function stubLlm(respond: Respond, tokensPerCall = 10) {
+  const calls: (GenerateOptions & { messages: ChatMessage[] })[] = [];
+  const llm: LlmClient = {
+    async generate<S extends z.ZodType>(
+      schema: S,
+      messages: ChatMessage[],
+      options: GenerateOptions,
+    ) {
+      const call = { ...options, messages };
+      calls.push(call);
+      const value = schema.parse(await respond(call)) as z.output<S>;
+      const usage = {
+        promptTokens: tokensPerCall,
+        completionTokens: 0,
+        totalTokens: tokensPerCall,
+      };
+      return { value, usage, attempts: 1 };
+    },
+    async health() {
+      return { ok: true, models: [], message: 'stub' };
+    },
+  };
+  return { llm, calls };
+}
+
+const reasoning = {
+  problem_analysis: 'hello.txt must say hi',
+  root_causes: ['it does not exist'],
+  approach: 'write it',
+  risks: [],
+  success_criteria: ['hello.txt contains hi'],
+  conclusion: 'write hello.txt',
+};
+const step = (action: string, args: unknown) => ({
+  action,
+  target: 'hello.txt',
+  method: action,
+  expected: 'done',
+  args_json: typeof args === 'string' ? args : JSON.stringify(args),
+});
+const planOf = (...steps: ReturnType<typeof step>[]) => ({
+  steps,
+  estimated_duration: '1 minute',
+  confidence: 0.9,
+});
+const writeHello = (content: string) => step('write_file', { path: 'hello.txt', content });
+
+const task: Task = {
+  id: 'say-hi',
+  description: 'Write hi into hello.txt',
+  role: 'backend',
+  depends_on: [],
+};
+
+describe('createAgent', () => {
+  let workspace: { path: string; remove: () => Promise<void> };
+  beforeEach(async () => {
+    workspace = await tempDir('codegod-agent-');
+  });
+  afterEach(async () => {
+    await workspace.remove();
+  });
+
+  function setup(respond: Respond, limits: AgentLimitsInput = {}, tokensPerCall = 10) {
+    const memory = createInMemoryMemoryStore();
+    const events: RunEvent[] = [];
+    const { llm, calls } = stubLlm(respond, tokensPerCall);
+    const agent = createAgent({
+      agentId: 'backend-1',
+      toolkit: createFileToolkit({ path: 'hello.txt', content: 'hi' }),
+      llm,
+      memory,
+      recordStep: (event) => {
+        events.push(event);
+      },
+      limits,
+    });
+    const run = (signal?: AbortSignal) =>
+      agent.run(task, { runId: 'run-1', workspace: workspace.path, signal });
+    const phases = () =>
+      events.map((e) => (e.type === 'task-step' ? `${e.iteration}:${e.phase}` : e.type));
+    return { agent, memory, events, calls, run, phases };
+  }
+
+  it('runs the five steps once when the first plan is valid, and records them', async () => {
+    const { run, memory, phases, calls, events } = setup((call) =>
+      call.phase === 'reason' ? reasoning : planOf(writeHello('hi')),
+    );
+    const result = await run();
+    expect(result.success).toBe(true);
+    expect(result.output).toMatch(/^validated after 1 iteration/);
+    expect(result.actions_taken).toEqual([
+      { step: 1, action: 'write_file', success: true, output: 'wrote 2 characters to hello.txt' },
+    ]);
+    expect(await readFile(join(workspace.path, 'hello.txt'), 'utf8')).toBe('hi');
+    expect(phases()).toEqual(['1:observe', '1:reason', '1:plan', '1:act', '1:validate']);
+    expect(
+      events.every((e) => e.run_id === 'run-1' && 'task_id' in e && e.task_id === 'say-hi'),
+    ).toBe(true);
+    expect(calls.map((c) => [c.schemaName, c.phase, c.role, c.runId])).toEqual([
+      ['reasoning', 'reason', 'backend', 'run-1'],
+      ['plan', 'plan', 'backend', 'run-1'],
+    ]);
+    const saved = await memory.load('backend-1');
+    expect(saved).toMatchObject({
+      agent_role: 'backend',
+      current_task: null,
+      completed_tasks: ['say-hi'],
+      reasoning_history: [reasoning],
+      blocked_on: null,
+    });
+    expect(saved?.observations).toEqual([{ files: {}, findings: ['the workspace is empty'] }]);
+  });
+
+  it('puts the stable prompt first and the last failure into the next prompt', async () => {
+    let plans = 0;
+    const { run, calls } = setup((call) => {
+      if (call.phase === 'reason') return reasoning;
+      plans++;
+      return planOf(writeHello(plans === 1 ? 'hey' : 'hi'));
+    });
+    const result = await run();
+    expect(result.success).toBe(true);
+    const [first, , second] = calls;
+    expect(first!.messages[0]).toEqual(second!.messages[0]);
+    expect(first!.messages[0]!.content).toContain('- write_file: Write a text file');
+    expect(first!.messages[0]!.content).toContain('"content":{"type":"string"}');
+    expect(first!.messages[1]!.content).not.toContain('Failures so far');
+    expect(second!.messages[1]!.content).toContain(
+      'Validation: hello.txt has "hey", expected "hi"',
+    );
+  });
+
+  it('refuses a step whose arguments do not fit the action, and never runs it or later steps', async () => {
+    const { run, events } = setup(
+      (call) =>
+        call.phase === 'reason'
+          ? reasoning
+          : planOf(step('write_file', { path: 'hello.txt', content: 5 }), writeHello('hi')),
+      { maxIterations: 1 },
+    );
+    const result = await run();
+    expect(result.success).toBe(false);
+    expect(result.output).toMatch(/^max iterations: validation still failed after 1 iterations/);
+    const act = events.find((e) => e.type === 'task-step' && e.phase === 'act');
+    expect(act?.type === 'task-step' && act.data).toEqual([
+      expect.objectContaining({
+        step: 1,
+        success: false,
+        output: expect.stringMatching(/^refused: invalid arguments for write_file:/),
+      }),
+    ]);
+    await expect(readFile(join(workspace.path, 'hello.txt'), 'utf8')).rejects.toThrow();
+  });
+
+  it('refuses args_json that is not a JSON object', async () => {
+    const { run } = setup(
+      (call) => (call.phase === 'reason' ? reasoning : planOf(step('read_file', '[1, 2'))),
+      { maxIterations: 1 },
+    );
+    const result = await run();
+    expect(result.actions_taken[0]?.output).toMatch(/^refused: args_json is not valid JSON/);
+  });
+
+  it('stops on the token budget with a clear reason', async () => {
+    const { run, memory } = setup(
+      (call) => (call.phase === 'reason' ? reasoning : planOf(writeHello('nope'))),
+      { maxTokens: 1500 },
+      1000,
+    );
+    const result = await run();
+    expect(result.success).toBe(false);
+    expect(result.output).toBe('token budget: used 2000 of 1500 tokens');
+    expect((await memory.load('backend-1'))?.blocked_on).toBe(result.output);
+  });
+
+  it('stops on the time budget when a call outlives it', async () => {
+    const { run } = setup(
+      (call) =>
+        new Promise((_resolve, reject) => {
+          call.signal?.addEventListener('abort', () => reject(call.signal?.reason));
+        }),
+      { maxWallMs: 50 },
+    );
+    const result = await run();
+    expect(result).toMatchObject({
+      success: false,
+      output: 'time budget: the task ran past 50 ms',
+    });
+  });
+
+  it('ends the task on a non-retryable LLM error and propagates a retryable one', async () => {
+    const fatal = setup(() => {
+      throw new CodegodError('llm-request-rejected', 'context too long');
+    });
+    expect((await fatal.run()).output).toBe('llm error: the reason call failed: context too long');
+    const transient = setup(() => {
+      throw new CodegodError('llm-unavailable', 'down', { isRetryable: true });
+    });
+    await expect(transient.run()).rejects.toMatchObject({ code: 'llm-unavailable' });
+  });
+
+  it('throws when the caller cancels', async () => {
+    const controller = new AbortController();
+    const { run } = setup(
+      (call) =>
+        new Promise((_resolve, reject) => {
+          call.signal?.addEventListener('abort', () => reject(new Error('aborted by caller')));
+          controller.abort();
+        }),
+    );
+    await expect(run(controller.signal)).rejects.toThrow('aborted by caller');
+  });
+
+  it('stops at max iterations when every attempt makes progress but never validates', async () => {
+    let plans = 0;
+    const { run, phases } = setup(
+      (call) => (call.phase === 'reason' ? reasoning : planOf(writeHello(`try ${++plans}`))),
+      { maxIterations: 3 },
+    );
+    const result = await run();
+    expect(result.output).toBe(
+      'max iterations: validation still failed after 3 iterations: hello.txt has "try 3", expected "hi"',
+    );
+    expect(result.actions_taken.map((a) => a.step)).toEqual([1, 2, 3]);
+    expect(phases().filter((p) => p.endsWith('validate'))).toEqual([
+      '1:validate',
+      '2:validate',
+      '3:validate',
+    ]);
+  });
+
+  it('rejects a task for another role and bad limits', async () => {
+    const { agent } = setup(() => reasoning);
+    await expect(
+      agent.run({ ...task, role: 'frontend' }, { runId: 'r', workspace: workspace.path }),
+    ).rejects.toMatchObject({ code: 'task-non-retryable' });
+    expect(() => setup(() => reasoning, { maxIterations: 0 })).toThrow(/limits\.maxIterations/);
+  });
+});

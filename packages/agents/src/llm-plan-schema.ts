@@ -1,0 +1,71 @@
+import type { ActionDefinition } from '@codegod/actions';
+import { ConfigError, type Plan } from '@codegod/protocol';
+import { z } from 'zod';
+
+// Decision: the LLM writes each step's arguments as a JSON string (`args_json`), not an object.
+// OpenAI strict mode and vLLM guided decoding need a closed schema; an open `args` record is
+// not expressible there, and a union of every action's own input schema breaks on optional
+// fields. The agent parses `args_json`, then checks it with the chosen action's `input` schema.
+
+/** The plan schema the LLM fills for a toolkit: `action` is one of the toolkit's action names. */
+export function llmPlanSchema(actions: readonly ActionDefinition[]) {
+  const names = actions.map((action) => action.name);
+  if (names.length === 0) {
+    throw new ConfigError('toolkit.actions', undefined, 'a toolkit needs at least one action');
+  }
+  return z.object({
+    steps: z.array(
+      z.object({
+        action: z.enum(names as [string, ...string[]]),
+        target: z.string(),
+        method: z.string(),
+        expected: z.string(),
+        args_json: z
+          .string()
+          .describe('The action arguments as a JSON object, matching the action schema'),
+      }),
+    ),
+    estimated_duration: z.string(),
+    confidence: z.number().min(0).max(1),
+  });
+}
+
+/** A plan as the LLM wrote it. */
+export type LlmPlan = z.output<ReturnType<typeof llmPlanSchema>>;
+
+/** A protocol Plan plus, per step, why its arguments could not be read (undefined when fine). */
+export interface ConvertedPlan {
+  plan: Plan;
+  argsProblems: (string | undefined)[];
+}
+
+/** Turns the LLM's plan into the protocol Plan, parsing each `args_json` into `args`. */
+export function toProtocolPlan(llmPlan: LlmPlan): ConvertedPlan {
+  const argsProblems: (string | undefined)[] = [];
+  const steps = llmPlan.steps.map(({ args_json, ...step }) => {
+    const { args, problem } = parseArgsJson(args_json);
+    argsProblems.push(problem);
+    return { ...step, args };
+  });
+  return {
+    plan: {
+      steps,
+      estimated_duration: llmPlan.estimated_duration,
+      confidence: llmPlan.confidence,
+    },
+    argsProblems,
+  };
+}
+
+function parseArgsJson(text: string): { args: Record<string, unknown>; problem?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { args: {}, problem: `args_json is not valid JSON: ${text.slice(0, 200)}` };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { args: {}, problem: `args_json must be a JSON object, got: ${text.slice(0, 200)}` };
+  }
+  return { args: value as Record<string, unknown> };
+}

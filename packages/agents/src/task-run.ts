@@ -1,0 +1,397 @@
+import type { ActionContext, ActionOutcome, RoleToolkit } from '@codegod/actions';
+import type { ChatMessage, LlmClient } from '@codegod/llm';
+import type { MemoryStore } from '@codegod/memory';
+import {
+  type ActionTaken,
+  type AgentMemory,
+  CodegodError,
+  emptyAgentMemory,
+  type Observation,
+  observationSchema,
+  type Phase,
+  type PlanStep,
+  type Reasoning,
+  type Result,
+  type RunEvent,
+  reasoningSchema,
+  resultSchema,
+  runEventSchema,
+  type Task,
+  type Validation,
+  validationSchema,
+} from '@codegod/protocol';
+import { z } from 'zod';
+import type { AgentLimits } from './agent-limits.js';
+import { AgentStop } from './agent-stop.js';
+import { type ConvertedPlan, type llmPlanSchema, toProtocolPlan } from './llm-plan-schema.js';
+import { buildAgentMessages, type IterationFailure, type PromptInput } from './prompt-builder.js';
+import { stableHash } from './stable-hash.js';
+import {
+  type ActionAttempt,
+  actionSignature,
+  detectStuck,
+  type StuckHistory,
+  type StuckVerdict,
+} from './stuck-detector.js';
+
+/** What a task run needs from its agent. */
+export interface TaskRunParts {
+  agentId: string;
+  toolkit: RoleToolkit;
+  llm: LlmClient;
+  memory: MemoryStore;
+  recordStep?: (event: RunEvent) => void | Promise<void>;
+  limits: AgentLimits;
+  systemPrompt: string;
+  catalogue: string;
+  planSchema: ReturnType<typeof llmPlanSchema>;
+}
+
+/** Per-task settings of `Agent.run`. */
+export interface RunTaskOptions {
+  /** The run the task belongs to; stamped on every event and LLM call. */
+  runId: string;
+  /** Absolute path of the workspace the actions work in. */
+  workspace: string;
+  /** Cancels the task: the run throws instead of returning a Result. */
+  signal?: AbortSignal;
+  /** Results of the tasks this one depends on, by task id, for the prompt. */
+  dependencies?: Readonly<Record<string, Result>>;
+}
+
+type AttemptEnd = { kind: 'valid' } | { kind: 'stuck'; verdict: StuckVerdict };
+
+/**
+ * One task through Observe, Reason, Plan, Act, Validate, looping until valid. An attempt is a
+ * run of iterations with fresh reasoning; a stuck attempt wipes memory and starts another.
+ */
+export class TaskRun {
+  private iteration = 0;
+  private wipes = 0;
+  private tokensUsed = 0;
+  private readonly actionsTaken: ActionTaken[] = [];
+  private lastReasoning: Reasoning | null = null;
+  private lastValidation: Validation | undefined;
+  private failures: IterationFailure[] = [];
+  private readonly notes: string[] = [];
+  private readonly deadline: AbortSignal;
+  private readonly context: ActionContext;
+
+  constructor(
+    private readonly parts: TaskRunParts,
+    private readonly task: Task,
+    private readonly options: RunTaskOptions,
+  ) {
+    this.deadline = AbortSignal.timeout(parts.limits.maxWallMs);
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, this.deadline])
+      : this.deadline;
+    this.context = { workspace: options.workspace, signal };
+  }
+
+  /** Runs the task to a Result; throws only when cancelled or on a retryable failure. */
+  async execute(): Promise<Result> {
+    try {
+      await this.remember((memory) => {
+        memory.current_task = this.task;
+        memory.blocked_on = null;
+      });
+      for (;;) {
+        const end = await this.attempt();
+        if (end.kind === 'valid') return await this.succeed();
+        if (this.wipes >= this.parts.limits.maxWipes) {
+          throw new AgentStop(
+            'stuck after wipes',
+            `${end.verdict.message} (memory wiped ${this.wipes} time(s) and retried)`,
+          );
+        }
+        await this.wipe(end.verdict);
+      }
+    } catch (error) {
+      if (error instanceof AgentStop) return await this.fail(error);
+      throw error;
+    }
+  }
+
+  private async attempt(): Promise<AttemptEnd> {
+    const history: StuckHistory & {
+      actions: ActionAttempt[];
+      iterationSignatures: string[];
+      observationHashes: string[];
+    } = { actions: [], iterationSignatures: [], observationHashes: [] };
+    this.failures = [];
+    for (let round = 1; round <= this.parts.limits.maxIterations; round++) {
+      this.iteration++;
+      const observation = await this.observe();
+      history.observationHashes.push(stableHash(observation));
+      const prompt = this.promptInput(observation);
+      const reasoning = await this.reason(prompt);
+      const plan = await this.plan({ ...prompt, reasoning });
+      const acted = await this.act(plan);
+      history.actions.push(...acted.attempts);
+      history.iterationSignatures.push(acted.attempts.map((a) => a.signature).join(' | '));
+      const validation = await this.validate();
+      if (validation.valid) return { kind: 'valid' };
+      const failure = { iteration: this.iteration, validation: validation.output, ...acted.failed };
+      this.failures.push(failure);
+      await this.remember((memory) => {
+        memory.blocked_on = describeFailure(failure);
+      });
+      const verdict = detectStuck(history, this.parts.limits);
+      if (verdict) return { kind: 'stuck', verdict };
+    }
+    throw new AgentStop(
+      'max iterations',
+      `validation still failed after ${this.parts.limits.maxIterations} iterations: ${this.lastValidation?.output ?? ''}`,
+    );
+  }
+
+  private promptInput(observation: Observation): PromptInput {
+    return {
+      systemPrompt: this.parts.systemPrompt,
+      catalogue: this.parts.catalogue,
+      knowledge: {},
+      task: this.task,
+      dependencies: this.options.dependencies,
+      observation,
+      failures: this.failures,
+      notes: this.notes,
+    };
+  }
+
+  private async observe(): Promise<Observation> {
+    this.checkBudgets();
+    const raw = await this.guard(() => this.parts.toolkit.observe(this.task, this.context));
+    const observation = observationSchema.parse(raw);
+    await this.record('observe', observation);
+    await this.remember((memory) => {
+      memory.observations = capped([...memory.observations, observation], this.limit);
+    });
+    return observation;
+  }
+
+  private async reason(prompt: PromptInput): Promise<Reasoning> {
+    const knowledge = (await this.parts.memory.load(this.parts.agentId))?.knowledge ?? {};
+    const messages = buildAgentMessages('reason', { ...prompt, knowledge });
+    const reasoning = await this.generate(reasoningSchema, 'reasoning', 'reason', messages);
+    this.lastReasoning = reasoning;
+    await this.record('reason', reasoning);
+    await this.remember((memory) => {
+      memory.reasoning_history = capped([...memory.reasoning_history, reasoning], this.limit);
+    });
+    return reasoning;
+  }
+
+  private async plan(prompt: PromptInput): Promise<ConvertedPlan> {
+    const knowledge = (await this.parts.memory.load(this.parts.agentId))?.knowledge ?? {};
+    const messages = buildAgentMessages('plan', { ...prompt, knowledge });
+    const llmPlan = await this.generate(this.parts.planSchema, 'plan', 'plan', messages);
+    const converted = toProtocolPlan(llmPlan);
+    await this.record('plan', converted.plan);
+    return converted;
+  }
+
+  private async act({ plan, argsProblems }: ConvertedPlan) {
+    const taken: ActionTaken[] = [];
+    const attempts: ActionAttempt[] = [];
+    let failed: Pick<IterationFailure, 'failedAction'> = {};
+    for (const [index, step] of plan.steps.entries()) {
+      this.checkBudgets();
+      const outcome = await this.runStep(step, argsProblems[index]);
+      taken.push({ step: index + 1, action: step.action, ...outcome });
+      attempts.push({
+        signature: actionSignature(step.action, step.args),
+        success: outcome.success,
+        error: outcome.success ? '' : outcome.output,
+      });
+      if (!outcome.success) {
+        failed = { failedAction: { action: step.action, args: step.args, output: outcome.output } };
+        break;
+      }
+    }
+    await this.record('act', taken);
+    for (const action of taken) {
+      this.actionsTaken.push({ ...action, step: this.actionsTaken.length + 1 });
+    }
+    return { attempts, failed };
+  }
+
+  /** Parses the step's args with the action's own schema; a bad step is refused, never run. */
+  private async runStep(
+    step: PlanStep,
+    argsProblem: string | undefined,
+  ): Promise<{ success: boolean; output: string }> {
+    const action = this.parts.toolkit.actions.find((candidate) => candidate.name === step.action);
+    if (!action) return refused(`"${step.action}" is not an action of this role`);
+    if (argsProblem) return refused(argsProblem);
+    const input = action.input.safeParse(step.args);
+    if (!input.success) {
+      return refused(`invalid arguments for ${action.name}: ${z.prettifyError(input.error)}`);
+    }
+    try {
+      return describeOutcome(await action.run(input.data, this.context));
+    } catch (error) {
+      this.throwIfAborted(error);
+      return { success: false, output: `${action.name} threw: ${messageOf(error)}` };
+    }
+  }
+
+  private async validate(): Promise<Validation> {
+    this.checkBudgets();
+    const raw = await this.guard(() => this.parts.toolkit.validate(this.task, this.context));
+    const validation = validationSchema.parse(raw);
+    this.lastValidation = validation;
+    await this.record('validate', validation);
+    return validation;
+  }
+
+  private async generate<S extends z.ZodType>(
+    schema: S,
+    schemaName: string,
+    phase: 'reason' | 'plan',
+    messages: ChatMessage[],
+  ): Promise<z.output<S>> {
+    this.checkBudgets();
+    try {
+      const result = await this.parts.llm.generate(schema, messages, {
+        schemaName,
+        runId: this.options.runId,
+        role: this.parts.toolkit.role,
+        phase,
+        signal: this.context.signal,
+      });
+      this.tokensUsed += result.usage.totalTokens;
+      return result.value;
+    } catch (error) {
+      this.throwIfAborted(error);
+      if (CodegodError.is(error) && error.isRetryable) throw error;
+      throw new AgentStop('llm error', `the ${phase} call failed: ${messageOf(error)}`);
+    }
+  }
+
+  /** Stops before the next step once a budget is spent; a call in flight may overshoot it. */
+  private checkBudgets(): void {
+    this.throwIfAborted(undefined);
+    const { maxTokens } = this.parts.limits;
+    if (this.tokensUsed >= maxTokens) {
+      throw new AgentStop('token budget', `used ${this.tokensUsed} of ${maxTokens} tokens`);
+    }
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      this.throwIfAborted(error);
+      throw error;
+    }
+  }
+
+  /** A cancelled task rethrows; a task past its wall-clock budget stops with "time budget". */
+  private throwIfAborted(error: unknown): void {
+    if (this.options.signal?.aborted) throw error ?? this.options.signal.reason;
+    if (this.deadline.aborted) {
+      throw new AgentStop('time budget', `the task ran past ${this.parts.limits.maxWallMs} ms`);
+    }
+  }
+
+  private async wipe(verdict: StuckVerdict): Promise<void> {
+    this.wipes++;
+    await this.parts.memory.wipe(this.parts.agentId);
+    await this.emit({ type: 'agent-wipe', reason: `stuck: ${verdict.message}` });
+    const last = this.failures[this.failures.length - 1];
+    this.notes.push(
+      `Attempt ${this.wipes} was stuck: ${verdict.message}.${last ? ` Its last failure: ${describeFailure(last)}` : ''} Do not repeat it; try a different approach.`,
+    );
+    await this.remember((memory) => {
+      memory.current_task = this.task;
+    });
+  }
+
+  private async succeed(): Promise<Result> {
+    await this.remember((memory) => {
+      memory.completed_tasks = [
+        ...memory.completed_tasks.filter((id) => id !== this.task.id),
+        this.task.id,
+      ];
+      memory.current_task = null;
+      memory.blocked_on = null;
+    });
+    const wiped = this.wipes > 0 ? ` and ${this.wipes} wipe(s)` : '';
+    return resultSchema.parse({
+      success: true,
+      output: `validated after ${this.iteration} iteration(s)${wiped}: ${this.lastValidation!.output}`,
+      reasoning: this.lastReasoning,
+      actions_taken: this.actionsTaken,
+      validation: this.lastValidation,
+    });
+  }
+
+  private async fail(stop: AgentStop): Promise<Result> {
+    await this.remember((memory) => {
+      memory.blocked_on = stop.message;
+    });
+    return resultSchema.parse({
+      success: false,
+      output: stop.message,
+      reasoning: this.lastReasoning,
+      actions_taken: this.actionsTaken,
+      validation: this.lastValidation ?? { valid: false, output: `not validated: ${stop.message}` },
+    });
+  }
+
+  private get limit(): number {
+    return this.parts.limits.historyLimit;
+  }
+
+  private async remember(update: (memory: AgentMemory) => void): Promise<void> {
+    const { memory: store, agentId, toolkit } = this.parts;
+    const memory = (await store.load(agentId)) ?? emptyAgentMemory(toolkit.role);
+    update(memory);
+    await store.save(agentId, memory);
+  }
+
+  private async record(phase: Phase, data: unknown): Promise<void> {
+    await this.emit({ type: 'task-step', iteration: this.iteration, phase, data });
+  }
+
+  private async emit(event: Record<string, unknown>): Promise<void> {
+    if (!this.parts.recordStep) return;
+    await this.parts.recordStep(
+      runEventSchema.parse({
+        ...event,
+        run_id: this.options.runId,
+        ts: Date.now(),
+        task_id: this.task.id,
+        role: this.parts.toolkit.role,
+        agent_id: this.parts.agentId,
+      }),
+    );
+  }
+}
+
+function capped<T>(items: T[], limit: number): T[] {
+  return items.slice(-limit);
+}
+
+function refused(problem: string): { success: false; output: string } {
+  return { success: false, output: `refused: ${problem}` };
+}
+
+function describeOutcome(outcome: ActionOutcome): { success: boolean; output: string } {
+  if (outcome.success || !outcome.error)
+    return { success: outcome.success, output: outcome.output };
+  const detail = outcome.output ? `\n${outcome.output}` : '';
+  return { success: false, output: `${outcome.error.code}: ${outcome.error.message}${detail}` };
+}
+
+function describeFailure(failure: IterationFailure): string {
+  const action = failure.failedAction
+    ? `${failure.failedAction.action} failed (${failure.failedAction.output}); `
+    : '';
+  return `iteration ${failure.iteration}: ${action}validation: ${failure.validation}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
