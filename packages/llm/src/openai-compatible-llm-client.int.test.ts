@@ -122,6 +122,25 @@ describe('OpenAiCompatibleLlmClient against the scripted server', () => {
     expect(await thrown(pending)).toBeInstanceOf(LlmAbortedError);
   });
 
+  it('gives LlmAbortedError when aborted while waiting for a concurrency slot', {
+    timeout: 10_000,
+  }, async () => {
+    server.setRules([{ fault: 'hang' }]);
+    const shared = client({ maxConcurrency: 1, timeoutMs: 1000 });
+    const first = shared
+      .generate(planSchema, messages, { schemaName: 'plan' })
+      .catch((e: unknown) => e);
+    const controller = new AbortController();
+    const waiting = shared.generate(planSchema, messages, {
+      schemaName: 'plan',
+      signal: controller.signal,
+    });
+    controller.abort();
+    expect(await thrown(waiting)).toBeInstanceOf(LlmAbortedError);
+    expect(await first).toBeInstanceOf(LlmTimeoutError);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it.each(['invalid-json', 'schema-invalid', 'length'] as const)(
     'repairs a %s reply on the second attempt, summing usage',
     async (fault) => {

@@ -10,6 +10,8 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { checkReply, repairMessage } from './check-reply.js';
+import { LlmAbortedError } from './errors/llm-aborted-error.js';
+import { LlmCallError } from './errors/llm-call-error.js';
 import { LlmModelNotFoundError } from './errors/llm-model-not-found-error.js';
 import { LlmReplyInvalidError } from './errors/llm-reply-invalid-error.js';
 import type {
@@ -150,6 +152,9 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
         },
       };
     } catch (error) {
+      // An abort while waiting for a slot rejects with the signal's reason, not an SDK error.
+      if (options.signal?.aborted && !(error instanceof LlmCallError))
+        throw new LlmAbortedError(baseURL, error);
       throw toLlmCallError(error, { baseURL, model, timeoutMs });
     } finally {
       release?.();

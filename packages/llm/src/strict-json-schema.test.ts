@@ -27,6 +27,13 @@ describe('toStrictJsonSchema', () => {
     expect(json).not.toHaveProperty('$schema');
   });
 
+  it("describes what the model must write: a transform's input type", () => {
+    const json = toStrictJsonSchema(z.object({ port: z.string().transform(Number) })) as {
+      properties: Record<string, unknown>;
+    };
+    expect(json.properties.port).toEqual({ type: 'string' });
+  });
+
   it('returns the same object for the same schema', () => {
     expect(toStrictJsonSchema(schema)).toBe(toStrictJsonSchema(schema));
   });

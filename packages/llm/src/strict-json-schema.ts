@@ -28,10 +28,11 @@ function makeStrict(node: unknown): unknown {
 export function toStrictJsonSchema(schema: z.ZodType): JsonSchema {
   const cached = cache.get(schema);
   if (cached) return cached;
-  // `unrepresentable: 'any'` lets refinements and transforms through; zod checks them on parse.
+  // The model writes what zod parses, so describe the input side (a transform's source type).
+  // `unrepresentable: 'any'` lets custom checks through; zod still runs them on parse.
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
-    io: 'output',
+    io: 'input',
     unrepresentable: 'any',
   }) as JsonSchema;
   const strict = makeStrict(json) as JsonSchema;

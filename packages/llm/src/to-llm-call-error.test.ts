@@ -1,0 +1,37 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { describe, expect, it } from 'vitest';
+import { LlmAbortedError } from './errors/llm-aborted-error.js';
+import { LlmModelNotFoundError } from './errors/llm-model-not-found-error.js';
+import { LlmRequestRejectedError } from './errors/llm-request-rejected-error.js';
+import { LlmServerError } from './errors/llm-server-error.js';
+import { LlmTimeoutError } from './errors/llm-timeout-error.js';
+import { LlmUnavailableError } from './errors/llm-unavailable-error.js';
+import { toLlmCallError } from './to-llm-call-error.js';
+
+const context = { baseURL: 'http://gpu:8000/v1', model: 'm', timeoutMs: 100 };
+const status = (code: number) =>
+  APIError.generate(code, { message: `status ${code}` }, undefined, new Headers());
+
+describe('toLlmCallError', () => {
+  it.each([
+    [new APIConnectionTimeoutError(), LlmTimeoutError, true],
+    [new APIUserAbortError(), LlmAbortedError, true],
+    [new APIConnectionError({ message: 'ECONNREFUSED' }), LlmUnavailableError, true],
+    [status(404), LlmModelNotFoundError, false],
+    [status(500), LlmServerError, true],
+    [status(503), LlmServerError, true],
+    [status(429), LlmServerError, true],
+    [status(401), LlmRequestRejectedError, false],
+    [status(400), LlmRequestRejectedError, false],
+  ])('maps %s', (error, type, retryable) => {
+    const mapped = toLlmCallError(error, context);
+    expect(mapped).toBeInstanceOf(type);
+    expect((mapped as LlmServerError).isRetryable).toBe(retryable);
+    expect((mapped as Error).cause).toBe(error);
+  });
+
+  it('passes errors that are not the SDK’s through unchanged', () => {
+    const bug = new TypeError('x is undefined');
+    expect(toLlmCallError(bug, context)).toBe(bug);
+  });
+});
