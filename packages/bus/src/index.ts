@@ -3,6 +3,8 @@ export * from './errors/invalid-run-change-error.js';
 export * from './errors/run-exists-error.js';
 export * from './errors/run-not-found-error.js';
 export * from './in-process-task-bus.js';
+export * from './redis/redis-agent-status-registry.js';
+export * from './redis-task-bus.js';
 export * from './scheduler-core.js';
 export * from './task-bus.js';
 export * from './task-metrics.js';

@@ -11,6 +11,8 @@ import { InvalidRunChangeError } from './errors/invalid-run-change-error.js';
 export interface SchedulerCoreOptions {
   /** Hold a failed task's dependents until `extend` or `finish`. Default: false. */
   holdOnFailure?: boolean;
+  /** Generations of tasks retried by earlier replans, when rebuilding a stored run. Default: none. */
+  generations?: Record<string, number>;
 }
 
 /** What the core knows about one task. */
@@ -81,7 +83,7 @@ export class SchedulerCore {
     if (!check.ok) {
       throw new InvalidRunChangeError(check.errors.map((e) => e.message).join('; '));
     }
-    for (const task of tasks) this.addNode(task, 0);
+    for (const task of tasks) this.addNode(task, options.generations?.[task.id] ?? 0);
     for (const task of tasks) this.link(task);
   }
 

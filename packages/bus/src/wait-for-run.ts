@@ -11,7 +11,8 @@ export interface WaitForRunOptions {
   pollMs?: number;
 }
 
-const ENDING_EVENTS: ReadonlySet<RunEvent['type']> = new Set(['run-end', 'task-end', 'task-skip']);
+// Reading a run is O(tasks) on Redis, so re-read on task events only when a replan may be due.
+const REPLAN_EVENTS: ReadonlySet<RunEvent['type']> = new Set(['task-end', 'task-skip']);
 
 /**
  * Resolves with the run's snapshot once it has ended (or awaits a replan, when asked).
@@ -57,7 +58,10 @@ export function waitForRunState(
     };
     const onAbort = () => finish(options.signal?.reason ?? new Error('aborted'));
     const unsubscribe = bus.subscribe((event) => {
-      if (event.run_id === runId && ENDING_EVENTS.has(event.type)) void check();
+      if (event.run_id !== runId) return;
+      if (event.type === 'run-end' || (options.untilReplan && REPLAN_EVENTS.has(event.type))) {
+        void check();
+      }
     });
     const timer = setInterval(() => void check(), options.pollMs ?? 1000);
     if (options.signal?.aborted) return onAbort();

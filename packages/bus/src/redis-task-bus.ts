@@ -1,0 +1,340 @@
+import {
+  KEY_PREFIX,
+  queueName,
+  type Result,
+  type RunEvent,
+  redisKeys,
+  runEventSchema,
+  type WorkerRole,
+} from '@codegod/protocol';
+import { type JobsOptions, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { AgentStatus } from './agent-status.js';
+import { InvalidRunChangeError } from './errors/invalid-run-change-error.js';
+import { RunExistsError } from './errors/run-exists-error.js';
+import { RunNotFoundError } from './errors/run-not-found-error.js';
+import { BUS_CHANNEL, type BusMessage, busMessageSchema } from './redis/bus-message.js';
+import { generationJobId } from './redis/job-payload.js';
+import { RedisAgentStatusRegistry } from './redis/redis-agent-status-registry.js';
+import { RedisRunStore } from './redis/redis-run-store.js';
+import { RedisScheduler } from './redis/redis-scheduler.js';
+import { startRedisWorker } from './redis/redis-worker.js';
+import { snapshotFromCore } from './run-snapshot.js';
+import { SchedulerCore } from './scheduler-core.js';
+import { intSetting, resolveSettings } from './settings.js';
+import type {
+  RunExtension,
+  RunSnapshot,
+  RunSpec,
+  TaskBus,
+  TaskHandler,
+  WorkerHandle,
+  WorkOptions,
+} from './task-bus.js';
+import { type TaskMetrics, taskMetricsSchema } from './task-metrics.js';
+import { waitForRunState } from './wait-for-run.js';
+
+/** Settings of the Redis bus. Options win over environment variables. */
+export interface RedisTaskBusOptions {
+  /** `redis://host:port`. Env `REDIS_URL`. Required. */
+  redisUrl?: string;
+  /** Run the scheduler here (the master does; agent workers do not). Default: false. */
+  scheduler?: boolean;
+  /** Attempts per task, counting the first. Env `CODEGOD_TASK_ATTEMPTS`. Default: 3. */
+  attempts?: number;
+  /** Exponential backoff base before the 2nd attempt. Env `CODEGOD_TASK_BACKOFF_MS`. Default: 200. */
+  backoffMs?: number;
+  /**
+   * A running task's lock; renewed every half of it while the worker lives, so a SIGKILLed
+   * worker's task is free again after at most this long. Env `CODEGOD_LOCK_DURATION_MS`.
+   * Default: 15000.
+   */
+  lockDurationMs?: number;
+  /** How often workers look for stalled tasks. Env `CODEGOD_STALLED_INTERVAL_MS`. Default: 5000. */
+  stalledIntervalMs?: number;
+  /** Stalls before BullMQ gives a task up. Env `CODEGOD_MAX_STALLED_COUNT`. Default: 2. */
+  maxStalledCount?: number;
+  /** Worker heartbeat period. Env `CODEGOD_HEARTBEAT_MS`. Default: 5000. */
+  heartbeatMs?: number;
+  /** A heartbeat older than this is a dead worker. Env `CODEGOD_AGENT_TTL_MS`. Default: 30000. */
+  agentTtlMs?: number;
+  /**
+   * Seconds BullMQ keeps finished jobs. Keeping them makes a late duplicate enqueue a no-op
+   * (the results hash guards the rest). Env `CODEGOD_KEEP_JOBS_S`. Default: 86400.
+   */
+  keepJobsSeconds?: number;
+  /** Called with background errors (scheduler, heartbeats). Default: print to stderr. */
+  onError?: (error: unknown) => void;
+  /** Where settings not given as options are read from. Default: `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+const SETTINGS = {
+  redisUrl: {
+    env: 'REDIS_URL',
+    schema: z
+      .string({ error: 'set a redis:// URL' })
+      .regex(/^rediss?:\/\//, 'expected a URL starting with redis:// or rediss://'),
+  },
+  scheduler: {
+    env: 'CODEGOD_BUS_SCHEDULER',
+    schema: z.stringbool().or(z.boolean()).default(false),
+  },
+  attempts: { env: 'CODEGOD_TASK_ATTEMPTS', schema: intSetting(1, 3) },
+  backoffMs: { env: 'CODEGOD_TASK_BACKOFF_MS', schema: intSetting(0, 200) },
+  lockDurationMs: { env: 'CODEGOD_LOCK_DURATION_MS', schema: intSetting(100, 15_000) },
+  stalledIntervalMs: { env: 'CODEGOD_STALLED_INTERVAL_MS', schema: intSetting(50, 5_000) },
+  maxStalledCount: { env: 'CODEGOD_MAX_STALLED_COUNT', schema: intSetting(0, 2) },
+  heartbeatMs: { env: 'CODEGOD_HEARTBEAT_MS', schema: intSetting(10, 5_000) },
+  agentTtlMs: { env: 'CODEGOD_AGENT_TTL_MS', schema: intSetting(10, 30_000) },
+  keepJobsSeconds: { env: 'CODEGOD_KEEP_JOBS_S', schema: intSetting(1, 86_400) },
+};
+
+type Settings = ReturnType<typeof resolveSettings<typeof SETTINGS>>;
+
+/**
+ * Creates a TaskBus on BullMQ and Redis: one queue per role under the prefix `codegod`, run
+ * state in Redis hashes and streams. Throws ConfigError on bad settings.
+ */
+export async function createRedisTaskBus(options: RedisTaskBusOptions = {}): Promise<RedisTaskBus> {
+  const settings = resolveSettings(SETTINGS, options, options.env ?? process.env);
+  const bus = new RedisTaskBus(settings, options.onError ?? ((error) => console.error(error)));
+  await bus.start();
+  return bus;
+}
+
+/** The TaskBus adapter for the fleet: master and workers in separate processes share Redis. */
+export class RedisTaskBus implements TaskBus {
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly store: RedisRunStore;
+  private readonly registry: RedisAgentStatusRegistry;
+  private readonly queues = new Map<WorkerRole, Queue>();
+  private readonly scheduler: RedisScheduler | undefined;
+  private readonly listeners = new Set<(event: RunEvent) => void>();
+  private readonly running = new Map<string, Set<AbortController>>();
+  private readonly workers = new Set<WorkerHandle>();
+  private lastCreatedAt = 0;
+
+  /** Use `createRedisTaskBus`, which validates settings and connects. */
+  constructor(
+    private readonly settings: Settings,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+    this.subscriber = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+    this.redis.on('error', onError);
+    this.subscriber.on('error', onError);
+    this.store = new RedisRunStore(this.redis);
+    this.registry = new RedisAgentStatusRegistry(this.redis, settings.agentTtlMs);
+    const jobOptions: JobsOptions = {
+      attempts: settings.attempts,
+      backoff: { type: 'exponential', delay: settings.backoffMs },
+      removeOnComplete: { age: settings.keepJobsSeconds },
+      removeOnFail: { age: settings.keepJobsSeconds },
+    };
+    this.scheduler = settings.scheduler
+      ? new RedisScheduler(this.store, (role) => this.queue(role), jobOptions, onError)
+      : undefined;
+  }
+
+  /** Subscribes to the bus channel and, when scheduling, resumes running runs. */
+  async start(): Promise<void> {
+    this.subscriber.on('message', (_channel: string, text: string) => this.receive(text));
+    await this.subscriber.subscribe(BUS_CHANNEL);
+    await this.scheduler?.resumeAll();
+  }
+
+  async startRun(spec: RunSpec): Promise<void> {
+    new SchedulerCore(spec.graph.tasks); // validates the graph before anything is written
+    this.lastCreatedAt = Math.max(Date.now(), this.lastCreatedAt + 1);
+    if (!(await this.store.createRun(spec, this.lastCreatedAt)))
+      throw new RunExistsError(spec.runId);
+    await this.refresh(spec.runId);
+  }
+
+  async extendRun(runId: string, extension: RunExtension): Promise<void> {
+    const run = await this.mustLoad(runId);
+    if (run.state !== 'running') throw new InvalidRunChangeError(`run "${runId}" has ended`);
+    run.core.extend(extension);
+    const round = run.replans + 1;
+    await this.store.saveExtension(
+      runId,
+      run.core,
+      extension.retry.map((r) => r.taskId),
+      round,
+    );
+    await this.store.count('submitted', extension.add.length + extension.retry.length);
+    await this.store.appendEvents([
+      { type: 'replan', run_id: runId, ts: Date.now(), round, reason: extension.reason },
+    ]);
+    await this.refresh(runId);
+  }
+
+  async finishRun(
+    runId: string,
+    state: 'succeeded' | 'failed' | 'cancelled',
+    reason: string,
+  ): Promise<void> {
+    const run = await this.mustLoad(runId);
+    if (run.state !== 'running' || !(await this.store.endRun(runId, state, reason))) return;
+    const changed = run.core.finish(state, reason);
+    const skipped = changed.filter((n) => n.state === 'skipped');
+    await this.store.appendEvents(
+      skipped.map((n) => ({
+        type: 'task-skip' as const,
+        run_id: runId,
+        ts: Date.now(),
+        task_id: n.task.id,
+        role: n.task.role,
+        reason,
+      })),
+    );
+    await this.store.count('skipped', skipped.length);
+    await this.store.count('cancelled', changed.length - skipped.length);
+    // Waiting jobs go away; active ones are locked and stop when the cancel reaches them.
+    await Promise.all(
+      changed.map((n) =>
+        this.queue(n.task.role)
+          .remove(generationJobId(runId, n.task.id, n.generation))
+          .catch(() => 0),
+      ),
+    );
+    await this.store.control('cancel', runId);
+  }
+
+  async cancelRun(runId: string, reason: string): Promise<void> {
+    await this.finishRun(runId, 'cancelled', reason);
+  }
+
+  async getRun(runId: string): Promise<RunSnapshot | undefined> {
+    const run = await this.store.loadRun(runId);
+    return run && snapshotFromCore(run, run.core, (id) => run.timings.get(id));
+  }
+
+  async listRuns() {
+    const ids = await this.store.listRunIds();
+    const summaries = await Promise.all(ids.map((id) => this.store.readRunSummary(id)));
+    return ids.flatMap((runId, i) => {
+      const run = summaries[i];
+      if (!run) return [];
+      const item = { runId, problem: run.problem, state: run.state, reason: run.reason };
+      return [{ ...item, createdAt: run.created_at, endedAt: run.ended_at }];
+    });
+  }
+
+  async appendEvent(event: RunEvent): Promise<void> {
+    await this.store.appendEvents([runEventSchema.parse(event)]);
+  }
+
+  readEvents(runId: string): Promise<RunEvent[]> {
+    return this.store.readEvents(runId);
+  }
+
+  subscribe(listener: (event: RunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  waitForRun(runId: string, options: { signal?: AbortSignal; untilReplan?: boolean } = {}) {
+    return waitForRunState(this, runId, options);
+  }
+
+  async work(role: WorkerRole, handler: TaskHandler, options: WorkOptions = {}) {
+    const context = {
+      ...this.settings,
+      connection: this.redis,
+      store: this.store,
+      registry: this.registry,
+      running: this.running,
+      onError: this.onError,
+    };
+    const handle = await startRedisWorker(context, role, handler, options);
+    this.workers.add(handle);
+    return {
+      agentId: handle.agentId,
+      close: async (closeOptions?: { force?: boolean }) => {
+        await handle.close(closeOptions);
+        this.workers.delete(handle);
+      },
+    };
+  }
+
+  /**
+   * Records a task's result as a worker does; the first completion wins, across processes.
+   * Returns false when it was ignored. Exposed for tests that simulate a second worker.
+   */
+  async recordResult(runId: string, taskId: string, result: Result, agentId: string) {
+    const node = (await this.mustLoad(runId)).core.get(taskId);
+    if (!node) return false;
+    return this.store.recordResult(runId, node.task, node.generation, result, agentId);
+  }
+
+  async metrics(): Promise<TaskMetrics> {
+    return taskMetricsSchema.parse(await this.redis.hgetall(redisKeys.metricsTasks()));
+  }
+
+  agents(): Promise<AgentStatus[]> {
+    return this.registry.list();
+  }
+
+  /** Resolves once the local scheduler has applied every message it received. */
+  async settled(): Promise<void> {
+    await this.scheduler?.idle();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.workers].map((worker) => worker.close({ force: true })));
+    await this.scheduler?.idle();
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await Promise.all([this.subscriber.quit(), this.redis.quit()].map((p) => p.catch(() => {})));
+  }
+
+  private queue(role: WorkerRole): Queue {
+    let queue = this.queues.get(role);
+    if (!queue) {
+      queue = new Queue(queueName(role), { connection: this.redis, prefix: KEY_PREFIX });
+      queue.on('error', this.onError);
+      this.queues.set(role, queue);
+    }
+    return queue;
+  }
+
+  private async mustLoad(runId: string) {
+    const run = await this.store.loadRun(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    return run;
+  }
+
+  /** Gets the scheduler to (re)read a run: directly when it runs here, else by message. */
+  private async refresh(runId: string): Promise<void> {
+    if (this.scheduler) await this.scheduler.refresh(runId);
+    else await this.store.control('reload', runId);
+  }
+
+  private receive(text: string): void {
+    let message: BusMessage;
+    try {
+      message = busMessageSchema.parse(JSON.parse(text));
+    } catch (error) {
+      this.onError(error);
+      return;
+    }
+    this.scheduler?.handle(message);
+    if ('control' in message) {
+      if (message.control === 'cancel') {
+        for (const controller of this.running.get(message.run_id) ?? [])
+          controller.abort('cancelled');
+      }
+      return;
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(message.event);
+      } catch {
+        // A listener's bug must not stop the bus.
+      }
+    }
+  }
+}

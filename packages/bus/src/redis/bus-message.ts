@@ -1,0 +1,21 @@
+import { KEY_PREFIX, runEventSchema } from '@codegod/protocol';
+import { z } from 'zod';
+
+/**
+ * The pub/sub channel that carries every run event and control message between bus
+ * instances. Pub/sub may drop messages while a process is down; the streams and hashes stay
+ * the source of truth, and a restarted scheduler re-reads them.
+ */
+export const BUS_CHANNEL = `${KEY_PREFIX}:bus`;
+
+/** One message on BUS_CHANNEL. */
+export const busMessageSchema = z.union([
+  z.object({
+    event: runEventSchema,
+    /** For task-end: the task generation the result belongs to. */
+    generation: z.number().int().nonnegative().optional(),
+  }),
+  z.object({ control: z.enum(['reload', 'cancel']), run_id: z.string().min(1) }),
+]);
+/** One message on BUS_CHANNEL. */
+export type BusMessage = z.infer<typeof busMessageSchema>;

@@ -1,0 +1,62 @@
+import type { Redis } from 'ioredis';
+
+// Streams hold plain events (readable in Redis Commander); the channel carries BusMessages.
+// Each script checks and writes in one step, so concurrent workers (in any process) cannot
+// both record a task, and nothing is recorded for a run that already ended.
+
+/** KEYS: run, tasks, results, events, metrics. ARGV: taskId, generation, record, counter, channel, message, event. */
+const RECORD_RESULT = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
+local generation = redis.call('HGET', KEYS[2], ARGV[1] .. '#gen') or '0'
+if generation ~= ARGV[2] then return 0 end
+if redis.call('HSETNX', KEYS[3], ARGV[1] .. '#' .. ARGV[2], ARGV[3]) == 0 then return 0 end
+redis.call('XADD', KEYS[4], '*', 'e', ARGV[7])
+redis.call('HINCRBY', KEYS[5], ARGV[4], 1)
+redis.call('PUBLISH', ARGV[5], ARGV[6])
+return 1
+`;
+
+/** KEYS: run, tasks, results, events. ARGV: taskId, generation, start record, channel, message, event. */
+const START_TASK = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
+local generation = redis.call('HGET', KEYS[2], ARGV[1] .. '#gen') or '0'
+if generation ~= ARGV[2] then return 0 end
+if redis.call('HEXISTS', KEYS[3], ARGV[1] .. '#' .. ARGV[2]) == 1 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1] .. '#start', ARGV[3])
+redis.call('XADD', KEYS[4], '*', 'e', ARGV[6])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+`;
+
+/** KEYS: run, events. ARGV: state, reason, endedAt, channel, message, event. */
+const END_RUN = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'reason', ARGV[2], 'ended_at', ARGV[3])
+redis.call('XADD', KEYS[2], '*', 'e', ARGV[6])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+`;
+
+/** KEYS: events. ARGV: channel, message, event. */
+const APPEND_EVENT = `
+redis.call('XADD', KEYS[1], '*', 'e', ARGV[3])
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return 1
+`;
+
+/** The scripts, callable on a connection after `defineBusScripts`. */
+export interface BusScripts {
+  recordResult(...args: [string, string, string, string, string, ...string[]]): Promise<number>;
+  startTask(...args: [string, string, string, string, ...string[]]): Promise<number>;
+  endRun(...args: [string, string, ...string[]]): Promise<number>;
+  appendEvent(...args: [string, ...string[]]): Promise<number>;
+}
+
+/** Registers the bus's Lua scripts on `redis` (ioredis caches them by SHA). */
+export function defineBusScripts(redis: Redis): BusScripts {
+  redis.defineCommand('recordResult', { numberOfKeys: 5, lua: RECORD_RESULT });
+  redis.defineCommand('startTask', { numberOfKeys: 4, lua: START_TASK });
+  redis.defineCommand('endRun', { numberOfKeys: 2, lua: END_RUN });
+  redis.defineCommand('appendEvent', { numberOfKeys: 1, lua: APPEND_EVENT });
+  return redis as unknown as BusScripts;
+}

@@ -1,0 +1,181 @@
+import { type RunEvent, redisKeys, type Task, type WorkerRole } from '@codegod/protocol';
+import type { JobsOptions, Queue } from 'bullmq';
+import type { SkippedTask } from '../scheduler-core.js';
+import type { BusMessage } from './bus-message.js';
+import { generationJobId, type JobPayload } from './job-payload.js';
+import type { RedisRunStore, StoredRun } from './redis-run-store.js';
+
+/**
+ * The master's half of the Redis bus: keeps each running run's core in memory, turns
+ * recorded results into enqueued dependents, and ends runs. On start it re-reads every
+ * running run from Redis and re-enqueues what is ready; duplicate job ids make that safe.
+ */
+export class RedisScheduler {
+  private readonly active = new Map<string, StoredRun>();
+  /** Per-run promise chains: one change to a run at a time, in arrival order. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: RedisRunStore,
+    private readonly queue: (role: WorkerRole) => Queue,
+    private readonly jobOptions: JobsOptions,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Resumes every run Redis says is running. */
+  async resumeAll(): Promise<void> {
+    const ids = await this.store.listRunIds();
+    for (const runId of ids) {
+      const summary = await this.store.readRunSummary(runId);
+      if (summary?.state === 'running') await this.serialize(runId, () => this.reload(runId));
+    }
+  }
+
+  /** Re-reads one run, after the changes already queued for it. */
+  refresh(runId: string): Promise<void> {
+    return this.serialize(runId, () => this.reload(runId));
+  }
+
+  /** Reacts to one bus message. */
+  handle(message: BusMessage): void {
+    if ('control' in message) {
+      if (message.control === 'reload')
+        this.schedule(message.run_id, () => this.reload(message.run_id));
+      else this.schedule(message.run_id, async () => void this.active.delete(message.run_id));
+      return;
+    }
+    const { event } = message;
+    if (event.type === 'task-end') {
+      this.schedule(event.run_id, () => this.applyResult(event, message.generation ?? 0));
+    } else if (event.type === 'run-end') {
+      this.schedule(event.run_id, async () => void this.active.delete(event.run_id));
+    }
+  }
+
+  /** Resolves once every queued change has been applied. */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all(this.chains.values());
+  }
+
+  /** Re-reads the run and enqueues whatever is ready and not yet recorded. */
+  async reload(runId: string): Promise<void> {
+    const run = await this.store.loadRun(runId);
+    if (run?.state !== 'running') {
+      this.active.delete(runId);
+      return;
+    }
+    this.active.set(runId, run);
+    // Re-add every task that may have a job: a no-op for jobs that exist, a rescue for one
+    // whose enqueue was cut short by a crash.
+    const live = run.core
+      .tasks()
+      .filter((n) => n.state === 'queued' || n.state === 'running')
+      .map((n) => n.task);
+    await this.enqueue(run, [...run.core.ready(), ...live]);
+    const skipped = run.core
+      .tasks()
+      .filter((n) => n.state === 'skipped' && !run.skipMarked.has(n.task.id))
+      .map((n) => ({ taskId: n.task.id, reason: n.reason ?? 'skipped' }));
+    await this.skip(run, skipped);
+    await this.endIfDone(run);
+  }
+
+  private schedule(runId: string, change: () => Promise<void>): void {
+    void this.serialize(runId, change).catch(this.onError);
+  }
+
+  private serialize(runId: string, change: () => Promise<void>): Promise<void> {
+    const previous = this.chains.get(runId) ?? Promise.resolve();
+    const next = previous.then(change, change);
+    const tracked = next.finally(() => {
+      if (this.chains.get(runId) === tracked) this.chains.delete(runId);
+    });
+    this.chains.set(runId, tracked);
+    return next;
+  }
+
+  private async applyResult(event: Extract<RunEvent, { type: 'task-end' }>, generation: number) {
+    const run = this.active.get(event.run_id);
+    // Not loaded (e.g. started elsewhere): a reload replays this result from Redis.
+    if (!run) return this.reload(event.run_id);
+    const node = run.core.get(event.task_id);
+    if (!node || node.generation !== generation) return;
+    run.core.markQueued([event.task_id]);
+    const outcome = run.core.recordResult(event.task_id, event.result, event.agent_id);
+    if (!outcome.accepted) return;
+    await this.enqueue(run, outcome.newlyReady);
+    await this.skip(run, outcome.skipped);
+    await this.endIfDone(run);
+  }
+
+  private async enqueue(run: StoredRun, tasks: Task[]): Promise<void> {
+    if (tasks.length === 0) return;
+    const now = Date.now();
+    const events: RunEvent[] = [];
+    const markers: [string, string, string][] = [];
+    const byRole = new Map<WorkerRole, Parameters<Queue['addBulk']>[0]>();
+    for (const task of tasks) {
+      const node = run.core.get(task.id)!;
+      if (!run.queuedMarked.has(task.id)) {
+        run.queuedMarked.add(task.id);
+        const marker = JSON.stringify({ generation: node.generation, queued_at: now });
+        markers.push([redisKeys.runTasks(run.runId), `${task.id}#queued`, marker]);
+        events.push({
+          type: 'task-queue',
+          run_id: run.runId,
+          ts: now,
+          task_id: task.id,
+          role: task.role,
+        });
+      }
+      const data: JobPayload = {
+        run_id: run.runId,
+        task: node.task,
+        generation: node.generation,
+        dependencies: Object.fromEntries(
+          node.task.depends_on.map((id) => [id, run.core.get(id)!.result!]),
+        ),
+      };
+      const jobs = byRole.get(task.role) ?? [];
+      jobs.push({
+        name: task.id,
+        data,
+        opts: { ...this.jobOptions, jobId: generationJobId(run.runId, task.id, node.generation) },
+      });
+      byRole.set(task.role, jobs);
+    }
+    run.core.markQueued(tasks.map((t) => t.id));
+    // Events first, so a task-start never precedes its task-queue in the stream.
+    await this.store.appendEvents(events, markers);
+    await Promise.all([...byRole].map(([role, jobs]) => this.queue(role).addBulk(jobs)));
+  }
+
+  private async skip(run: StoredRun, skipped: SkippedTask[]): Promise<void> {
+    if (skipped.length === 0) return;
+    const now = Date.now();
+    const events: RunEvent[] = [];
+    const markers: [string, string, string][] = [];
+    for (const { taskId, reason } of skipped) {
+      const node = run.core.get(taskId)!;
+      run.skipMarked.add(taskId);
+      markers.push([redisKeys.runTasks(run.runId), `${taskId}#skip`, String(node.generation)]);
+      events.push({
+        type: 'task-skip',
+        run_id: run.runId,
+        ts: now,
+        task_id: taskId,
+        role: node.task.role,
+        reason,
+      });
+    }
+    await this.store.appendEvents(events, markers);
+    await this.store.count('skipped', skipped.length);
+  }
+
+  private async endIfDone(run: StoredRun): Promise<void> {
+    const status = run.core.status();
+    if (status.state === 'running') return;
+    await this.store.endRun(run.runId, status.state, status.reason);
+    this.active.delete(run.runId);
+  }
+}
