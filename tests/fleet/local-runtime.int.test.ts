@@ -1,0 +1,167 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@codegod/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './compose-config.js';
+
+// The local runtime with the real pm2 and redis-server. The service entries are replaced by a
+// test stand-in (fixtures/stand-in-service.mjs) that heartbeats like the real services, so this
+// tests start-agents.sh, not the services.
+const STAND_IN = 'tests/fleet/fixtures/stand-in-service.mjs';
+const stateDir = mkdtempSync(join(tmpdir(), 'codegod-fleet-local-'));
+let env: NodeJS.ProcessEnv;
+let redis: Redis | undefined;
+
+function run(...args: string[]) {
+  const result = spawnSync(join(ROOT, 'start-agents.sh'), args, {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function heartbeats(): Promise<Record<string, { role: string; pid: number }>> {
+  const raw = (await redis?.hgetall('codegod:agents:status')) ?? {};
+  return Object.fromEntries(Object.entries(raw).map(([id, json]) => [id, JSON.parse(json)]));
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  const { REDIS_URL: _ignored, ...rest } = process.env;
+  env = {
+    ...rest,
+    CODEGOD_STATE_DIR: stateDir,
+    CODEGOD_RUNTIME: 'local',
+    CODEGOD_MASTER_ENTRY: STAND_IN,
+    CODEGOD_WORKER_ENTRY: STAND_IN,
+    CODEGOD_REDIS_PORT: String(await freePort()),
+    BULL_BOARD_PORT: String(await freePort()),
+  };
+});
+
+afterAll(async () => {
+  redis?.disconnect();
+  run('down'); // a no-op when the test got there; the cleanup when it did not
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('start-agents.sh on the local runtime (pm2)', () => {
+  it('runs up, scale, status, wipe, logs and down, leaving nothing running', async () => {
+    const up = run('up');
+    expect(up.stderr).toBe('');
+    expect(up.status).toBe(0);
+    expect(up.stdout).toContain('fleet is up (local runtime');
+
+    const stateEnv = readFileSync(join(stateDir, 'env'), 'utf8');
+    expect(stateEnv).toContain('CODEGOD_RUNTIME=local');
+    const redisUrl = /^REDIS_URL=(.+)$/m.exec(stateEnv)?.[1] ?? '';
+    expect(redisUrl).toBe(
+      `redis://default:${readFileSync(join(stateDir, 'redis/password'), 'utf8')}@127.0.0.1:${env.CODEGOD_REDIS_PORT}`,
+    );
+    redis = new Redis(redisUrl);
+    expect(await redis.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+    expect(await redis.config('GET', 'maxmemory-policy')).toEqual([
+      'maxmemory-policy',
+      'noeviction',
+    ]);
+
+    const firstFive = [
+      'master-orchestrator',
+      'backend-agent-1',
+      'frontend-agent-1',
+      'devops-agent-1',
+      'testing-agent-1',
+    ];
+    await waitFor(
+      async () => Object.keys(await heartbeats()).length === 5,
+      'five heartbeats after up',
+    );
+    expect(Object.keys(await heartbeats()).sort()).toEqual([...firstFive].sort());
+    expect((await heartbeats())['devops-agent-1']?.role).toBe('devops');
+
+    expect(run('up').status).toBe(0); // again: starts nothing new
+    expect(Object.keys(await heartbeats())).toHaveLength(5);
+
+    const scale = run('scale', 'backend-agent', '3');
+    expect(scale.status).toBe(0);
+    await waitFor(async () => {
+      const beats = await heartbeats();
+      return ['backend-agent-2', 'backend-agent-3'].every((id) => id in beats);
+    }, 'three backend heartbeats');
+    const backends = Object.entries(await heartbeats()).filter(
+      ([, beat]) => beat.role === 'backend',
+    );
+    expect(new Set(backends.map(([, beat]) => beat.pid)).size).toBe(3);
+
+    const status = run('status');
+    expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(/backend-agent-3\s+online/);
+
+    await redis.hset('codegod:memory:backend-agent-1', {
+      agent_role: '"backend"',
+      knowledge: '{"python":"3.11"}',
+      current_task: '"t1"',
+      completed_tasks: '["t0"]',
+      observations: '[{"findings":[]}]',
+      reasoning_history: '[]',
+      blocked_on: '"t2"',
+    });
+    expect(run('wipe').status).toBe(0);
+    expect(await redis.hgetall('codegod:memory:backend-agent-1')).toEqual({
+      agent_role: '"backend"',
+      knowledge: '{"python":"3.11"}',
+      current_task: 'null',
+      completed_tasks: '[]',
+      observations: '[]',
+      reasoning_history: '[]',
+      blocked_on: 'null',
+    });
+
+    const logs = run('logs', 'backend-agent', '-n', '5');
+    expect(logs.status).toBe(0);
+    expect(logs.stdout).toContain('"agentId":"backend-agent-3"');
+    expect(logs.stdout).not.toContain('frontend-agent');
+
+    // Scaling down stops replicas with SIGTERM: the stand-in removes its heartbeat on SIGTERM.
+    expect(run('scale', 'backend-agent', '1').status).toBe(0);
+    expect(Object.keys(await heartbeats()).sort()).toEqual([...firstFive].sort());
+
+    const pids = [
+      ...Object.values(await heartbeats()).map((beat) => beat.pid),
+      Number(readFileSync(join(stateDir, 'pm2/pm2.pid'), 'utf8')),
+      Number(readFileSync(join(stateDir, 'redis/redis.pid'), 'utf8')),
+    ];
+    expect(pids.every(isRunning)).toBe(true);
+    redis.disconnect();
+    redis = undefined;
+
+    const down = run('down');
+    expect(down.status).toBe(0);
+    expect(pids.filter(isRunning)).toEqual([]);
+    expect(existsSync(join(stateDir, 'env'))).toBe(false);
+    expect(existsSync(join(stateDir, 'redis/appendonlydir'))).toBe(true);
+    expect(run('status').status).toBe(1);
+  });
+});
