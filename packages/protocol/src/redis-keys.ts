@@ -30,6 +30,8 @@ export const redisKeys = {
   submissions: () => `${KEY_PREFIX}:submissions`,
   /** List of submissions the master has taken but not yet started (for crash recovery). */
   submissionsTaken: () => `${KEY_PREFIX}:submissions:taken`,
+  /** Hash role → LLM tokens the run spent (all processes add with HINCRBY). */
+  runTokens: (runId: string) => `${KEY_PREFIX}:run:${runId}:tokens`,
   /** String with the run's report JSON. */
   runReport: (runId: string) => `${KEY_PREFIX}:run:${runId}:report`,
 } as const;
