@@ -13,3 +13,6 @@ export * from './sandbox/sandbox.js';
 export * from './sandbox/sandbox-options.js';
 export * from './shared/outcome.js';
 export * from './shared/sandbox-for.js';
+export * from './testing-role/parse-failures.js';
+export * from './testing-role/testing-toolkit.js';
+export * from './toolkit-for.js';
