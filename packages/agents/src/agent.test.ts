@@ -245,6 +245,76 @@ describe('createAgent', () => {
     ]);
   });
 
+  it('wipes when nothing new is observed, keeping knowledge, and says so when wipes run out', async () => {
+    const { run, phases, memory, events } = setup(
+      (call) => (call.phase === 'reason' ? reasoning : planOf(writeHello('same'))),
+      { maxWipes: 1 },
+    );
+    await memory.save('backend-1', {
+      agent_role: 'backend',
+      current_task: null,
+      completed_tasks: ['older-task'],
+      knowledge: { team: 'core' },
+      observations: [],
+      reasoning_history: [],
+      blocked_on: null,
+    });
+    const result = await run();
+    // Iterations 2-4 all observe the same file, so rule (c) fires at 4; after the wipe, at 7.
+    expect(result.output).toBe(
+      'stuck after wipes: nothing new was observed for 3 iterations (memory wiped 1 time(s) and retried)',
+    );
+    expect(phases().filter((p) => !/:(observe|reason|plan|act)$/.test(p))).toEqual([
+      '1:validate',
+      '2:validate',
+      '3:validate',
+      '4:validate',
+      'agent-wipe',
+      '5:validate',
+      '6:validate',
+      '7:validate',
+    ]);
+    const wipe = events.find((e) => e.type === 'agent-wipe');
+    expect(wipe).toMatchObject({
+      agent_id: 'backend-1',
+      reason: expect.stringContaining('nothing new'),
+    });
+    const saved = await memory.load('backend-1');
+    expect(saved?.knowledge).toEqual({ team: 'core' });
+    expect(saved?.completed_tasks).toEqual([]);
+    expect(saved?.observations).toHaveLength(3);
+  });
+
+  it('shows the agent knowledge and dependency results in the prompt', async () => {
+    const { agent, memory, calls } = setup((call) =>
+      call.phase === 'reason' ? reasoning : planOf(writeHello('hi')),
+    );
+    await memory.save('backend-1', {
+      agent_role: 'backend',
+      current_task: null,
+      completed_tasks: [],
+      knowledge: { style: 'tabs' },
+      observations: [],
+      reasoning_history: [],
+      blocked_on: null,
+    });
+    await agent.run(task, {
+      runId: 'run-2',
+      workspace: workspace.path,
+      dependencies: {
+        setup: {
+          success: true,
+          output: 'venv ready',
+          reasoning: null,
+          actions_taken: [],
+          validation: { valid: true, output: 'ok' },
+        },
+      },
+    });
+    expect(calls[0]!.messages[1]!.content).toContain('"style": "tabs"');
+    expect(calls[0]!.messages[1]!.content).toContain('- setup: done: venv ready');
+  });
+
   it('rejects a task for another role and bad limits', async () => {
     const { agent } = setup(() => reasoning);
     await expect(

@@ -42,7 +42,8 @@ export interface Agent {
   readonly limits: AgentLimits;
   /**
    * Runs `task` until validation passes or a bound is hit; a bound gives `success: false` with
-   * the reason in `output`. Throws when cancelled, on a retryable LLM error, or on a bad task.
+   * the reason in `output`. Throws when cancelled, on a retryable LLM error, on a bad task, or
+   * when the toolkit's observer or validator throws (the bus then retries the task).
    */
   run(task: Task, options: RunTaskOptions): Promise<Result>;
 }

@@ -75,7 +75,8 @@ export class TaskRun {
   private failures: IterationFailure[] = [];
   private readonly notes: string[] = [];
   private readonly deadline: AbortSignal;
-  private readonly context: ActionContext;
+  private readonly signal: AbortSignal;
+  private readonly workspace: string;
 
   constructor(
     private readonly parts: TaskRunParts,
@@ -83,10 +84,8 @@ export class TaskRun {
     private readonly options: RunTaskOptions,
   ) {
     this.deadline = AbortSignal.timeout(parts.limits.maxWallMs);
-    const signal = options.signal
-      ? AbortSignal.any([options.signal, this.deadline])
-      : this.deadline;
-    this.context = { workspace: options.workspace, signal };
+    this.signal = options.signal ? AbortSignal.any([options.signal, this.deadline]) : this.deadline;
+    this.workspace = options.workspace;
   }
 
   /** Runs the task to a Result; throws only when cancelled or on a retryable failure. */
@@ -114,22 +113,21 @@ export class TaskRun {
   }
 
   private async attempt(): Promise<AttemptEnd> {
-    const history: StuckHistory & {
-      actions: ActionAttempt[];
-      iterationSignatures: string[];
-      observationHashes: string[];
-    } = { actions: [], iterationSignatures: [], observationHashes: [] };
+    const actions: ActionAttempt[] = [];
+    const iterationSignatures: string[] = [];
+    const observationHashes: string[] = [];
+    const history: StuckHistory = { actions, iterationSignatures, observationHashes };
     this.failures = [];
     for (let round = 1; round <= this.parts.limits.maxIterations; round++) {
       this.iteration++;
       const observation = await this.observe();
-      history.observationHashes.push(stableHash(observation));
-      const prompt = this.promptInput(observation);
+      observationHashes.push(stableHash(observation));
+      const prompt = await this.promptInput(observation);
       const reasoning = await this.reason(prompt);
       const plan = await this.plan({ ...prompt, reasoning });
       const acted = await this.act(plan);
-      history.actions.push(...acted.attempts);
-      history.iterationSignatures.push(acted.attempts.map((a) => a.signature).join(' | '));
+      actions.push(...acted.attempts);
+      iterationSignatures.push(acted.attempts.map((a) => a.signature).join(' | '));
       const validation = await this.validate();
       if (validation.valid) return { kind: 'valid' };
       const failure = { iteration: this.iteration, validation: validation.output, ...acted.failed };
@@ -146,11 +144,13 @@ export class TaskRun {
     );
   }
 
-  private promptInput(observation: Observation): PromptInput {
+  private async promptInput(observation: Observation): Promise<PromptInput> {
+    // Knowledge is read fresh each iteration: an operator may have changed it meanwhile.
+    const memory = await this.parts.memory.load(this.parts.agentId);
     return {
       systemPrompt: this.parts.systemPrompt,
       catalogue: this.parts.catalogue,
-      knowledge: {},
+      knowledge: memory?.knowledge ?? {},
       task: this.task,
       dependencies: this.options.dependencies,
       observation,
@@ -161,7 +161,7 @@ export class TaskRun {
 
   private async observe(): Promise<Observation> {
     this.checkBudgets();
-    const raw = await this.guard(() => this.parts.toolkit.observe(this.task, this.context));
+    const raw = await this.guard(() => this.parts.toolkit.observe(this.task, this.stepContext()));
     const observation = observationSchema.parse(raw);
     await this.record('observe', observation);
     await this.remember((memory) => {
@@ -171,8 +171,7 @@ export class TaskRun {
   }
 
   private async reason(prompt: PromptInput): Promise<Reasoning> {
-    const knowledge = (await this.parts.memory.load(this.parts.agentId))?.knowledge ?? {};
-    const messages = buildAgentMessages('reason', { ...prompt, knowledge });
+    const messages = buildAgentMessages('reason', prompt);
     const reasoning = await this.generate(reasoningSchema, 'reasoning', 'reason', messages);
     this.lastReasoning = reasoning;
     await this.record('reason', reasoning);
@@ -183,8 +182,7 @@ export class TaskRun {
   }
 
   private async plan(prompt: PromptInput): Promise<ConvertedPlan> {
-    const knowledge = (await this.parts.memory.load(this.parts.agentId))?.knowledge ?? {};
-    const messages = buildAgentMessages('plan', { ...prompt, knowledge });
+    const messages = buildAgentMessages('plan', prompt);
     const llmPlan = await this.generate(this.parts.planSchema, 'plan', 'plan', messages);
     const converted = toProtocolPlan(llmPlan);
     await this.record('plan', converted.plan);
@@ -229,7 +227,7 @@ export class TaskRun {
       return refused(`invalid arguments for ${action.name}: ${z.prettifyError(input.error)}`);
     }
     try {
-      return describeOutcome(await action.run(input.data, this.context));
+      return describeOutcome(await action.run(input.data, this.stepContext()));
     } catch (error) {
       this.throwIfAborted(error);
       return { success: false, output: `${action.name} threw: ${messageOf(error)}` };
@@ -238,7 +236,7 @@ export class TaskRun {
 
   private async validate(): Promise<Validation> {
     this.checkBudgets();
-    const raw = await this.guard(() => this.parts.toolkit.validate(this.task, this.context));
+    const raw = await this.guard(() => this.parts.toolkit.validate(this.task, this.stepContext()));
     const validation = validationSchema.parse(raw);
     this.lastValidation = validation;
     await this.record('validate', validation);
@@ -258,7 +256,7 @@ export class TaskRun {
         runId: this.options.runId,
         role: this.parts.toolkit.role,
         phase,
-        signal: this.context.signal,
+        signal: this.stepContext().signal,
       });
       this.tokensUsed += result.usage.totalTokens;
       return result.value;
@@ -276,6 +274,14 @@ export class TaskRun {
     if (this.tokensUsed >= maxTokens) {
       throw new AgentStop('token budget', `used ${this.tokensUsed} of ${maxTokens} tokens`);
     }
+  }
+
+  /**
+   * A context with a child signal per step: HTTP clients and process runners add an abort
+   * listener per call and may not remove it, which would pile up on the task's one signal.
+   */
+  private stepContext(): ActionContext & { signal: AbortSignal } {
+    return { workspace: this.workspace, signal: AbortSignal.any([this.signal]) };
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {

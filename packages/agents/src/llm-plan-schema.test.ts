@@ -1,0 +1,51 @@
+import { toStrictJsonSchema } from '@codegod/llm';
+import { describe, expect, it } from 'vitest';
+import { llmPlanSchema, toProtocolPlan } from './llm-plan-schema.js';
+import { readFileAction, writeFileAction } from './testing/index.js';
+
+const schema = llmPlanSchema([writeFileAction, readFileAction]);
+const step = (action: string, args_json: string) => ({
+  action,
+  target: 't',
+  method: 'm',
+  expected: 'e',
+  args_json,
+});
+
+describe('llmPlanSchema', () => {
+  it('only accepts the toolkit action names', () => {
+    const plan = { steps: [step('write_file', '{}')], estimated_duration: '1m', confidence: 1 };
+    expect(schema.safeParse(plan).success).toBe(true);
+    expect(schema.safeParse({ ...plan, steps: [step('rm_rf', '{}')] }).success).toBe(false);
+  });
+
+  it('is expressible as an OpenAI strict JSON schema: closed objects, no open records', () => {
+    const json = JSON.stringify(toStrictJsonSchema(schema));
+    expect(json).toContain('"enum":["write_file","read_file"]');
+    expect(json).not.toContain('"additionalProperties":{');
+    expect(json).not.toContain('"additionalProperties":true');
+  });
+
+  it('rejects a toolkit without actions', () => {
+    expect(() => llmPlanSchema([])).toThrow(/toolkit\.actions/);
+  });
+});
+
+describe('toProtocolPlan', () => {
+  it('parses args_json into args and names the steps whose args cannot be read', () => {
+    const { plan, argsProblems } = toProtocolPlan({
+      steps: [
+        step('write_file', '{"path":"a","content":"b"}'),
+        step('read_file', 'not json'),
+        step('read_file', '["a"]'),
+      ],
+      estimated_duration: '1m',
+      confidence: 0.5,
+    });
+    expect(plan.steps.map((s) => s.args)).toEqual([{ path: 'a', content: 'b' }, {}, {}]);
+    expect(plan.steps[0]).not.toHaveProperty('args_json');
+    expect(argsProblems[0]).toBeUndefined();
+    expect(argsProblems[1]).toMatch(/not valid JSON/);
+    expect(argsProblems[2]).toMatch(/must be a JSON object/);
+  });
+});

@@ -1,0 +1,108 @@
+import type { Result } from '@codegod/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  buildAgentMessages,
+  describeActionCatalogue,
+  type IterationFailure,
+  PROMPT_FAILURES_SHOWN,
+  type PromptInput,
+} from './prompt-builder.js';
+import { ROLE_SYSTEM_PROMPTS } from './role-prompts.js';
+import { readFileAction, writeFileAction } from './testing/index.js';
+
+const catalogue = describeActionCatalogue([writeFileAction, readFileAction]);
+const failure = (iteration: number): IterationFailure => ({
+  iteration,
+  failedAction: { action: 'read_file', args: { path: 'x' }, output: `error ${iteration}` },
+  validation: `invalid ${iteration}`,
+});
+const dependency: Result = {
+  success: true,
+  output: 'venv ready',
+  reasoning: null,
+  actions_taken: [],
+  validation: { valid: true, output: 'ok' },
+};
+const input = (overrides: Partial<PromptInput> = {}): PromptInput => ({
+  systemPrompt: ROLE_SYSTEM_PROMPTS.backend,
+  catalogue,
+  knowledge: {},
+  task: { id: 't1', description: 'Do it', role: 'backend', depends_on: ['setup'] },
+  observation: { findings: ['nothing yet'] },
+  failures: [],
+  notes: [],
+  ...overrides,
+});
+
+describe('describeActionCatalogue', () => {
+  it('lists every action with its description and argument schema', () => {
+    expect(catalogue).toContain('- write_file: Write a text file');
+    expect(catalogue).toContain('- read_file: Read a text file');
+    expect(catalogue).toMatch(/"required":\["path","content"\]/);
+    expect(catalogue).not.toContain('$schema');
+  });
+});
+
+describe('buildAgentMessages', () => {
+  it('keeps the system message identical across tasks and phases, for prefix caching', () => {
+    const a = buildAgentMessages('reason', input());
+    const b = buildAgentMessages('plan', input({ task: { ...input().task, id: 't2' } }));
+    expect(a[0]).toEqual(b[0]);
+    expect(a[0]).toEqual({
+      role: 'system',
+      content: `${ROLE_SYSTEM_PROMPTS.backend}\n\n${catalogue}`,
+    });
+    expect(a).toHaveLength(2);
+    expect(a[1]!.content).not.toEqual(b[1]!.content);
+  });
+
+  it('puts task, dependencies, observation, notes and recent failures in the user message', () => {
+    const failures = [1, 2, 3, 4, 5].map(failure);
+    const [, user] = buildAgentMessages(
+      'reason',
+      input({
+        knowledge: { python: '3.11' },
+        dependencies: { setup: dependency },
+        failures,
+        notes: ['Attempt 1 was stuck: same failure'],
+      }),
+    );
+    const content = user!.content;
+    const order = [
+      'Knowledge:',
+      'Task:',
+      'Results of the tasks',
+      'Observation:',
+      'Earlier attempts',
+      'Failures so far:',
+      'Reply with the reasoning JSON',
+    ];
+    const positions = order.map((marker) => content.indexOf(marker));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+    expect(content).toContain('- setup: done: venv ready');
+    expect(content).toContain('"python": "3.11"');
+    // Only the most recent failures are shown.
+    expect(PROMPT_FAILURES_SHOWN).toBe(3);
+    expect(content).not.toContain('Iteration 2:');
+    expect(content).toContain(
+      'Iteration 3: Action read_file {"path":"x"} failed: error 3. Validation: invalid 3',
+    );
+    expect(content).toContain('Iteration 5:');
+  });
+
+  it('shows the reasoning and asks for the plan in the plan phase', () => {
+    const reasoning = {
+      problem_analysis: 'p',
+      root_causes: [],
+      approach: 'write the file',
+      risks: [],
+      success_criteria: [],
+      conclusion: 'c',
+    };
+    const [, user] = buildAgentMessages('plan', input({ reasoning }));
+    expect(user!.content).toContain('"approach": "write the file"');
+    expect(user!.content.endsWith('Reply with the plan JSON.')).toBe(true);
+    expect(user!.content).not.toContain('Knowledge:');
+  });
+});
