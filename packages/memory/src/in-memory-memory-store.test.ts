@@ -1,11 +1,22 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { emptyAgentMemory } from '@codegod/protocol';
+import { tempDir } from '@codegod/testkit';
 import { describe, expect, it } from 'vitest';
 import { createInMemoryMemoryStore } from './in-memory-memory-store.js';
-import { memoryStoreConformance } from './testing/index.js';
+import { memoryStoreConformance, richAgentMemory } from './testing/index.js';
 
 memoryStoreConformance('InMemoryMemoryStore', async () => ({
   store: createInMemoryMemoryStore(),
 }));
+
+memoryStoreConformance('InMemoryMemoryStore backed by files', async () => {
+  const directory = await tempDir('codegod-memory-');
+  return {
+    store: createInMemoryMemoryStore({ directory: directory.path }),
+    close: directory.remove,
+  };
+});
 
 describe('InMemoryMemoryStore', () => {
   it('expires checkpoints on its clock', async () => {
@@ -23,5 +34,39 @@ describe('InMemoryMemoryStore', () => {
     expect(() => createInMemoryMemoryStore({ checkpointTtlSeconds: -1 })).toThrow(
       /checkpointTtlSeconds/,
     );
+  });
+
+  it('keeps memory and checkpoints across a restart when backed by files', async () => {
+    const directory = await tempDir('codegod-memory-');
+    try {
+      const first = createInMemoryMemoryStore({ directory: directory.path });
+      await first.save('agent-a', richAgentMemory());
+      const id = await first.checkpoint('agent-a');
+      await first.wipe('agent-a');
+      const second = createInMemoryMemoryStore({ directory: directory.path });
+      expect(await second.listAgents()).toEqual(['agent-a']);
+      expect(await second.listCheckpoints('agent-a')).toEqual([id]);
+      expect((await second.load('agent-a'))?.completed_tasks).toEqual([]);
+      expect(await second.restore('agent-a', id)).toStrictEqual(richAgentMemory());
+    } finally {
+      await directory.remove();
+    }
+  });
+
+  it('reports a corrupt file clearly', async () => {
+    const directory = await tempDir('codegod-memory-');
+    try {
+      await writeFile(
+        join(directory.path, 'agent-b.json'),
+        JSON.stringify({ memory: { agent_role: 'wizard' }, checkpoints: [] }),
+      );
+      const store = createInMemoryMemoryStore({ directory: directory.path });
+      await expect(store.load('agent-b')).rejects.toMatchObject({
+        code: 'memory-corrupt',
+        message: expect.stringContaining('agent-b.json'),
+      });
+    } finally {
+      await directory.remove();
+    }
   });
 });

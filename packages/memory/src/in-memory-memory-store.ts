@@ -5,6 +5,7 @@ import { assertAgentId, isCheckpointId } from './agent-id.js';
 import { parseTtlSeconds } from './checkpoint-ttl.js';
 import { MemoryNotFoundError } from './errors/memory-not-found-error.js';
 import { UnknownCheckpointError } from './errors/unknown-checkpoint-error.js';
+import { type AgentFile, readAgentFiles, writeAgentFile } from './memory-files.js';
 import type { CheckpointOptions, MemoryStore } from './memory-store.js';
 import { wipeMemory } from './wipe-memory.js';
 
@@ -12,69 +13,81 @@ import { wipeMemory } from './wipe-memory.js';
 export interface InMemoryMemoryStoreOptions {
   /** Seconds a checkpoint lives unless `checkpoint()` says otherwise. Default: 7 days. */
   checkpointTtlSeconds?: number;
+  /**
+   * A folder to keep one `{agentId}.json` per agent in (memory and checkpoints), so memory
+   * survives a restart of the embedded mode. Read on first use. Default: none, memory only.
+   */
+  directory?: string;
   /** The clock, in milliseconds since the epoch. Default: `Date.now`. */
   now?: () => number;
 }
 
-interface StoredCheckpoint {
-  memory: AgentMemory;
-  expiresAt: number;
-}
-
 /**
- * The reference MemoryStore, for embedded mode and tests: everything lives in this process.
- * Memories are deep-copied in and out, so callers never share state with the store.
+ * The reference MemoryStore, for embedded mode and tests: everything lives in this process,
+ * optionally mirrored to files. Memories are deep-copied in and out, so callers never share
+ * state with the store.
  */
 export class InMemoryMemoryStore implements MemoryStore {
-  private readonly memories = new Map<string, AgentMemory>();
-  // Insertion order of the inner map is creation order, which listCheckpoints promises.
-  private readonly checkpoints = new Map<string, Map<string, StoredCheckpoint>>();
+  // Checkpoint arrays are kept in creation order, which listCheckpoints promises.
+  private agents = new Map<string, AgentFile>();
+  private loading: Promise<void> | undefined;
+  private writing: Promise<void> = Promise.resolve();
   private readonly ttlSeconds: number;
+  private readonly directory: string | undefined;
   private readonly now: () => number;
 
   constructor(options: InMemoryMemoryStoreOptions = {}) {
     this.ttlSeconds = parseTtlSeconds('checkpointTtlSeconds', options.checkpointTtlSeconds);
+    this.directory = options.directory;
     this.now = options.now ?? Date.now;
   }
 
   async load(agentId: string): Promise<AgentMemory | undefined> {
-    const memory = this.memories.get(assertAgentId(agentId));
-    return memory === undefined ? undefined : structuredClone(memory);
+    const agent = await this.agent(agentId);
+    return agent === undefined ? undefined : structuredClone(agent.memory);
   }
 
   async save(agentId: string, memory: AgentMemory): Promise<void> {
-    this.memories.set(assertAgentId(agentId), agentMemorySchema.parse(structuredClone(memory)));
+    const valid = agentMemorySchema.parse(structuredClone(memory));
+    const agent = await this.agent(agentId);
+    this.agents.set(agentId, { memory: valid, checkpoints: agent?.checkpoints ?? [] });
+    await this.persist(agentId);
   }
 
   async checkpoint(agentId: string, options: CheckpointOptions = {}): Promise<string> {
-    const memory = this.memories.get(assertAgentId(agentId));
-    if (memory === undefined) throw new MemoryNotFoundError(agentId, 'checkpoint');
+    const agent = await this.agent(agentId);
+    if (agent === undefined) throw new MemoryNotFoundError(agentId, 'checkpoint');
     const ttl = parseTtlSeconds('ttlSeconds', options.ttlSeconds ?? this.ttlSeconds);
     const id = randomUUID();
-    const saved = this.checkpoints.get(agentId) ?? new Map<string, StoredCheckpoint>();
-    saved.set(id, { memory: structuredClone(memory), expiresAt: this.now() + ttl * 1000 });
-    this.checkpoints.set(agentId, saved);
+    const expires_at = this.now() + ttl * 1000;
+    agent.checkpoints.push({ id, expires_at, memory: structuredClone(agent.memory) });
+    await this.persist(agentId);
     return id;
   }
 
   async restore(agentId: string, checkpointId: string): Promise<AgentMemory> {
-    this.prune(assertAgentId(agentId));
+    const agent = await this.agent(agentId);
     const saved = isCheckpointId(checkpointId)
-      ? this.checkpoints.get(agentId)?.get(checkpointId)
+      ? agent?.checkpoints.find((checkpoint) => checkpoint.id === checkpointId)
       : undefined;
-    if (saved === undefined) throw new UnknownCheckpointError(agentId, checkpointId);
-    this.memories.set(agentId, structuredClone(saved.memory));
+    if (agent === undefined || saved === undefined) {
+      throw new UnknownCheckpointError(agentId, checkpointId);
+    }
+    agent.memory = structuredClone(saved.memory);
+    await this.persist(agentId);
     return structuredClone(saved.memory);
   }
 
   async listCheckpoints(agentId: string): Promise<string[]> {
-    this.prune(assertAgentId(agentId));
-    return [...(this.checkpoints.get(agentId)?.keys() ?? [])];
+    const agent = await this.agent(agentId);
+    return agent?.checkpoints.map((checkpoint) => checkpoint.id) ?? [];
   }
 
   async wipe(agentId: string): Promise<void> {
-    const memory = this.memories.get(assertAgentId(agentId));
-    if (memory !== undefined) this.memories.set(agentId, wipeMemory(memory));
+    const agent = await this.agent(agentId);
+    if (agent === undefined) return;
+    agent.memory = wipeMemory(agent.memory);
+    await this.persist(agentId);
   }
 
   async wipeAll(): Promise<string[]> {
@@ -84,15 +97,40 @@ export class InMemoryMemoryStore implements MemoryStore {
   }
 
   async listAgents(): Promise<string[]> {
-    return [...this.memories.keys()].sort();
+    await this.loaded();
+    return [...this.agents.keys()].sort();
   }
 
-  private prune(agentId: string): void {
-    const saved = this.checkpoints.get(agentId);
-    if (saved === undefined) return;
+  /** The agent's live record, with expired checkpoints dropped. */
+  private async agent(agentId: string): Promise<AgentFile | undefined> {
+    assertAgentId(agentId);
+    await this.loaded();
+    const agent = this.agents.get(agentId);
+    if (agent === undefined) return undefined;
     const now = this.now();
-    for (const [id, checkpoint] of saved) if (checkpoint.expiresAt <= now) saved.delete(id);
-    if (saved.size === 0) this.checkpoints.delete(agentId);
+    agent.checkpoints = agent.checkpoints.filter((checkpoint) => checkpoint.expires_at > now);
+    return agent;
+  }
+
+  private loaded(): Promise<void> {
+    const { directory } = this;
+    if (directory === undefined) return Promise.resolve();
+    this.loading ??= readAgentFiles(directory).then((agents) => {
+      this.agents = agents;
+    });
+    return this.loading;
+  }
+
+  /** Writes the agent's file; writes run one at a time, each with the state current when it runs. */
+  private persist(agentId: string): Promise<void> {
+    const { directory } = this;
+    if (directory === undefined) return Promise.resolve();
+    const write = this.writing.then(() => {
+      const agent = this.agents.get(agentId);
+      return agent ? writeAgentFile(directory, agentId, agent) : undefined;
+    });
+    this.writing = write.catch(() => {});
+    return write;
   }
 }
 
