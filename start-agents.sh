@@ -164,7 +164,9 @@ write_state() {
   chmod 600 "$tmp"
   {
     echo "# Written by start-agents.sh up; removed by down. Source it: set -a; . $STATE_ENV; set +a"
-    for name in "$@"; do printf '%s=%q\n' "$name" "${!name}"; done
+    for name in "$@"; do
+      if [[ -n "${!name:-}" ]]; then printf '%s=%q\n' "$name" "${!name}"; fi
+    done
   } >>"$tmp"
   mv "$tmp" "$STATE_ENV"
 }
@@ -425,7 +427,10 @@ local_up() {
   fi
   CODEGOD_RUNTIME=local
   export REDIS_URL BULL_BOARD_PORT WORKSPACE_ROOT
-  write_state CODEGOD_RUNTIME REDIS_URL CODEGOD_LOCAL_REDIS BULL_BOARD_PORT WORKSPACE_ROOT
+  # The LLM settings are recorded too, so a later `scale` or `restart` from another shell
+  # starts replicas configured like the rest of the fleet.
+  write_state CODEGOD_RUNTIME REDIS_URL CODEGOD_LOCAL_REDIS BULL_BOARD_PORT WORKSPACE_ROOT \
+    VLLM_API_URL LLM_MODEL LLM_API_KEY LOG_LEVEL
   pm2_start_missing
   echo "start-agents.sh: fleet is up (local runtime, pm2; state in $STATE_DIR)"
   echo "  Redis: $(sed -E 's#^([a-z]+://[^:/@]*:)[^@]*@#\1***@#' <<<"$REDIS_URL")   Bull Board: http://127.0.0.1:$BULL_BOARD_PORT"
@@ -584,9 +589,9 @@ fleet_report() {
 }
 
 # Mirrors the memory store's wipe: only an existing memory is reset, atomically.
-WIPE_SCRIPT="if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'current_task', 'null', 'completed_tasks', '[]', 'observations', '[]', 'reasoning_history', '[]', 'blocked_on', 'null')
-return 1"
+WIPE_SCRIPT="if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end \
+redis.call('HSET', KEYS[1], 'current_task', 'null', 'completed_tasks', '[]', 'observations', '[]', \
+'reasoning_history', '[]', 'blocked_on', 'null') return 1"
 
 fleet_wipe() {
   local agent="$1"
