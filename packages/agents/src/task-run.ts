@@ -88,7 +88,7 @@ export class TaskRun {
     this.workspace = options.workspace;
   }
 
-  /** Runs the task to a Result; throws only when cancelled or on a retryable failure. */
+  /** Runs the task to a Result; throws when cancelled, on a retryable LLM error or a toolkit crash. */
   async execute(): Promise<Result> {
     try {
       await this.remember((memory) => {
@@ -140,7 +140,7 @@ export class TaskRun {
     }
     throw new AgentStop(
       'max iterations',
-      `validation still failed after ${this.parts.limits.maxIterations} iterations: ${this.lastValidation?.output ?? ''}`,
+      `validation still failed after ${this.parts.limits.maxIterations} iterations${this.wipes > 0 ? ` of attempt ${this.wipes + 1}` : ''}: ${this.lastValidation?.output ?? ''}`,
     );
   }
 
