@@ -19,11 +19,7 @@ export function createVenvAction(sandbox: SandboxFactory): ActionDefinition {
     input: z.object({ path: venvSchema }),
     async run({ path }, { workspace, signal }) {
       const args = ['-m', 'venv', path];
-      return fromCommand(
-        'python3',
-        args,
-        await sandbox(workspace).run('python3', args, { signal }),
-      );
+      return fromCommand('python3', await sandbox(workspace).run('python3', args, { signal }));
     },
   });
 }
@@ -56,7 +52,7 @@ export function installDependencyAction(sandbox: SandboxFactory): ActionDefiniti
       args.push(...packages);
       // Specifiers were checked against REQUIREMENT_PATTERN; `>=` must not trip the `>` check.
       const result = await box.run(pip, args, { signal, trustedArguments: true });
-      return fromCommand(pip, args, result);
+      return fromCommand(pip, result);
     },
   });
 }

@@ -85,9 +85,7 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
     for (const args of checks) {
       const result = await box.run(python, args, { signal });
       valid &&= result.exitCode === 0;
-      lines.push(
-        `${describeCommand(python, args, result)}\n-> exit ${result.exitCode ?? 'killed'}`,
-      );
+      lines.push(`${describeCommand(result)}\n-> exit ${result.exitCode ?? 'killed'}`);
     }
     return { valid, output: lines.join('\n') };
   }

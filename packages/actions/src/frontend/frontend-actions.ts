@@ -33,7 +33,7 @@ export function npmInstallAction(sandbox: SandboxFactory): ActionDefinition {
       ];
       // Specs were checked against NPM_SPEC; ranges like >=1 <2 must not trip the `>` check.
       const result = await sandbox(workspace).run('npm', args, { signal, trustedArguments: true });
-      return fromCommand('npm', args, result);
+      return fromCommand('npm', result);
     },
   });
 }
@@ -46,7 +46,7 @@ export function npmRunAction(sandbox: SandboxFactory): ActionDefinition {
     input: z.object({ script: scriptName, args: z.array(z.string()).default([]) }),
     async run({ script, args }, { workspace, signal }) {
       const argv = ['run', script, ...(args.length > 0 ? ['--', ...args] : [])];
-      return fromCommand('npm', argv, await sandbox(workspace).run('npm', argv, { signal }));
+      return fromCommand('npm', await sandbox(workspace).run('npm', argv, { signal }));
     },
   });
 }
@@ -132,7 +132,7 @@ export function buildFrontendAction(sandbox: SandboxFactory): ActionDefinition {
     async run({ script, output_dir }, { workspace, signal }) {
       const box = sandbox(workspace);
       const args = ['run', script];
-      const outcome = fromCommand('npm', args, await box.run('npm', args, { signal }));
+      const outcome = fromCommand('npm', await box.run('npm', args, { signal }));
       if (!outcome.success) return outcome;
       const files = await readdir(await box.resolvePath(output_dir)).catch(() => [] as string[]);
       if (files.length === 0) {

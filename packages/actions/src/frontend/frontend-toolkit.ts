@@ -82,7 +82,7 @@ export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit {
     const main = entryPoint(pkg);
     const args = ['-e', LOAD_ENTRY_SCRIPT, main];
     const result = await box.run('node', args, { signal, timeoutMs: LOAD_CHECK_TIMEOUT_MS });
-    const shown = describeCommand('node', ['-e', '<load entry point>', main], result);
+    const shown = describeCommand(result, `node -e <load entry point> ${main}`);
     return {
       valid: result.exitCode === 0,
       output: `${shown}\n-> exit ${result.exitCode ?? 'killed'}`,

@@ -9,6 +9,8 @@ import { resolveSandboxOptions, type SandboxOptions } from './sandbox-options.js
 
 /** What a command did. Output is capped and has secrets redacted. */
 export interface CommandResult {
+  /** The command line as run, secrets redacted, e.g. `venv/bin/pip install flask`. */
+  commandLine: string;
   /** The exit code; null when the command was killed or could not start. */
   exitCode: number | null;
   stdout: string;
@@ -145,6 +147,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         ? `${result.stderr ?? ''}${result.originalMessage ?? ''}`
         : result.stderr;
       return {
+        commandLine: redact([command, ...args].join(' ')),
         exitCode: result.exitCode ?? null,
         stdout: redact(capText(String(result.stdout ?? ''), settings.maxOutputBytes)),
         stderr: redact(capText(String(stderr ?? ''), settings.maxOutputBytes)),

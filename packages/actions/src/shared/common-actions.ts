@@ -62,7 +62,7 @@ export function runCommandAction(sandbox: SandboxFactory): ActionDefinition {
     }),
     async run({ command, args, cwd }, { workspace, signal }) {
       const result = await sandbox(workspace).run(command, args, { cwd, signal });
-      return fromCommand(command, args, result);
+      return fromCommand(command, result);
     },
   });
 }

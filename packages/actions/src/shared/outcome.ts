@@ -29,27 +29,15 @@ export function fromError(error: unknown): ActionOutcome {
   return failed('action-error', message);
 }
 
-/** The command line and its output, as shown in an outcome. */
-export function describeCommand(
-  command: string,
-  args: readonly string[],
-  result: CommandResult,
-): string {
-  const parts = [
-    `$ ${[command, ...args].join(' ')}`,
-    result.stdout.trimEnd(),
-    result.stderr.trimEnd(),
-  ];
+/** The command line (or `shown` in its place) and its output, as shown in an outcome. */
+export function describeCommand(result: CommandResult, shown = result.commandLine): string {
+  const parts = [`$ ${shown}`, result.stdout.trimEnd(), result.stderr.trimEnd()];
   return parts.filter((part) => part.length > 0).join('\n');
 }
 
 /** Success when the command exited 0; otherwise a failure that says why (timeout, cap, exit). */
-export function fromCommand(
-  command: string,
-  args: readonly string[],
-  result: CommandResult,
-): ActionOutcome {
-  const output = describeCommand(command, args, result);
+export function fromCommand(command: string, result: CommandResult): ActionOutcome {
+  const output = describeCommand(result);
   if (result.timedOut) {
     return failed('command-timeout', `${command} ran past its time limit and was killed`, {
       output,

@@ -28,7 +28,7 @@ export function runTestsAction(sandbox: SandboxFactory, store: TestRunStore): Ac
       if (!test)
         return failed('no-tests', 'no tests found: no npm test script, test_*.py or *.test.js');
       const result = await box.run(test.command, test.args, { signal });
-      const output = describeCommand(test.command, test.args, result);
+      const output = describeCommand(result);
       const run = store.record(
         box.workspace,
         test,
@@ -58,7 +58,7 @@ export function validateOutputAction(sandbox: SandboxFactory): ActionDefinition 
     }),
     async run({ command, args, exit_code, contains, not_contains }, { workspace, signal }) {
       const result = await sandbox(workspace).run(command, args, { signal });
-      const output = describeCommand(command, args, result);
+      const output = describeCommand(result);
       const text = `${result.stdout}${result.stderr}`;
       const problems = [
         ...(result.exitCode === exit_code
@@ -96,7 +96,7 @@ async function checkOne(box: Sandbox, file: string, signal?: AbortSignal) {
     ? [python, ['-m', 'py_compile', file]]
     : ['node', ['--check', file]];
   const result = await box.run(command, args, { signal });
-  return { ok: result.exitCode === 0, output: describeCommand(command, args, result) };
+  return { ok: result.exitCode === 0, output: describeCommand(result) };
 }
 
 /** check_syntax: py_compile for Python, node --check for JavaScript, tsc where a tsconfig is. */
@@ -121,7 +121,7 @@ export function checkSyntaxAction(sandbox: SandboxFactory): ActionDefinition {
       if ((await box.exists('tsconfig.json')) && (await box.exists('node_modules/.bin/tsc'))) {
         const args = ['--noEmit', '-p', '.'];
         const result = await box.run('node_modules/.bin/tsc', args, { signal });
-        if (result.exitCode !== 0) failures.push(describeCommand('tsc', args, result));
+        if (result.exitCode !== 0) failures.push(describeCommand(result));
         checked += ' and the TypeScript project';
       }
       if (failures.length > 0)

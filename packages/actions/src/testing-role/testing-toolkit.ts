@@ -57,7 +57,7 @@ export function testingToolkit(options: ToolkitOptions = {}): RoleToolkit {
     const test = await detectTestCommand(box, signal);
     if (!test) return { valid: false, output: 'no tests found to run' };
     const result = await box.run(test.command, test.args, { signal });
-    const output = describeCommand(test.command, test.args, result);
+    const output = describeCommand(result);
     const run = store.record(
       box.workspace,
       test,
