@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type ActionAttempt,
@@ -85,5 +86,36 @@ describe('actionSignature', () => {
     );
     expect(actionSignature('write', { a: 1 })).not.toBe(actionSignature('write', { a: 2 }));
     expect(actionSignature('write', { a: 1 })).not.toBe(actionSignature('read', { a: 1 }));
+  });
+});
+
+describe('detectStuck (properties)', () => {
+  it('never fires while every action succeeds and every iteration is new', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 }), (iterations) => {
+        const ids = Array.from({ length: iterations }, (_, i) => `i${i}`);
+        const verdict = detectStuck({
+          actions: ids.map((id) => ok(id)),
+          iterationSignatures: ids,
+          observationHashes: ids,
+        });
+        expect(verdict).toBeUndefined();
+      }),
+    );
+  });
+
+  it('always fires once the same failure repeats enough, whatever came before', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ signature: fc.string(), success: fc.boolean(), error: fc.string() })),
+        fc.string(),
+        (before, signature) => {
+          const repeated = Array.from({ length: 3 }, () => failed(signature, 'boom'));
+          expect(detectStuck(history({ actions: [...before, ...repeated] }))?.kind).toBe(
+            'repeated-failure',
+          );
+        },
+      ),
+    );
   });
 });

@@ -49,7 +49,8 @@ export class RedisMemoryStore implements MemoryStore {
       }
       this.redis = new Redis(options.redis, { lazyConnect: true });
       this.ownsClient = true;
-    } else if (options.redis instanceof Redis) {
+    } else if (typeof options.redis?.hgetall === 'function') {
+      // Duck-typed, not instanceof: a client from another copy of ioredis works as well.
       this.redis = options.redis;
       this.ownsClient = false;
     } else {
