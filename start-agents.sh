@@ -569,8 +569,8 @@ queue_count() {
 
 fleet_report() {
   if cli_has status; then
-    codegod_cli status
-    return
+    codegod_cli status && return 0
+    echo "start-agents.sh: 'codegod status' failed; reporting with redis-cli instead" >&2
   fi
   echo "Agents (codegod:agents:status):"
   print_hash codegod:agents:status
@@ -596,8 +596,10 @@ redis.call('HSET', KEYS[1], 'current_task', 'null', 'completed_tasks', '[]', 'ob
 fleet_wipe() {
   local agent="$1"
   if cli_has wipe; then
-    if [[ -n "$agent" ]]; then codegod_cli wipe --agent "$agent"; else codegod_cli wipe; fi
-    return
+    local cli_args=(wipe)
+    [[ -z "$agent" ]] || cli_args+=(--agent "$agent")
+    codegod_cli "${cli_args[@]}" && return 0
+    echo "start-agents.sh: 'codegod ${cli_args[*]}' failed; wiping with redis-cli instead" >&2
   fi
   local keys key wiped=0
   if [[ -n "$agent" ]]; then
