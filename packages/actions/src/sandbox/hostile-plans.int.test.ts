@@ -104,7 +104,7 @@ describe('hostile plans', () => {
       action: 'install_dependency',
       args: { packages: ['flask; rm -rf /'] },
     });
-    expect(pip.error?.code ?? 'schema').toBe('invalid-input');
+    expect(pip.error!.code).toBe('invalid-input');
   });
 
   it('stops a command with a huge output at the cap', async () => {
@@ -130,6 +130,19 @@ describe('hostile plans', () => {
     );
     expect(outcome.error).toMatchObject({ code: 'command-timeout' });
     expect(outcome.error!.message).toContain('ran past its time limit');
+  }, 30_000);
+
+  it('kills a command when the task is cancelled', async () => {
+    const toolkit = backendToolkit();
+    const controller = new AbortController();
+    const action = toolkit.actions.find((a) => a.name === 'run_command')!;
+    const args = action.input.parse({
+      command: 'python3',
+      args: ['-c', "__import__('time').sleep(600)"],
+    });
+    const running = action.run(args, { workspace, signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    expect(await running).toMatchObject({ success: false, error: { code: 'command-cancelled' } });
   }, 30_000);
 
   it('passes pip and npm settings through, keeps secrets out, and redacts them in output', async () => {

@@ -19,6 +19,8 @@ export interface CommandResult {
   timedOut: boolean;
   /** True when the command printed more than the output cap and was stopped. */
   truncated: boolean;
+  /** True when the caller's signal aborted the command. */
+  cancelled: boolean;
 }
 
 /** Per-call settings of `Sandbox.run`. */
@@ -153,6 +155,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         stderr: redact(capText(String(stderr ?? ''), settings.maxOutputBytes)),
         timedOut,
         truncated,
+        cancelled: runOptions.signal?.aborted ?? false,
       };
     } finally {
       clearTimeout(timer);

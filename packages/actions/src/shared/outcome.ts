@@ -38,6 +38,11 @@ export function describeCommand(result: CommandResult, shown = result.commandLin
 /** Success when the command exited 0; otherwise a failure that says why (timeout, cap, exit). */
 export function fromCommand(command: string, result: CommandResult): ActionOutcome {
   const output = describeCommand(result);
+  if (result.cancelled) {
+    return failed('command-cancelled', `${command} was stopped because the task was cancelled`, {
+      output,
+    });
+  }
   if (result.timedOut) {
     return failed('command-timeout', `${command} ran past its time limit and was killed`, {
       output,
