@@ -128,6 +128,8 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
       reasoning_history: '[]',
       blocked_on: '"t2"',
     });
+    // The memory store's index of agents with a memory (codegod wipe reads it).
+    await redis.sadd('codegod:memory-agents', 'backend-agent-1');
     expect(run('wipe').status).toBe(0);
     expect(await redis.hgetall('codegod:memory:backend-agent-1')).toEqual({
       agent_role: '"backend"',
