@@ -113,6 +113,8 @@ export class RedisTaskBus implements TaskBus {
   private readonly queues = new Map<WorkerRole, Queue>();
   private readonly scheduler: RedisScheduler | undefined;
   private readonly listeners = new Set<(event: RunEvent) => void>();
+  /** Internal listeners that need only task-end, task-skip and run-end events. */
+  private readonly endListeners = new Set<(event: RunEvent) => void>();
   private readonly running = new Map<string, Set<AbortController>>();
   private readonly workers = new Set<WorkerHandle>();
   private lastCreatedAt = 0;
@@ -238,7 +240,9 @@ export class RedisTaskBus implements TaskBus {
   }
 
   waitForRun(runId: string, options: { signal?: AbortSignal; untilReplan?: boolean } = {}) {
-    return waitForRunState(this, runId, options);
+    const waiter = { getRun: (id: string) => this.getRun(id), subscribe: this.subscribeEnds };
+    const peek = async (id: string) => (await this.store.readRunSummary(id))?.state;
+    return waitForRunState(waiter, runId, { ...options, peek });
   }
 
   async work(role: WorkerRole, handler: TaskHandler, options: WorkOptions = {}) {
@@ -313,10 +317,20 @@ export class RedisTaskBus implements TaskBus {
     else await this.store.control('reload', runId);
   }
 
+  private readonly subscribeEnds = (listener: (event: RunEvent) => void) => {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  };
+
   private receive(text: string): void {
     let message: BusMessage;
     try {
-      message = busMessageSchema.parse(JSON.parse(text));
+      const raw: unknown = JSON.parse(text);
+      // Most messages are task-queue and task-start, which only public subscribers read;
+      // validating them for nobody would cost more CPU than the scheduling itself.
+      const type = (raw as { event?: { type?: unknown } } | null)?.event?.type;
+      if (this.listeners.size === 0 && (type === 'task-queue' || type === 'task-start')) return;
+      message = busMessageSchema.parse(raw);
     } catch (error) {
       this.onError(error);
       return;
@@ -329,7 +343,8 @@ export class RedisTaskBus implements TaskBus {
       }
       return;
     }
-    for (const listener of this.listeners) {
+    const ending = ['task-end', 'task-skip', 'run-end'].includes(message.event.type);
+    for (const listener of ending ? [...this.listeners, ...this.endListeners] : this.listeners) {
       try {
         listener(message.event);
       } catch {

@@ -1,4 +1,4 @@
-import type { RunEvent } from '@codegod/protocol';
+import type { RunEvent, RunState } from '@codegod/protocol';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
 import type { RunSnapshot, TaskBus } from './task-bus.js';
 
@@ -9,6 +9,11 @@ export interface WaitForRunOptions {
   untilReplan?: boolean;
   /** Re-check this often even without events (events can be missed across processes). Default: 1000. */
   pollMs?: number;
+  /**
+   * A cheap look at the run's state, so a poll does not read every task of a large run.
+   * The full snapshot is read only once this says the run ended. Default: none (always read).
+   */
+  peek?: (runId: string) => Promise<RunState | undefined>;
 }
 
 // Reading a run is O(tasks) on Redis, so re-read on task events only when a replan may be due.
@@ -45,6 +50,7 @@ export function waitForRunState(
       try {
         do {
           again = false;
+          if (!options.untilReplan && (await options.peek?.(runId)) === 'running') continue;
           const snapshot = await bus.getRun(runId);
           if (!snapshot) return finish(new RunNotFoundError(runId));
           const replan = options.untilReplan === true && snapshot.awaitingReplan;

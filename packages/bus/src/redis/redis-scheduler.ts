@@ -5,6 +5,8 @@ import type { BusMessage } from './bus-message.js';
 import { generationJobId, type JobPayload } from './job-payload.js';
 import type { RedisRunStore, StoredRun } from './redis-run-store.js';
 
+type TaskEnd = Extract<RunEvent, { type: 'task-end' }>;
+
 /**
  * The master's half of the Redis bus: keeps each running run's core in memory, turns
  * recorded results into enqueued dependents, and ends runs. On start it re-reads every
@@ -14,6 +16,11 @@ export class RedisScheduler {
   private readonly active = new Map<string, StoredRun>();
   /** Per-run promise chains: one change to a run at a time, in arrival order. */
   private readonly chains = new Map<string, Promise<void>>();
+  /**
+   * Results that arrived while the run's chain was busy. They are applied together, so one
+   * round trip enqueues the dependents of many results.
+   */
+  private readonly pending = new Map<string, { event: TaskEnd; generation: number }[]>();
 
   constructor(
     private readonly store: RedisRunStore,
@@ -46,7 +53,11 @@ export class RedisScheduler {
     }
     const { event } = message;
     if (event.type === 'task-end') {
-      this.schedule(event.run_id, () => this.applyResult(event, message.generation ?? 0));
+      const batch = this.pending.get(event.run_id);
+      const item = { event, generation: message.generation ?? 0 };
+      if (batch) return void batch.push(item);
+      this.pending.set(event.run_id, [item]);
+      this.schedule(event.run_id, () => this.applyResults(event.run_id));
     } else if (event.type === 'run-end') {
       this.schedule(event.run_id, async () => void this.active.delete(event.run_id));
     }
@@ -94,17 +105,24 @@ export class RedisScheduler {
     return next;
   }
 
-  private async applyResult(event: Extract<RunEvent, { type: 'task-end' }>, generation: number) {
-    const run = this.active.get(event.run_id);
-    // Not loaded (e.g. started elsewhere): a reload replays this result from Redis.
-    if (!run) return this.reload(event.run_id);
-    const node = run.core.get(event.task_id);
-    if (!node || node.generation !== generation) return;
-    run.core.markQueued([event.task_id]);
-    const outcome = run.core.recordResult(event.task_id, event.result, event.agent_id);
-    if (!outcome.accepted) return;
-    await this.enqueue(run, outcome.newlyReady);
-    await this.skip(run, outcome.skipped);
+  private async applyResults(runId: string) {
+    const batch = this.pending.get(runId) ?? [];
+    this.pending.delete(runId);
+    const run = this.active.get(runId);
+    // Not loaded (e.g. started elsewhere): a reload replays these results from Redis.
+    if (!run) return this.reload(runId);
+    const ready: Task[] = [];
+    const skipped: SkippedTask[] = [];
+    for (const { event, generation } of batch) {
+      const node = run.core.get(event.task_id);
+      if (!node || node.generation !== generation) continue;
+      run.core.markQueued([event.task_id]);
+      const outcome = run.core.recordResult(event.task_id, event.result, event.agent_id);
+      ready.push(...outcome.newlyReady);
+      skipped.push(...outcome.skipped);
+    }
+    await this.enqueue(run, ready);
+    await this.skip(run, skipped);
     await this.endIfDone(run);
   }
 

@@ -36,19 +36,27 @@ export async function startRedisWorker(
   const mine = new Map<string, AbortController>();
   let state: 'idle' | 'busy' | 'stopping' = 'idle';
   let gone = false;
+  let reported = '';
   const beat = async () => {
     if (gone) return;
     const [current] = mine.keys();
+    reported = state === 'stopping' ? 'stopping' : current ? 'busy' : 'idle';
     await context.registry.beat({
       agent_id: agentId,
       role,
-      state: state === 'stopping' ? 'stopping' : current ? 'busy' : 'idle',
+      state: reported as 'idle' | 'busy' | 'stopping',
       current_task: current ?? null,
       last_seen: Date.now(),
       pid: process.pid,
     });
   };
   const safeBeat = () => void beat().catch(context.onError);
+  // Between periodic beats, write only when idle/busy flips: a write per task would cost
+  // more than the task itself for short tasks. `current_task` may lag by one period.
+  const beatIfChanged = () => {
+    const now = state === 'stopping' ? 'stopping' : mine.size > 0 ? 'busy' : 'idle';
+    if (now !== reported) safeBeat();
+  };
 
   const process_ = async (job: Job, token?: string): Promise<void> => {
     const parsed = jobPayloadSchema.safeParse(job.data);
@@ -64,7 +72,7 @@ export async function startRedisWorker(
     const forRun = context.running.get(runId) ?? new Set();
     context.running.set(runId, forRun.add(controller));
     mine.set(key, controller);
-    safeBeat();
+    beatIfChanged();
     try {
       const output = await handler(
         { runId, task, attempt, dependencies },
@@ -114,7 +122,7 @@ export async function startRedisWorker(
       mine.delete(key);
       forRun.delete(controller);
       if (forRun.size === 0 && context.running.get(runId) === forRun) context.running.delete(runId);
-      safeBeat();
+      beatIfChanged();
     }
   };
 
