@@ -69,7 +69,7 @@ EOF
 Usage: ./start-agents.sh down
 
 Stops the fleet. docker: `docker-compose down` (volumes are kept). local: stops every pm2 app
-(SIGTERM, then SIGKILL after 15 s), the pm2 daemon, and the redis-server it started. The data
+(SIGTERM, then SIGKILL after 30 s), the pm2 daemon, and the redis-server it started. The data
 (<state>/redis) and logs (<state>/logs) stay; remove the state dir to forget them.
 EOF
       ;;

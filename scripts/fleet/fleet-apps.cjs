@@ -23,8 +23,8 @@ const SHARED_ENV = [
   'WORKSPACE_ROOT',
 ];
 
-/** Milliseconds pm2 waits after SIGTERM before SIGKILL; the services drain their task first. */
-const KILL_TIMEOUT_MS = 15_000;
+/** Milliseconds pm2 waits after SIGTERM before SIGKILL (compose: stop_grace_period 30s). */
+const KILL_TIMEOUT_MS = 30_000;
 
 /**
  * Reads `<stateDir>/replicas` (`service=N` lines, written by `start-agents.sh scale`).
