@@ -31,6 +31,7 @@ describe('backend toolkit on the "Flask not found" fixture', () => {
     expect(observation.venv_exists).toBe(true);
     expect(observation.missing_requirements).toEqual(['flask']);
     expect(observation.python_version).toMatch(/^3\.\d+/);
+    expect(observation.error_log).toBe("ModuleNotFoundError: No module named 'flask'");
     expect(observation.findings.join('\n')).toContain('flask is listed in requirements.txt');
 
     const before = await toolkit.validate(task, context);

@@ -53,7 +53,16 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
         `${requirement.name} is listed in requirements.txt but not installed${venv ? ' in the venv' : ''}`,
       );
     }
+    // The seed's error_log: what importing the first missing requirement really says.
+    let errorLog: string | null = null;
+    if (venv && missing[0]) {
+      const probe = await box.run(python, ['-c', `import ${importName(missing[0].name)}`], {
+        signal,
+      });
+      errorLog = probe.exitCode === 0 ? null : (probe.stderr.trim().split('\n').pop() ?? null);
+    }
     return {
+      error_log: errorLog,
       python_version: `${version.stdout}${version.stderr}`.trim().replace(/^Python\s+/, ''),
       venv_exists: venv !== undefined,
       venv_path: venv ?? null,
