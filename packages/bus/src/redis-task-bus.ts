@@ -168,7 +168,7 @@ export class RedisTaskBus implements TaskBus {
       round,
     );
     await this.store.count('submitted', extension.add.length + extension.retry.length);
-    await this.store.appendEvents([
+    await this.store.appendEvents(runId, [
       { type: 'replan', run_id: runId, ts: Date.now(), round, reason: extension.reason },
     ]);
     await this.refresh(runId);
@@ -184,6 +184,7 @@ export class RedisTaskBus implements TaskBus {
     const changed = run.core.finish(state, reason);
     const skipped = changed.filter((n) => n.state === 'skipped');
     await this.store.appendEvents(
+      runId,
       skipped.map((n) => ({
         type: 'task-skip' as const,
         run_id: runId,
@@ -227,7 +228,8 @@ export class RedisTaskBus implements TaskBus {
   }
 
   async appendEvent(event: RunEvent): Promise<void> {
-    await this.store.appendEvents([runEventSchema.parse(event)]);
+    const parsed = runEventSchema.parse(event);
+    await this.store.appendEvents(parsed.run_id, [parsed]);
   }
 
   readEvents(runId: string): Promise<RunEvent[]> {

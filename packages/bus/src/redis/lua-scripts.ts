@@ -37,10 +37,18 @@ redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 `;
 
-/** KEYS: events. ARGV: channel, message, event. */
-const APPEND_EVENT = `
-redis.call('XADD', KEYS[1], '*', 'e', ARGV[3])
-redis.call('PUBLISH', ARGV[1], ARGV[2])
+/** KEYS: events, tasks. ARGV: channel, marker count, (field, value)..., (message, event)... */
+const APPEND_EVENTS = `
+local i = 3
+for _ = 1, tonumber(ARGV[2]) do
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+while i < #ARGV do
+  redis.call('XADD', KEYS[1], '*', 'e', ARGV[i + 1])
+  redis.call('PUBLISH', ARGV[1], ARGV[i])
+  i = i + 2
+end
 return 1
 `;
 
@@ -49,7 +57,7 @@ export interface BusScripts {
   recordResult(...args: [string, string, string, string, string, ...string[]]): Promise<number>;
   startTask(...args: [string, string, string, string, ...string[]]): Promise<number>;
   endRun(...args: [string, string, ...string[]]): Promise<number>;
-  appendEvent(...args: [string, ...string[]]): Promise<number>;
+  appendEvents(...args: [string, string, ...string[]]): Promise<number>;
 }
 
 /** Registers the bus's Lua scripts on `redis` (ioredis caches them by SHA). */
@@ -57,6 +65,6 @@ export function defineBusScripts(redis: Redis): BusScripts {
   redis.defineCommand('recordResult', { numberOfKeys: 5, lua: RECORD_RESULT });
   redis.defineCommand('startTask', { numberOfKeys: 4, lua: START_TASK });
   redis.defineCommand('endRun', { numberOfKeys: 2, lua: END_RUN });
-  redis.defineCommand('appendEvent', { numberOfKeys: 1, lua: APPEND_EVENT });
+  redis.defineCommand('appendEvents', { numberOfKeys: 2, lua: APPEND_EVENTS });
   return redis as unknown as BusScripts;
 }

@@ -15,7 +15,7 @@ import type { RunMeta, TaskTimings } from '../run-snapshot.js';
 import { SchedulerCore } from '../scheduler-core.js';
 import type { RunSpec } from '../task-bus.js';
 import type { TaskCounter } from '../task-metrics.js';
-import { BUS_CHANNEL, type BusMessage } from './bus-message.js';
+import { BUS_CHANNEL } from './bus-message.js';
 import { type BusScripts, defineBusScripts } from './lua-scripts.js';
 
 const runHashSchema = z.object({
@@ -110,7 +110,7 @@ export class RedisRunStore {
       .zadd(redisKeys.runs(), createdAt, spec.runId)
       .hincrby(redisKeys.metricsTasks(), 'submitted', spec.graph.tasks.length)
       .exec();
-    await this.appendEvents([event]);
+    await this.appendEvents(spec.runId, [event]);
     return true;
   }
 
@@ -203,7 +203,7 @@ export class RedisRunStore {
       success: result.success,
       result,
     };
-    const message: BusMessage = { event, generation };
+    const [message, eventJson] = encodeEvent(event, generation);
     const recorded = await this.scripts.recordResult(
       redisKeys.run(runId),
       redisKeys.runTasks(runId),
@@ -215,8 +215,8 @@ export class RedisRunStore {
       record,
       result.success ? 'completed' : 'failed',
       BUS_CHANNEL,
-      JSON.stringify(message),
-      JSON.stringify(event),
+      message,
+      eventJson,
     );
     return recorded === 1;
   }
@@ -249,8 +249,7 @@ export class RedisRunStore {
       String(generation),
       JSON.stringify(start),
       BUS_CHANNEL,
-      JSON.stringify({ event } satisfies BusMessage),
-      JSON.stringify(event),
+      ...encodeEvent(event),
     );
     return started === 1;
   }
@@ -266,29 +265,24 @@ export class RedisRunStore {
       reason,
       String(endedAt),
       BUS_CHANNEL,
-      JSON.stringify({ event } satisfies BusMessage),
-      JSON.stringify(event),
+      ...encodeEvent(event),
     );
     return ended === 1;
   }
 
-  /** Appends events to their runs' streams and publishes them, in one round trip. */
-  async appendEvents(events: RunEvent[], fields: [string, string, string][] = []): Promise<void> {
-    if (events.length === 0 && fields.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const [key, field, value] of fields) pipeline.hset(key, field, value);
-    for (const event of events) {
-      const message = JSON.stringify({ event } satisfies BusMessage);
-      (pipeline as unknown as BusScripts).appendEvent(
-        redisKeys.runEvents(event.run_id),
-        BUS_CHANNEL,
-        message,
-        JSON.stringify(event),
-      );
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    const failed = replies.find(([error]) => error);
-    if (failed) throw failed[0];
+  /**
+   * Appends events of one run to its stream and publishes them, and sets task markers, in
+   * one script call: one command per batch keeps the scheduler's CPU per task low.
+   */
+  async appendEvents(
+    runId: string,
+    events: RunEvent[],
+    markers: [field: string, value: string][] = [],
+  ): Promise<void> {
+    if (events.length === 0 && markers.length === 0) return;
+    const args = [BUS_CHANNEL, String(markers.length), ...markers.flat()];
+    for (const event of events) args.push(...encodeEvent(event));
+    await this.scripts.appendEvents(redisKeys.runEvents(runId), redisKeys.runTasks(runId), ...args);
   }
 
   /** The run's events in order; entries that fail to parse are left out. */
@@ -324,6 +318,14 @@ export class RedisRunStore {
     }
     await multi.exec();
   }
+}
+
+/** An event as [bus message, stream entry], stringifying the event once. */
+function encodeEvent(event: RunEvent, generation?: number): [string, string] {
+  const json = JSON.stringify(event);
+  const tail = generation === undefined ? '' : `,"generation":${generation}`;
+  // Same shape as BusMessage: { event, generation? }.
+  return [`{"event":${json}${tail}}`, json];
 }
 
 /** Replays stored results in dependency order: a result counts only once its task was ready. */

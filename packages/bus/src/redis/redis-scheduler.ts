@@ -1,4 +1,4 @@
-import { type RunEvent, redisKeys, type Task, type WorkerRole } from '@codegod/protocol';
+import type { RunEvent, Task, WorkerRole } from '@codegod/protocol';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { SkippedTask } from '../scheduler-core.js';
 import type { BusMessage } from './bus-message.js';
@@ -130,14 +130,14 @@ export class RedisScheduler {
     if (tasks.length === 0) return;
     const now = Date.now();
     const events: RunEvent[] = [];
-    const markers: [string, string, string][] = [];
+    const markers: [string, string][] = [];
     const byRole = new Map<WorkerRole, Parameters<Queue['addBulk']>[0]>();
     for (const task of tasks) {
       const node = run.core.get(task.id)!;
       if (!run.queuedMarked.has(task.id)) {
         run.queuedMarked.add(task.id);
         const marker = JSON.stringify({ generation: node.generation, queued_at: now });
-        markers.push([redisKeys.runTasks(run.runId), `${task.id}#queued`, marker]);
+        markers.push([`${task.id}#queued`, marker]);
         events.push({
           type: 'task-queue',
           run_id: run.runId,
@@ -164,7 +164,7 @@ export class RedisScheduler {
     }
     run.core.markQueued(tasks.map((t) => t.id));
     // Events first, so a task-start never precedes its task-queue in the stream.
-    await this.store.appendEvents(events, markers);
+    await this.store.appendEvents(run.runId, events, markers);
     await Promise.all([...byRole].map(([role, jobs]) => this.queue(role).addBulk(jobs)));
   }
 
@@ -172,11 +172,11 @@ export class RedisScheduler {
     if (skipped.length === 0) return;
     const now = Date.now();
     const events: RunEvent[] = [];
-    const markers: [string, string, string][] = [];
+    const markers: [string, string][] = [];
     for (const { taskId, reason } of skipped) {
       const node = run.core.get(taskId)!;
       run.skipMarked.add(taskId);
-      markers.push([redisKeys.runTasks(run.runId), `${taskId}#skip`, String(node.generation)]);
+      markers.push([`${taskId}#skip`, String(node.generation)]);
       events.push({
         type: 'task-skip',
         run_id: run.runId,
@@ -186,7 +186,7 @@ export class RedisScheduler {
         reason,
       });
     }
-    await this.store.appendEvents(events, markers);
+    await this.store.appendEvents(run.runId, events, markers);
     await this.store.count('skipped', skipped.length);
   }
 

@@ -106,7 +106,7 @@ export async function startRedisWorker(
         throw new UnrecoverableError(message);
       }
       await context.store.count('retried', 1);
-      await context.store.appendEvents([
+      await context.store.appendEvents(runId, [
         {
           type: 'task-retry',
           run_id: runId,
