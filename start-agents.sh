@@ -302,10 +302,15 @@ start_local_redis() {
   if [[ -f "$dir/redis.pid" ]] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then
     port="$(cat "$dir/port")"
   else
-    port="${CODEGOD_REDIS_PORT:-$DEFAULT_LOCAL_REDIS_PORT}"
-    if port_in_use "$port"; then
-      [[ -n "${CODEGOD_REDIS_PORT:-}" ]] && die "CODEGOD_REDIS_PORT $port is already in use"
-      port="$(free_port)"
+    # An explicit CODEGOD_REDIS_PORT, else the port used last time (so REDIS_URL survives a
+    # `restart redis`), else 6380, else any free port.
+    if [[ -n "${CODEGOD_REDIS_PORT:-}" ]]; then
+      port="$CODEGOD_REDIS_PORT"
+      port_in_use "$port" && die "CODEGOD_REDIS_PORT $port is already in use"
+    else
+      port="$(cat "$dir/port" 2>/dev/null || echo "$DEFAULT_LOCAL_REDIS_PORT")"
+      port_in_use "$port" && port="$DEFAULT_LOCAL_REDIS_PORT"
+      port_in_use "$port" && port="$(free_port)"
     fi
     # The password lives in a 0600 config file, not on redis-server's command line.
     (
@@ -512,6 +517,7 @@ local_restart() {
   case "$service" in
     "") pm2_cmd restart all >/dev/null ;;
     redis)
+      [[ "${CODEGOD_LOCAL_REDIS:-0}" == 1 ]] || die "the fleet uses an outside Redis (REDIS_URL); restart it yourself"
       stop_local_redis
       start_local_redis
       ;;
