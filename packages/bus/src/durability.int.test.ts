@@ -109,6 +109,31 @@ describe('RedisTaskBus durability', () => {
     expect(snapshot.tasks.find((t) => t.task.id === 'slow')!.agentId).toBe('rescuer-1');
   });
 
+  it('fails, not hangs, a task whose worker died more often than maxStalledCount allows', async () => {
+    const noStalls = { CODEGOD_MAX_STALLED_COUNT: '0' };
+    const master = await createRedisTaskBus({
+      redisUrl: server.url,
+      scheduler: true,
+      env: { ...FAST_STALLS, ...noStalls },
+    });
+    buses.push(master);
+    const first = spawnEntry('worker', { AGENT_ID: 'doomed-2', ...noStalls });
+    await first.ready;
+    const runId = testRunId('stall-limit');
+    const started = nextEvent(master, (e) => e.type === 'task-start' && e.run_id === runId);
+    const tasks = [{ ...testTask('slow'), description: 'sleep:5000' }, testTask('next', ['slow'])];
+    await master.startRun({ runId, problem: 'die once too often', graph: { tasks } });
+    await started;
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Another worker's stalled-job check is what notices the dead one.
+    await spawnEntry('worker', { AGENT_ID: 'checker-1', ...noStalls }).ready;
+    const snapshot = await master.waitForRun(runId, { signal: HANG_GUARD() });
+    expect(snapshot.state).toBe('failed');
+    expect(snapshot.tasks[0]!.result!.output).toMatch(/died too often/);
+    expect(snapshot.tasks[1]!.state).toBe('skipped');
+  });
+
   it('resumes a run after the scheduler process is SIGKILLed: nothing lost, nothing run twice', async () => {
     const first = spawnEntry('scheduler', {});
     await first.ready;

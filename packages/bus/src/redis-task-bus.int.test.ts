@@ -1,7 +1,10 @@
+import { KEY_PREFIX, NonRetryableTaskError, queueName, redisKeys } from '@codegod/protocol';
 import { startRedisServer } from '@codegod/testkit';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisTaskBus } from './redis-task-bus.js';
-import { taskBusConformance } from './testing/index.js';
+import { okResult, taskBusConformance, testRunId, testTask } from './testing/index.js';
 
 taskBusConformance('redis (BullMQ)', async () => {
   const server = await startRedisServer();
@@ -29,5 +32,78 @@ describe('createRedisTaskBus', () => {
     await expect(
       createRedisTaskBus({ env: { REDIS_URL: 'redis://x', CODEGOD_LOCK_DURATION_MS: '5' } }),
     ).rejects.toThrow(/lockDurationMs.*CODEGOD_LOCK_DURATION_MS/);
+  });
+});
+
+describe('RedisTaskBus in Redis', () => {
+  it('fails a malformed job without retry and keeps the worker running', async () => {
+    const server = await startRedisServer();
+    const bus = await createRedisTaskBus({ redisUrl: server.url, scheduler: true, env: {} });
+    const redis = new Redis(server.url, { maxRetriesPerRequest: null });
+    const queue = new Queue(queueName('backend'), { connection: redis, prefix: KEY_PREFIX });
+    const events = new QueueEvents(queueName('backend'), { connection: redis, prefix: KEY_PREFIX });
+    try {
+      await events.waitUntilReady();
+      await bus.work('backend', async () => okResult());
+      const failed = new Promise<string>((resolve) =>
+        events.on('failed', ({ failedReason }) => resolve(failedReason)),
+      );
+      await queue.add('bad', { run_id: 'x', task: { id: 'no spaces allowed' } }, { attempts: 3 });
+      expect(await failed).toMatch(/malformed task job .*task/);
+      const runId = testRunId();
+      await bus.startRun({ runId, problem: 'after', graph: { tasks: [testTask('a')] } });
+      const snapshot = await bus.waitForRun(runId, { signal: AbortSignal.timeout(30_000) });
+      expect(snapshot.state).toBe('succeeded');
+    } finally {
+      await events.close();
+      await queue.close();
+      redis.disconnect();
+      await bus.close();
+      await server.stop();
+    }
+  });
+
+  it('counts tasks in codegod:metrics:tasks and ages out dead workers', async () => {
+    const server = await startRedisServer();
+    const bus = await createRedisTaskBus({
+      redisUrl: server.url,
+      scheduler: true,
+      agentTtlMs: 5_000,
+      env: {},
+    });
+    const redis = new Redis(server.url);
+    try {
+      await bus.work(
+        'backend',
+        async (job) => {
+          if (job.task.id === 'bad') throw new NonRetryableTaskError('no');
+          return okResult();
+        },
+        { agentId: 'backend-live' },
+      );
+      const tasks = [testTask('good'), testTask('bad'), testTask('after', ['bad'])];
+      const runId = testRunId();
+      await bus.startRun({ runId, problem: 'metrics', graph: { tasks } });
+      await bus.waitForRun(runId, { signal: AbortSignal.timeout(30_000) });
+      expect(await redis.hgetall(redisKeys.metricsTasks())).toEqual({
+        submitted: '3',
+        completed: '1',
+        failed: '1',
+        skipped: '1',
+      });
+      const dead = { agent_id: 'backend-dead', role: 'backend', state: 'busy', current_task: null };
+      const lastSeen = Date.now() - 60_000;
+      await redis.hset(
+        redisKeys.agentsStatus(),
+        'backend-dead',
+        JSON.stringify({ ...dead, last_seen: lastSeen, pid: 1 }),
+      );
+      expect((await bus.agents()).map((a) => a.agent_id)).toEqual(['backend-live']);
+      expect(await redis.hexists(redisKeys.agentsStatus(), 'backend-dead')).toBe(0);
+    } finally {
+      redis.disconnect();
+      await bus.close();
+      await server.stop();
+    }
   });
 });

@@ -5,9 +5,10 @@ import {
   type RunEvent,
   redisKeys,
   runEventSchema,
+  WORKER_ROLES,
   type WorkerRole,
 } from '@codegod/protocol';
-import { type JobsOptions, Queue } from 'bullmq';
+import { Job, type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AgentStatus } from './agent-status.js';
@@ -15,7 +16,7 @@ import { InvalidRunChangeError } from './errors/invalid-run-change-error.js';
 import { RunExistsError } from './errors/run-exists-error.js';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
 import { BUS_CHANNEL, type BusMessage, busMessageSchema } from './redis/bus-message.js';
-import { generationJobId } from './redis/job-payload.js';
+import { generationJobId, jobPayloadSchema } from './redis/job-payload.js';
 import { RedisAgentStatusRegistry } from './redis/redis-agent-status-registry.js';
 import { RedisRunStore } from './redis/redis-run-store.js';
 import { RedisScheduler } from './redis/redis-scheduler.js';
@@ -32,8 +33,17 @@ import type {
   WorkerHandle,
   WorkOptions,
 } from './task-bus.js';
+import { failureResult } from './task-failure.js';
 import { type TaskMetrics, taskMetricsSchema } from './task-metrics.js';
 import { waitForRunState } from './wait-for-run.js';
+
+/** How many jobs one role's queue holds, by state. */
+export interface QueueDepth {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
 
 /** Settings of the Redis bus. Options win over environment variables. */
 export interface RedisTaskBusOptions {
@@ -117,6 +127,7 @@ export class RedisTaskBus implements TaskBus {
   private readonly endListeners = new Set<(event: RunEvent) => void>();
   private readonly running = new Map<string, Set<AbortController>>();
   private readonly workers = new Set<WorkerHandle>();
+  private readonly queueEvents: QueueEvents[] = [];
   private lastCreatedAt = 0;
 
   /** Use `createRedisTaskBus`, which validates settings and connects. */
@@ -145,7 +156,20 @@ export class RedisTaskBus implements TaskBus {
   async start(): Promise<void> {
     this.subscriber.on('message', (_channel: string, text: string) => this.receive(text));
     await this.subscriber.subscribe(BUS_CHANNEL);
-    await this.scheduler?.resumeAll();
+    if (!this.scheduler) return;
+    for (const role of WORKER_ROLES) {
+      const events = new QueueEvents(queueName(role), {
+        connection: this.redis,
+        prefix: KEY_PREFIX,
+      });
+      events.on('error', this.onError);
+      events.on('failed', ({ jobId, failedReason }) => {
+        this.recordStalledFailure(role, jobId, failedReason).catch(this.onError);
+      });
+      this.queueEvents.push(events);
+    }
+    await Promise.all(this.queueEvents.map((events) => events.waitUntilReady()));
+    await this.scheduler.resumeAll();
   }
 
   async startRun(spec: RunSpec): Promise<void> {
@@ -281,6 +305,29 @@ export class RedisTaskBus implements TaskBus {
     return taskMetricsSchema.parse(await this.redis.hgetall(redisKeys.metricsTasks()));
   }
 
+  /** Jobs per role queue: waiting (incl. prioritized), active, delayed and failed. */
+  async queueDepths(): Promise<Record<WorkerRole, QueueDepth>> {
+    const entries = await Promise.all(
+      WORKER_ROLES.map(async (role) => {
+        const counts = await this.queue(role).getJobCounts(
+          'waiting',
+          'prioritized',
+          'active',
+          'delayed',
+          'failed',
+        );
+        const depth: QueueDepth = {
+          waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+          active: counts.active ?? 0,
+          delayed: counts.delayed ?? 0,
+          failed: counts.failed ?? 0,
+        };
+        return [role, depth] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<WorkerRole, QueueDepth>;
+  }
+
   agents(): Promise<AgentStatus[]> {
     return this.registry.list();
   }
@@ -293,8 +340,24 @@ export class RedisTaskBus implements TaskBus {
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((worker) => worker.close({ force: true })));
     await this.scheduler?.idle();
+    await Promise.all(this.queueEvents.map((events) => events.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await Promise.all([this.subscriber.quit(), this.redis.quit()].map((p) => p.catch(() => {})));
+  }
+
+  /**
+   * BullMQ fails a job that stalled more than `maxStalledCount` times inside Redis, without
+   * calling any worker, so nobody would record a result and the run would wait forever.
+   * The scheduler records the failure instead (a no-op if a result exists).
+   */
+  private async recordStalledFailure(role: WorkerRole, jobId: string, failedReason: string) {
+    if (!failedReason.includes('stalled')) return; // workers record their own failures
+    const job = await Job.fromId(this.queue(role), jobId);
+    const payload = jobPayloadSchema.safeParse(job?.data);
+    if (!payload.success) return;
+    const { run_id: runId, task, generation } = payload.data;
+    const reason = `the worker running it died too often (${failedReason}); check the ${role} agents' logs`;
+    await this.store.recordResult(runId, task, generation, failureResult(reason), 'bus-scheduler');
   }
 
   private queue(role: WorkerRole): Queue {
