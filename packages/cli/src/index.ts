@@ -1,2 +1,3 @@
+export * from './exit-code.js';
 export * from './plan-file.js';
 export * from './program.js';

@@ -1,9 +1,11 @@
 import { CodegodError } from '@codegod/protocol';
 import { Command, CommanderError } from 'commander';
+import { buildCommand } from './commands/build-command.js';
+import { checkpointCommand, restoreCommand, wipeCommand } from './commands/memory-commands.js';
 import { planCommand } from './commands/plan-command.js';
-
-/** Exit codes: 0 success, 1 the run failed, 2 bad usage or bad input. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+import { resumeCommand, runsCommand, showCommand } from './commands/run-commands.js';
+import { statusCommand } from './commands/status-command.js';
+import { EXIT, takeRunExitCode } from './exit-code.js';
 
 /** The `codegod` program with all its commands. */
 export function createProgram(): Command {
@@ -11,7 +13,15 @@ export function createProgram(): Command {
     .description('codegod: a self-hosted fleet of LLM agents for software work')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  program.addCommand(buildCommand());
   program.addCommand(planCommand());
+  program.addCommand(statusCommand());
+  program.addCommand(runsCommand());
+  program.addCommand(showCommand());
+  program.addCommand(resumeCommand());
+  program.addCommand(wipeCommand());
+  program.addCommand(checkpointCommand());
+  program.addCommand(restoreCommand());
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }
@@ -21,7 +31,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const program = createProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    return takeRunExitCode() ?? EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander already printed the message; help and version exit 0.
@@ -29,7 +39,8 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     if (CodegodError.is(error)) {
       process.stderr.write(`codegod: ${error.message}\n`);
-      return EXIT.usage;
+      // A plan the LLM could not repair is a failed run, not bad usage.
+      return error.code === 'decomposition-invalid' ? EXIT.failed : EXIT.usage;
     }
     process.stderr.write(`codegod: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
     return EXIT.failed;

@@ -1,0 +1,89 @@
+import { CodegodError, type RunReport } from '@codegod/protocol';
+import { Command } from 'commander';
+import { EXIT, setRunExitCode } from '../exit-code.js';
+import { withFleet } from '../fleet-connection.js';
+import { followRun } from '../run-distributed.js';
+
+/** `codegod runs`: every run the fleet knows, newest first. */
+export function runsCommand(): Command {
+  return new Command('runs')
+    .description('list the runs the fleet knows, newest first')
+    .option('--json', 'print as JSON')
+    .action(async (options: { json?: boolean }) =>
+      withFleet(async ({ bus }) => {
+        const runs = await bus.listRuns();
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+          return;
+        }
+        if (runs.length === 0) process.stdout.write('no runs yet\n');
+        for (const run of runs) {
+          const when = new Date(run.createdAt).toISOString();
+          process.stdout.write(
+            `${run.runId}  ${run.state.padEnd(9)} ${when}  ${run.problem.slice(0, 60)}\n`,
+          );
+        }
+      }),
+    );
+}
+
+function printReport(report: RunReport): void {
+  process.stdout.write(
+    `run ${report.run_id}: ${report.state} (${report.reason})\nproblem: ${report.problem}\n`,
+  );
+  for (const task of report.tasks) {
+    const took = task.duration_ms === null ? '' : ` in ${(task.duration_ms / 1000).toFixed(1)}s`;
+    process.stdout.write(`  ${task.id.padEnd(24)} ${task.role.padEnd(9)} ${task.state}${took}`);
+    process.stdout.write(task.reason ? `: ${task.reason}\n` : '\n');
+    if (task.validation)
+      process.stdout.write(`    validation: ${task.validation.output.slice(0, 200)}\n`);
+  }
+}
+
+/** `codegod show RUN`: a run's report (or its live state while it runs). */
+export function showCommand(): Command {
+  return new Command('show')
+    .description(
+      "show a run's report: every task with its observation, reasoning, plan, actions and validation",
+    )
+    .argument('<run>', 'the run id (see `codegod runs`)')
+    .option('--json', 'print the full report as JSON')
+    .action(async (runId: string, options: { json?: boolean }) =>
+      withFleet(async ({ bus, reports }) => {
+        const report = await reports.load(runId);
+        if (report) {
+          if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          else printReport(report);
+          return;
+        }
+        const snapshot = await bus.getRun(runId);
+        if (!snapshot)
+          throw new CodegodError(
+            'run-unknown',
+            `No run ${runId}. List runs with \`codegod runs\`.`,
+          );
+        if (options.json) process.stdout.write(`${JSON.stringify(snapshot, null, 2)}\n`);
+        else {
+          process.stdout.write(`run ${runId}: ${snapshot.state} (no report yet)\n`);
+          for (const t of snapshot.tasks)
+            process.stdout.write(`  ${t.task.id.padEnd(24)} ${t.task.role.padEnd(9)} ${t.state}\n`);
+        }
+      }),
+    );
+}
+
+/** `codegod resume RUN`: asks the master to pick a run up again after a crash, and follows it. */
+export function resumeCommand(): Command {
+  return new Command('resume')
+    .description(
+      'resume a run after a crash (the master picks it up again) and follow it to its report',
+    )
+    .argument('<run>', 'the run id (see `codegod runs`)')
+    .option('--json', 'print the run report as JSON on stdout')
+    .action(async (runId: string, options: { json?: boolean }) => {
+      const report = await withFleet((fleet) => followRun(fleet, runId, { resubmit: true }));
+      if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else printReport(report);
+      setRunExitCode(report.state === 'succeeded' ? EXIT.ok : EXIT.failed);
+    });
+}

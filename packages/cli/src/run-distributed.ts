@@ -1,0 +1,83 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CodegodConfig } from '@codegod/config';
+import {
+  newRunId,
+  RedisRunWorkspaces,
+  type RunRequest,
+  SubmissionQueue,
+} from '@codegod/orchestrator';
+import { CodegodError, type RunReport } from '@codegod/protocol';
+import { type FleetConnection, withFleet } from './fleet-connection.js';
+import { ProgressView } from './progress-view.js';
+
+/** How long the master has to pick a submission up before the CLI says it is not running. */
+const PICKUP_TIMEOUT_MS = 30_000;
+
+/**
+ * Follows a run on the fleet until the master writes its report, showing live progress.
+ * With `resubmit`, a run left running by a crashed master is handed to the master again.
+ */
+export async function followRun(
+  fleet: FleetConnection,
+  runId: string,
+  options: { resubmit?: boolean } = {},
+): Promise<RunReport> {
+  const done = await fleet.reports.load(runId);
+  if (done) return done;
+  if (options.resubmit) {
+    const snapshot = await fleet.bus.getRun(runId);
+    if (!snapshot)
+      throw new CodegodError('run-unknown', `No run ${runId}. List runs with \`codegod runs\`.`);
+    await new SubmissionQueue(fleet.redis).submit({
+      run_id: runId,
+      problem: snapshot.problem,
+      workspace: (await new RedisRunWorkspaces(fleet.redis).get(runId)) ?? '/',
+      plan: null,
+      submitted_at: Date.now(),
+    });
+  }
+  const view = new ProgressView(process.stderr);
+  for (const event of await fleet.bus.readEvents(runId)) view.update(event);
+  const unsubscribe = fleet.bus.subscribe((event) => {
+    if (event.run_id === runId) view.update(event);
+  });
+  try {
+    const pickupDeadline = Date.now() + PICKUP_TIMEOUT_MS;
+    // The master writes the report once the run ends; poll for it (pub/sub drives the view).
+    while (true) {
+      const report = await fleet.reports.load(runId);
+      if (report) return report;
+      if (Date.now() > pickupDeadline && !(await fleet.bus.getRun(runId))) {
+        throw new CodegodError(
+          'master-absent',
+          `No master picked up ${runId} within ${PICKUP_TIMEOUT_MS / 1000}s. Is master-orchestrator running? Check ./start-agents.sh status.`,
+        );
+      }
+      await sleep(250);
+    }
+  } finally {
+    unsubscribe();
+    view.close();
+  }
+}
+
+/** Submits a problem to the fleet's master service and follows it to its report. */
+export async function runDistributed(
+  config: CodegodConfig,
+  request: RunRequest,
+): Promise<RunReport> {
+  return withFleet(async (fleet) => {
+    const runId = request.runId ?? newRunId();
+    await new SubmissionQueue(fleet.redis).submit({
+      run_id: runId,
+      problem: request.problem,
+      workspace: request.workspace,
+      plan: request.plan ?? null,
+      submitted_at: Date.now(),
+    });
+    process.stderr.write(
+      `codegod: submitted ${runId} to the fleet at ${config.redisUrl?.replace(/\/\/[^@]*@/, '//***@')}\n`,
+    );
+    return followRun(fleet, runId);
+  });
+}

@@ -1,0 +1,119 @@
+import type { RunSnapshot } from '@codegod/bus';
+import {
+  type ActionTaken,
+  actionTakenSchema,
+  type Observation,
+  observationSchema,
+  type Plan,
+  planSchema,
+  type Reasoning,
+  type RunEvent,
+  type RunReport,
+  reasoningSchema,
+  type TaskReport,
+  type Validation,
+  validationSchema,
+} from '@codegod/protocol';
+import { z } from 'zod';
+
+/** Tokens a run spent, in total and by role. */
+export interface RunTokens {
+  total: number;
+  by_role: Record<string, number>;
+}
+
+interface StepRecords {
+  iterations: number;
+  observation: Observation | null;
+  reasoning: Reasoning | null;
+  plan: Plan | null;
+  actions: ActionTaken[] | null;
+  validation: Validation | null;
+}
+
+/** The latest record of each phase per task (the last iteration is what the report shows). */
+function stepRecordsByTask(events: RunEvent[]): Map<string, StepRecords> {
+  const byTask = new Map<string, StepRecords>();
+  for (const event of events) {
+    if (event.type !== 'task-step') continue;
+    const records = byTask.get(event.task_id) ?? {
+      iterations: 0,
+      observation: null,
+      reasoning: null,
+      plan: null,
+      actions: null,
+      validation: null,
+    };
+    records.iterations = Math.max(records.iterations, event.iteration);
+    const data: unknown = event.data;
+    switch (event.phase) {
+      case 'observe':
+        records.observation = observationSchema.safeParse(data).data ?? records.observation;
+        break;
+      case 'reason':
+        records.reasoning = reasoningSchema.safeParse(data).data ?? records.reasoning;
+        break;
+      case 'plan':
+        records.plan = planSchema.safeParse(data).data ?? records.plan;
+        break;
+      case 'act':
+        records.actions = z.array(actionTakenSchema).safeParse(data).data ?? records.actions;
+        break;
+      case 'validate':
+        records.validation = validationSchema.safeParse(data).data ?? records.validation;
+        break;
+    }
+    byTask.set(event.task_id, records);
+  }
+  return byTask;
+}
+
+/** Builds the run report from the bus's snapshot and the run's event log. */
+export function buildRunReport(
+  snapshot: RunSnapshot,
+  events: RunEvent[],
+  context: { workspace: string; tokens: RunTokens },
+): RunReport {
+  const steps = stepRecordsByTask(events);
+  const tasks: TaskReport[] = snapshot.tasks.map((record) => {
+    const s = steps.get(record.task.id);
+    const result = record.result;
+    return {
+      id: record.task.id,
+      description: record.task.description,
+      role: record.task.role,
+      depends_on: record.task.depends_on,
+      state: record.state,
+      reason: record.reason ?? null,
+      agent_id: record.agentId ?? null,
+      attempts: record.attempts,
+      iterations: s?.iterations ?? 0,
+      observation: s?.observation ?? null,
+      reasoning: result?.reasoning ?? s?.reasoning ?? null,
+      plan: s?.plan ?? null,
+      actions_taken: result?.actions_taken ?? s?.actions ?? [],
+      validation: result?.validation ?? s?.validation ?? null,
+      output: result?.output ?? null,
+      queued_at: record.queuedAt ?? null,
+      started_at: record.startedAt ?? null,
+      ended_at: record.endedAt ?? null,
+      duration_ms:
+        record.startedAt !== undefined && record.endedAt !== undefined
+          ? record.endedAt - record.startedAt
+          : null,
+    };
+  });
+  return {
+    run_id: snapshot.runId,
+    problem: snapshot.problem,
+    workspace: context.workspace,
+    state: snapshot.state,
+    reason: snapshot.reason,
+    started_at: snapshot.createdAt,
+    ended_at: snapshot.endedAt ?? null,
+    duration_ms: snapshot.endedAt !== undefined ? snapshot.endedAt - snapshot.createdAt : null,
+    replan_rounds: events.filter((e) => e.type === 'replan').length,
+    tokens: context.tokens,
+    tasks,
+  };
+}

@@ -1,0 +1,17 @@
+import { CodegodError, type TaskGraphError } from '@codegod/protocol';
+
+/** The LLM could not produce a valid task graph within the allowed repairs. */
+export class DecompositionError extends CodegodError {
+  /** The problems of the last graph the LLM returned. */
+  readonly errors: TaskGraphError[];
+
+  constructor(attempts: number, errors: TaskGraphError[]) {
+    const details = errors.map((e) => e.message).join('; ');
+    super(
+      'decomposition-invalid',
+      `The LLM's task graph was still invalid after ${attempts} attempts: ${details}. ` +
+        'Rephrase the problem, use a larger model, or pass a plan file with --plan.',
+    );
+    this.errors = errors;
+  }
+}

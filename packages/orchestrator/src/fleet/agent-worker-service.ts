@@ -1,0 +1,79 @@
+import { hostname } from 'node:os';
+import { toolkitFor } from '@codegod/actions';
+import { createAgent } from '@codegod/agents';
+import { createRedisTaskBus, type WorkerHandle } from '@codegod/bus';
+import type { CodegodConfig, Logger } from '@codegod/config';
+import { createLlmClient, RedisTokenMeter } from '@codegod/llm';
+import { createRedisMemoryStore } from '@codegod/memory';
+import type { WorkerRole } from '@codegod/protocol';
+import { Redis } from 'ioredis';
+import { RedisRunTokens, TeeTokenMeter } from '../redis-run-tokens.js';
+import { startRoleWorker } from '../role-worker.js';
+import { RedisRunWorkspaces } from '../run-workspaces.js';
+
+/** Settings of an agent worker process. */
+export interface AgentWorkerServiceOptions {
+  config: CodegodConfig & { redisUrl: string };
+  role: WorkerRole;
+  logger: Logger;
+  /** The agent id; names its memory and heartbeat. Default: `${role}-${hostname}-${pid}`. */
+  agentId?: string;
+  /** Jobs' workspaces must lie under this folder (the shared volume). Default: no check. */
+  workspaceRoot?: string;
+}
+
+/** A running agent worker. */
+export interface AgentWorkerService {
+  readonly agentId: string;
+  /** Stops taking tasks: finishes the current one, or hands it back when `force` is set. */
+  close(options?: { force?: boolean }): Promise<void>;
+}
+
+/** The agent-worker process: one role's agent taking that role's tasks from the bus. */
+export async function startAgentWorkerService(
+  options: AgentWorkerServiceOptions,
+): Promise<AgentWorkerService> {
+  const { config, role, logger } = options;
+  const agentId =
+    options.agentId ?? `${role}-${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_.-]/g, '-');
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
+  const bus = await createRedisTaskBus({
+    redisUrl: config.redisUrl,
+    scheduler: false,
+    onError: (error) => logger.error({ err: String(error) }, 'bus error'),
+  });
+  const memory = createRedisMemoryStore({ redis });
+  const llm = createLlmClient({
+    baseURL: config.llmBaseUrl,
+    model: config.llmModel,
+    apiKey: config.llmApiKey,
+    tokenMeter: new TeeTokenMeter(new RedisTokenMeter(redis), new RedisRunTokens(redis)),
+  });
+  const toolkit = toolkitFor(role);
+  const handle: WorkerHandle = await startRoleWorker({
+    bus,
+    role,
+    agentId,
+    workspaces: new RedisRunWorkspaces(redis),
+    ...(options.workspaceRoot ? { workspaceRoot: options.workspaceRoot } : {}),
+    createRunner: (id) =>
+      createAgent({
+        agentId: id,
+        toolkit,
+        llm,
+        memory,
+        recordStep: (event) => bus.appendEvent(event),
+      }),
+  });
+  logger.info({ agentId, role }, 'agent worker ready');
+  return {
+    agentId,
+    async close(closeOptions) {
+      await handle.close(closeOptions);
+      await bus.close();
+      await memory.close();
+      redis.disconnect();
+    },
+  };
+}

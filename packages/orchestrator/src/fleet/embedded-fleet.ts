@@ -1,0 +1,97 @@
+import type { RoleToolkit } from '@codegod/actions';
+import { type AgentLimitsInput, createAgent } from '@codegod/agents';
+import { createInProcessTaskBus, type InProcessTaskBus, type WorkerHandle } from '@codegod/bus';
+import type { LlmClient } from '@codegod/llm';
+import { createInMemoryMemoryStore, type MemoryStore } from '@codegod/memory';
+import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
+import { Orchestrator } from '../orchestrator.js';
+import type { OrchestratorLimits } from '../orchestrator-options.js';
+import { InMemoryReportStore } from '../report-store.js';
+import { startRoleWorker } from '../role-worker.js';
+import type { RunTokenLedger } from '../run-token-ledger.js';
+import { InMemoryRunWorkspaces } from '../run-workspaces.js';
+
+/** Settings of the embedded fleet: the master and one worker per role in this process. */
+export interface EmbeddedFleetOptions {
+  /** The LLM client every agent and the master use; give it `ledger` as its token meter. */
+  llm: LlmClient;
+  /** The per-run token ledger the LLM client records into. Default: tokens are not counted. */
+  ledger?: RunTokenLedger;
+  /** The toolkit of each role. */
+  toolkits: Record<WorkerRole, RoleToolkit>;
+  /** Workers per role. Default: 1. */
+  workersPerRole?: number;
+  /** Bounds of each run. */
+  limits?: Partial<OrchestratorLimits>;
+  /** Bounds of each agent's task. */
+  agentLimits?: AgentLimitsInput;
+  /** Task attempts and backoff of the in-process bus (defaults as InProcessTaskBus). */
+  bus?: { attempts?: number; backoffMs?: number };
+  /** Lines of progress from the master (replans, stalls). */
+  onNotice?: (runId: string, message: string) => void;
+}
+
+/** A running embedded fleet. */
+export interface EmbeddedFleet {
+  orchestrator: Orchestrator;
+  bus: InProcessTaskBus;
+  memory: MemoryStore;
+  reports: InMemoryReportStore;
+  /** Stops the workers and the bus. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts codegod in one process with no Redis: the in-process bus and memory, the master and
+ * one worker per role, using the same code as the distributed fleet above the ports.
+ */
+export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise<EmbeddedFleet> {
+  const bus = createInProcessTaskBus(options.bus ?? {});
+  const memory = createInMemoryMemoryStore();
+  const reports = new InMemoryReportStore();
+  const workspaces = new InMemoryRunWorkspaces();
+  const workers: WorkerHandle[] = [];
+  const perRole = options.workersPerRole ?? 1;
+  for (const role of WORKER_ROLES) {
+    for (let i = 1; i <= perRole; i++) {
+      workers.push(
+        await startRoleWorker({
+          bus,
+          role,
+          workspaces,
+          agentId: `${role}-${i}`,
+          createRunner: (agentId) =>
+            createAgent({
+              agentId,
+              toolkit: options.toolkits[role],
+              llm: options.llm,
+              memory,
+              recordStep: (event) => bus.appendEvent(event),
+              ...(options.agentLimits ? { limits: options.agentLimits } : {}),
+            }),
+        }),
+      );
+    }
+  }
+  const ledger = options.ledger;
+  const orchestrator = new Orchestrator({
+    bus,
+    llm: options.llm,
+    memory,
+    reports,
+    workspaces,
+    ...(ledger ? { tokenUsage: (runId: string) => ledger.usage(runId) } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+  });
+  return {
+    orchestrator,
+    bus,
+    memory,
+    reports,
+    async close() {
+      await Promise.all(workers.map((w) => w.close({ force: true })));
+      await bus.close();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import { createRedisTaskBus } from '@codegod/bus';
+import type { CodegodConfig, Logger } from '@codegod/config';
+import { createLlmClient, RedisTokenMeter } from '@codegod/llm';
+import { createRedisMemoryStore } from '@codegod/memory';
+import type { Submission } from '@codegod/protocol';
+import { Redis } from 'ioredis';
+import { Orchestrator } from '../orchestrator.js';
+import type { OrchestratorLimits } from '../orchestrator-options.js';
+import { RedisRunTokens, TeeTokenMeter } from '../redis-run-tokens.js';
+import { RedisReportStore } from '../report-store.js';
+import { RedisRunWorkspaces } from '../run-workspaces.js';
+import { SubmissionQueue } from '../submission-queue.js';
+import { failedRunReport } from './failed-run-report.js';
+
+/** Settings of the master service. */
+export interface MasterServiceOptions {
+  config: CodegodConfig & { redisUrl: string };
+  logger: Logger;
+  /** Bounds of each run. */
+  limits?: Partial<OrchestratorLimits>;
+}
+
+/** A running master service. */
+export interface MasterService {
+  /** Stops taking submissions; runs in flight are resumed by the next master. */
+  close(): Promise<void>;
+}
+
+/**
+ * The master-orchestrator process: takes submissions from Redis, decomposes and follows each
+ * run, and on start resumes every run a previous master left running.
+ */
+export async function startMasterService(options: MasterServiceOptions): Promise<MasterService> {
+  const { config, logger } = options;
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
+  const blocking = redis.duplicate();
+  blocking.on('error', () => {});
+  const bus = await createRedisTaskBus({
+    redisUrl: config.redisUrl,
+    scheduler: true,
+    onError: (error) => logger.error({ err: String(error) }, 'bus error'),
+  });
+  const memory = createRedisMemoryStore({ redis });
+  const runTokens = new RedisRunTokens(redis);
+  const llm = createLlmClient({
+    baseURL: config.llmBaseUrl,
+    model: config.llmModel,
+    apiKey: config.llmApiKey,
+    tokenMeter: new TeeTokenMeter(new RedisTokenMeter(redis), runTokens),
+  });
+  const reports = new RedisReportStore(redis);
+  const orchestrator = new Orchestrator({
+    bus,
+    llm,
+    memory,
+    reports,
+    workspaces: new RedisRunWorkspaces(redis),
+    tokenUsage: (runId) => runTokens.usage(runId),
+    ...(options.limits ? { limits: options.limits } : {}),
+    onNotice: (runId, message) => logger.info({ runId }, message),
+  });
+  const queue = new SubmissionQueue(blocking);
+  const inFlight = new Map<string, Promise<void>>();
+
+  const follow = (runId: string, start: () => Promise<unknown>) => {
+    if (inFlight.has(runId)) return;
+    const work = start()
+      .then(() => logger.info({ runId }, 'run finished'))
+      .catch((error: unknown) => logger.error({ runId, err: String(error) }, 'run follow failed'))
+      .finally(() => inFlight.delete(runId));
+    inFlight.set(runId, work);
+  };
+
+  const startSubmission = (submission: Submission, raw: string) =>
+    follow(submission.run_id, async () => {
+      if (await bus.getRun(submission.run_id)) {
+        await queue.done(raw);
+        return orchestrator.follow(submission.run_id);
+      }
+      logger.info({ runId: submission.run_id, problem: submission.problem }, 'run submitted');
+      try {
+        return await orchestrator.run(
+          {
+            runId: submission.run_id,
+            problem: submission.problem,
+            workspace: submission.workspace,
+            ...(submission.plan ? { plan: submission.plan } : {}),
+          },
+          { onStarted: () => queue.done(raw) },
+        );
+      } catch (error) {
+        // The run never started (e.g. the LLM could not decompose): the CLI still gets a report.
+        await reports.save(failedRunReport(submission, error));
+        await queue.done(raw);
+        throw error;
+      }
+    });
+
+  for (const run of await bus.listRuns()) {
+    if (run.state === 'running') {
+      logger.info({ runId: run.runId }, 'resuming run');
+      follow(run.runId, () => orchestrator.follow(run.runId));
+    }
+  }
+  for (const orphan of await queue.orphans()) startSubmission(orphan.submission, orphan.raw);
+
+  let closing = false;
+  const loop = (async () => {
+    while (!closing) {
+      try {
+        const taken = await queue.take(1, (raw, problem) =>
+          logger.warn({ raw: raw.slice(0, 200), problem }, 'dropped a malformed submission'),
+        );
+        if (taken) startSubmission(taken.submission, taken.raw);
+      } catch (error) {
+        if (closing) break;
+        logger.warn({ err: String(error) }, 'taking submissions failed; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  })();
+  logger.info(
+    { redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@'), llm: config.llmBaseUrl },
+    'master ready',
+  );
+
+  return {
+    async close() {
+      closing = true;
+      blocking.disconnect();
+      await loop;
+      await bus.close();
+      await memory.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import type { RunSnapshot, TaskBus } from '@codegod/bus';
+import type { LlmClient } from '@codegod/llm';
+import type { MemoryStore } from '@codegod/memory';
+import { CodegodError, type RunReport, type TaskGraph } from '@codegod/protocol';
+import { buildRunReport, type RunTokens } from './build-run-report.js';
+import { decompose } from './decompose.js';
+import { type OrchestratorLimits, resolveLimits } from './orchestrator-options.js';
+import { replan } from './replan.js';
+import type { ReportStore } from './report-store.js';
+import type { RunWorkspaces } from './run-workspaces.js';
+
+/** What the master needs; all ports, no vendor types. */
+export interface OrchestratorDependencies {
+  bus: TaskBus;
+  llm: LlmClient;
+  memory: MemoryStore;
+  reports: ReportStore;
+  /** Where each run's workspace is recorded for the workers. */
+  workspaces: RunWorkspaces;
+  /** Tokens a run has spent so far. Default: none counted (token budget never fires). */
+  tokenUsage?: (runId: string) => Promise<RunTokens>;
+  /** Bounds on each run; see OrchestratorLimits for defaults. */
+  limits?: Partial<OrchestratorLimits>;
+  /** Called with a line of progress the user may want to see (replans, stalls, budgets). */
+  onNotice?: (runId: string, message: string) => void;
+}
+
+/** A problem to solve. */
+export interface RunRequest {
+  problem: string;
+  /** Absolute path of the workspace the agents work in. */
+  workspace: string;
+  /** A user-written task graph (already validated); skips decomposition. */
+  plan?: TaskGraph;
+  /** Default: a new unique id. */
+  runId?: string;
+}
+
+/** A new run id: sortable by time, unique, safe in Redis keys and job ids. */
+export function newRunId(): string {
+  return `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+function failureSummary(snapshot: RunSnapshot): string {
+  return snapshot.tasks
+    .filter((t) => t.state === 'failed')
+    .map((t) => `task ${t.task.id} failed: ${t.reason ?? t.result?.output ?? 'unknown reason'}`)
+    .join('; ');
+}
+
+/**
+ * The master: decomposes a problem, hands the graph to the bus, replans after failures within
+ * bounds, watches budgets and stalls, and writes the run report.
+ */
+export class Orchestrator {
+  readonly #deps: OrchestratorDependencies;
+  readonly #limits: OrchestratorLimits;
+
+  constructor(dependencies: OrchestratorDependencies) {
+    this.#deps = dependencies;
+    this.#limits = resolveLimits(dependencies.limits);
+  }
+
+  /** The bounds in force. */
+  get limits(): OrchestratorLimits {
+    return this.#limits;
+  }
+
+  /** Plans (or takes the given plan), starts the run and follows it to its report. */
+  async run(
+    request: RunRequest,
+    options: { signal?: AbortSignal; onStarted?: () => unknown } = {},
+  ): Promise<RunReport> {
+    const runId = request.runId ?? newRunId();
+    const graph =
+      request.plan ?? (await this.decompose(request.problem, runId, options.signal)).graph;
+    if (graph.tasks.length > this.#limits.maxTasks) {
+      throw new CodegodError(
+        'task-budget',
+        `The plan has ${graph.tasks.length} tasks; the limit is ${this.#limits.maxTasks}. Split the problem or raise the limit.`,
+      );
+    }
+    await this.#deps.workspaces.set(runId, request.workspace);
+    await this.#deps.bus.startRun({ runId, problem: request.problem, graph, holdOnFailure: true });
+    await options.onStarted?.();
+    return this.follow(runId, options);
+  }
+
+  /** Asks the LLM for a task graph, repairing invalid ones within bounds. */
+  decompose(problem: string, runId: string, signal?: AbortSignal) {
+    return decompose(this.#deps.llm, problem, {
+      runId,
+      maxRepairs: this.#limits.maxDecompositionRepairs,
+      maxTasks: this.#limits.maxTasks,
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  /** Follows a started run (also after a master restart) until it ends; returns its report. */
+  async follow(runId: string, options: { signal?: AbortSignal } = {}): Promise<RunReport> {
+    const { bus } = this.#deps;
+    const first = await bus.getRun(runId);
+    if (!first) {
+      throw new CodegodError('run-unknown', `No run ${runId}. List runs with \`codegod runs\`.`);
+    }
+    const limits = this.#limits;
+    const deadline = first.createdAt + limits.maxWallMs;
+    let rounds = (await bus.readEvents(runId)).filter((e) => e.type === 'replan').length;
+    let lastProgress = Date.now();
+    let stalls = 0;
+    let stopReason: string | undefined;
+    const unsubscribe = bus.subscribe((event) => {
+      if (event.run_id === runId) lastProgress = Date.now();
+    });
+    try {
+      while (true) {
+        const controller = new AbortController();
+        const abort = () => controller.abort();
+        options.signal?.addEventListener('abort', abort, { once: true });
+        let checking = false;
+        const watchdog = setInterval(
+          () => {
+            // One check at a time: a slow wipe must not count one stall twice.
+            if (checking) return;
+            checking = true;
+            void this.#watch(runId, deadline, lastProgress, stalls)
+              .catch(() => ({ kind: 'ok' }) as const)
+              .then((verdict) => {
+                checking = false;
+                if (verdict.kind === 'stop') {
+                  stopReason = verdict.reason;
+                  controller.abort();
+                } else if (verdict.kind === 'stall') {
+                  stalls++;
+                  lastProgress = Date.now();
+                }
+              });
+          },
+          Math.min(1000, Math.max(50, Math.floor(limits.stallMs / 4))),
+        );
+        let snapshot: RunSnapshot;
+        try {
+          snapshot = await bus.waitForRun(runId, { signal: controller.signal, untilReplan: true });
+        } catch (error) {
+          if (!controller.signal.aborted) throw error;
+          const reason = stopReason ?? 'cancelled by the user';
+          await bus.cancelRun(runId, reason);
+          break;
+        } finally {
+          clearInterval(watchdog);
+          options.signal?.removeEventListener('abort', abort);
+        }
+        if (snapshot.state !== 'running') break;
+        if (!snapshot.awaitingReplan) continue;
+        const summary = failureSummary(snapshot);
+        if (rounds >= limits.maxReplanRounds) {
+          await bus.finishRun(
+            runId,
+            'failed',
+            `${summary} (no replan rounds left: ${rounds} used)`,
+          );
+          continue;
+        }
+        rounds++;
+        this.#deps.onNotice?.(runId, `replanning (round ${rounds}): ${summary}`);
+        try {
+          const decision = await replan(this.#deps.llm, snapshot, {
+            runId,
+            problem: snapshot.problem,
+            round: rounds,
+            maxTasks: limits.maxTasks,
+            maxRepairs: limits.maxDecompositionRepairs,
+          });
+          if (decision.kind === 'give-up') {
+            await bus.finishRun(
+              runId,
+              'failed',
+              `${summary}; the master gave up: ${decision.reason}`,
+            );
+          } else {
+            await bus.extendRun(runId, decision.extension);
+          }
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          await bus.finishRun(runId, 'failed', `${summary}; replanning failed: ${message}`);
+        }
+      }
+    } finally {
+      unsubscribe();
+    }
+    return this.#writeReport(runId);
+  }
+
+  /** Checks the budgets and the stall counter once. */
+  async #watch(
+    runId: string,
+    deadline: number,
+    lastProgress: number,
+    stalls: number,
+  ): Promise<{ kind: 'ok' } | { kind: 'stall' } | { kind: 'stop'; reason: string }> {
+    const limits = this.#limits;
+    if (Date.now() > deadline) {
+      return { kind: 'stop', reason: `time budget exceeded (${limits.maxWallMs} ms)` };
+    }
+    if (this.#deps.tokenUsage) {
+      const tokens = await this.#deps.tokenUsage(runId);
+      if (tokens.total > limits.maxTokens) {
+        return {
+          kind: 'stop',
+          reason: `token budget exceeded (${tokens.total} > ${limits.maxTokens})`,
+        };
+      }
+    }
+    if (Date.now() - lastProgress < limits.stallMs) return { kind: 'ok' };
+    if (stalls >= limits.maxStalls) {
+      return {
+        kind: 'stop',
+        reason: `stalled: no progress for ${limits.stallMs} ms after ${stalls} memory wipes`,
+      };
+    }
+    // Magentic-One style: on a stall, reset the agents' reasoning and let them try afresh.
+    const wiped = await this.#deps.memory.wipeAll();
+    this.#deps.onNotice?.(
+      runId,
+      `stalled: no progress for ${limits.stallMs} ms; wiped ${wiped.length} agents' memory`,
+    );
+    return { kind: 'stall' };
+  }
+
+  async #writeReport(runId: string): Promise<RunReport> {
+    const { bus, reports } = this.#deps;
+    const snapshot = await bus.getRun(runId);
+    if (!snapshot) throw new CodegodError('run-unknown', `Run ${runId} disappeared from the bus.`);
+    const events = await bus.readEvents(runId);
+    const tokens = (await this.#deps.tokenUsage?.(runId)) ?? { total: 0, by_role: {} };
+    const workspace = (await this.#deps.workspaces.get(runId)) ?? '';
+    const report = buildRunReport(snapshot, events, { workspace, tokens });
+    await reports.save(report);
+    return report;
+  }
+
+  /** Wipes every agent's memory, keeping roles and knowledge (the seed's wipe_all_memory). */
+  wipeAllMemory(): Promise<string[]> {
+    return this.#deps.memory.wipeAll();
+  }
+}

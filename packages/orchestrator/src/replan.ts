@@ -1,0 +1,113 @@
+import type { RunExtension, RunSnapshot } from '@codegod/bus';
+import type { LlmClient } from '@codegod/llm';
+import { type TaskGraph, type TaskGraphError, validateTaskGraph } from '@codegod/protocol';
+import { z } from 'zod';
+import { llmTaskSchema } from './decompose.js';
+import { type FailureReport, replanMessages } from './prompts/master-prompts.js';
+
+/** The LLM-facing remediation schema. */
+export const llmReplanSchema = z.object({
+  analysis: z.string(),
+  give_up: z.boolean(),
+  tasks: z.array(llmTaskSchema),
+});
+
+/** What the master decided after failures. */
+export type ReplanDecision =
+  | { kind: 'extend'; extension: RunExtension; analysis: string }
+  | { kind: 'give-up'; reason: string };
+
+/** The failed tasks of a snapshot, explained for the replan prompt. */
+export function failureReports(snapshot: RunSnapshot): FailureReport[] {
+  return snapshot.tasks
+    .filter((record) => record.state === 'failed')
+    .map((record) => ({
+      task: record.task,
+      reason: record.reason ?? record.result?.output ?? 'failed',
+      validation: record.result?.validation.output ?? null,
+      failedActions: (record.result?.actions_taken ?? [])
+        .filter((a) => !a.success)
+        .map((a) => `${a.action}: ${a.output.slice(0, 2000)}`),
+    }));
+}
+
+/** Settings for `replan`. */
+export interface ReplanOptions {
+  runId: string;
+  problem: string;
+  round: number;
+  maxTasks: number;
+  /** Re-asks when the remediation graph is invalid. */
+  maxRepairs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Asks the LLM for remediation tasks; the failed tasks are retried after them. The combined
+ * graph is checked with validateTaskGraph; an invalid one is fed back for bounded repairs.
+ */
+export async function replan(
+  llm: LlmClient,
+  snapshot: RunSnapshot,
+  options: ReplanOptions,
+): Promise<ReplanDecision> {
+  const failures = failureReports(snapshot);
+  const graph: TaskGraph = { tasks: snapshot.tasks.map((r) => r.task) };
+  let messages = replanMessages(options.problem, graph, failures, options.round);
+  let lastErrors: TaskGraphError[] = [];
+  for (let attempt = 1; attempt <= options.maxRepairs + 1; attempt++) {
+    const reply = await llm.generate(llmReplanSchema, messages, {
+      schemaName: 'replan',
+      role: 'master',
+      phase: 'replan',
+      runId: options.runId,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (reply.value.give_up || reply.value.tasks.length === 0) {
+      return { kind: 'give-up', reason: reply.value.analysis || 'the master found no remediation' };
+    }
+    const newIds = reply.value.tasks.map((t) => t.id);
+    const retry = failures.map((f) => ({ taskId: f.task.id, dependsOn: newIds }));
+    const combined = {
+      tasks: [
+        ...graph.tasks.map((t) => {
+          const retried = retry.find((r) => r.taskId === t.id);
+          return retried ? { ...t, depends_on: [...t.depends_on, ...retried.dependsOn] } : t;
+        }),
+        ...reply.value.tasks,
+      ],
+    };
+    const validation = validateTaskGraph(combined);
+    lastErrors = validation.ok ? [] : validation.errors;
+    if (validation.ok && combined.tasks.length > options.maxTasks) {
+      return {
+        kind: 'give-up',
+        reason: `task budget exceeded: remediation would make ${combined.tasks.length} tasks (limit ${options.maxTasks})`,
+      };
+    }
+    if (validation.ok) {
+      const added = validation.graph.tasks.slice(graph.tasks.length);
+      return {
+        kind: 'extend',
+        analysis: reply.value.analysis,
+        extension: {
+          add: added,
+          retry,
+          reason: `replan round ${options.round}: ${reply.value.analysis}`,
+        },
+      };
+    }
+    messages = [
+      ...messages,
+      { role: 'assistant', content: JSON.stringify(reply.value) },
+      {
+        role: 'user',
+        content: `Those remediation tasks are invalid:\n${lastErrors.map((e) => `- ${e.message}`).join('\n')}\nReturn corrected tasks.`,
+      },
+    ];
+  }
+  return {
+    kind: 'give-up',
+    reason: `remediation graph still invalid: ${lastErrors.map((e) => e.message).join('; ')}`,
+  };
+}

@@ -1,0 +1,42 @@
+import { type RunReport, redisKeys, runReportSchema } from '@codegod/protocol';
+import type { Redis } from 'ioredis';
+
+/** Where run reports are kept. */
+export interface ReportStore {
+  save(report: RunReport): Promise<void>;
+  /** The report, or undefined when there is none. */
+  load(runId: string): Promise<RunReport | undefined>;
+}
+
+/** Keeps reports in this process (embedded mode and tests). */
+export class InMemoryReportStore implements ReportStore {
+  readonly #reports = new Map<string, RunReport>();
+
+  async save(report: RunReport): Promise<void> {
+    this.#reports.set(report.run_id, structuredClone(report));
+  }
+
+  async load(runId: string): Promise<RunReport | undefined> {
+    const report = this.#reports.get(runId);
+    return report ? structuredClone(report) : undefined;
+  }
+}
+
+/** Keeps reports in Redis at `codegod:run:{runId}:report`. */
+export class RedisReportStore implements ReportStore {
+  readonly #redis: Redis;
+
+  constructor(redis: Redis) {
+    this.#redis = redis;
+  }
+
+  async save(report: RunReport): Promise<void> {
+    await this.#redis.set(redisKeys.runReport(report.run_id), JSON.stringify(report));
+  }
+
+  async load(runId: string): Promise<RunReport | undefined> {
+    const text = await this.#redis.get(redisKeys.runReport(runId));
+    if (text === null) return undefined;
+    return runReportSchema.parse(JSON.parse(text));
+  }
+}
