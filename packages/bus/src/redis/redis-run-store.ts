@@ -18,7 +18,7 @@ import type { TaskCounter } from '../task-metrics.js';
 import { BUS_CHANNEL } from './bus-message.js';
 import { type BusScripts, defineBusScripts } from './lua-scripts.js';
 
-const runHashSchema = z.object({
+const runSummarySchema = z.object({
   problem: z.string(),
   created_at: z.coerce.number(),
   ended_at: z.coerce.number().optional(),
@@ -26,6 +26,12 @@ const runHashSchema = z.object({
   reason: z.string().default(''),
   hold: z.enum(['0', '1']).default('0'),
   replans: z.coerce.number().int().default(0),
+});
+const SUMMARY_FIELDS = Object.keys(
+  runSummarySchema.shape,
+) as (keyof typeof runSummarySchema.shape)[];
+
+const runHashSchema = runSummarySchema.extend({
   graph: z.string().transform((text, context) => {
     const parsed = z.array(taskSchema).safeParse(safeJson(text));
     if (parsed.success) return parsed.data;
@@ -177,9 +183,13 @@ export class RedisRunStore {
     return this.redis.zrevrange(redisKeys.runs(), 0, -1);
   }
 
-  /** A run's hash fields for listing, without loading its tasks. */
+  /** A run's own fields for listing, without reading its graph or tasks. */
   async readRunSummary(runId: string) {
-    const parsed = runHashSchema.safeParse(await this.redis.hgetall(redisKeys.run(runId)));
+    const values = await this.redis.hmget(redisKeys.run(runId), ...SUMMARY_FIELDS);
+    const fields = Object.fromEntries(
+      SUMMARY_FIELDS.flatMap((field, i) => (values[i] === null ? [] : [[field, values[i]]])),
+    );
+    const parsed = runSummarySchema.safeParse(fields);
     return parsed.success ? parsed.data : undefined;
   }
 
