@@ -1,10 +1,11 @@
-import { workerRoleSchema } from '@codegod/protocol';
+import { roleSchema } from '@codegod/protocol';
 import { z } from 'zod';
 
 /** A worker's heartbeat, as stored in `codegod:agents:status` (seed field names). */
 export const agentStatusSchema = z.object({
   agent_id: z.string().min(1),
-  role: workerRoleSchema,
+  /** The worker's role, or `master` for the orchestrator service. */
+  role: roleSchema,
   state: z.enum(['idle', 'busy', 'stopping']),
   /** `runId/taskId` of the task being run, or null. */
   current_task: z.string().nullable(),

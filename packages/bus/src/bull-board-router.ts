@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { KEY_PREFIX, queueName, WORKER_ROLES } from '@codegod/protocol';
 import { Queue } from 'bullmq';
-import type { Router } from 'express';
+import express, { type Router } from 'express';
 import { Redis } from 'ioredis';
 
 /** Settings of `createBullBoardRouter`. */
@@ -37,6 +37,44 @@ export function createBullBoardRouter(options: BullBoardRouterOptions): BullBoar
     async close() {
       await Promise.all(queues.map((queue) => queue.close()));
       connection.disconnect();
+    },
+  };
+}
+
+/** Settings of `serveBullBoard`. */
+export interface BullBoardServerOptions {
+  /** `redis://host:port` of the fleet's Redis. Required. */
+  redisUrl: string;
+  /** TCP port. Env `BULL_BOARD_PORT` in the master. Default: 3000. */
+  port?: number;
+  /** Interface to listen on. Default: `0.0.0.0` (the container publishes it; compose binds it to loopback). */
+  host?: string;
+}
+
+/** Serves Bull Board at `/queues` (with `/` redirecting there and `/health` for probes). */
+export async function serveBullBoard(
+  options: BullBoardServerOptions,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const board = createBullBoardRouter({ redisUrl: options.redisUrl, basePath: '/queues' });
+  const app = express();
+  app.get('/health', (_request, response) => {
+    response.json({ ok: true });
+  });
+  app.get('/', (_request, response) => response.redirect('/queues'));
+  app.use('/queues', board.router);
+  const host = options.host ?? '0.0.0.0';
+  const server = app.listen(options.port ?? 3000, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 3000);
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/queues`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await board.close();
     },
   };
 }

@@ -1,4 +1,6 @@
-import { createRedisTaskBus } from '@codegod/bus';
+import { hostname } from 'node:os';
+import { createRedisTaskBus, RedisAgentStatusRegistry } from '@codegod/bus';
+import { serveBullBoard } from '@codegod/bus/bull-board';
 import type { CodegodConfig, Logger } from '@codegod/config';
 import { createLlmClient, RedisTokenMeter } from '@codegod/llm';
 import { createRedisMemoryStore } from '@codegod/memory';
@@ -18,6 +20,10 @@ export interface MasterServiceOptions {
   logger: Logger;
   /** Bounds of each run. */
   limits?: Partial<OrchestratorLimits>;
+  /** Port of Bull Board (the queues in a browser); null turns it off. Default: 3000. */
+  bullBoardPort?: number | null;
+  /** Heartbeat period into `codegod:agents:status`, in ms. Default: 5000. */
+  heartbeatMs?: number;
 }
 
 /** A running master service. */
@@ -120,6 +126,26 @@ export async function startMasterService(options: MasterServiceOptions): Promise
       }
     }
   })();
+  const masterId = `master-${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_.-]/g, '-');
+  const registry = new RedisAgentStatusRegistry(redis, (options.heartbeatMs ?? 5000) * 6);
+  const beat = () =>
+    registry
+      .beat({
+        agent_id: masterId,
+        role: 'master',
+        state: inFlight.size > 0 ? 'busy' : 'idle',
+        current_task: inFlight.size > 0 ? [...inFlight.keys()].join(',') : null,
+        last_seen: Date.now(),
+        pid: process.pid,
+      })
+      .catch((error: unknown) => logger.warn({ err: String(error) }, 'heartbeat failed'));
+  await beat();
+  const heartbeat = setInterval(beat, options.heartbeatMs ?? 5000);
+  const board =
+    options.bullBoardPort === null
+      ? undefined
+      : await serveBullBoard({ redisUrl: config.redisUrl, port: options.bullBoardPort ?? 3000 });
+  if (board) logger.info({ url: board.url }, 'Bull Board is serving the queues');
   logger.info(
     { redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@'), llm: config.llmBaseUrl },
     'master ready',
@@ -128,6 +154,9 @@ export async function startMasterService(options: MasterServiceOptions): Promise
   return {
     async close() {
       closing = true;
+      clearInterval(heartbeat);
+      await registry.remove(masterId).catch(() => {});
+      await board?.close();
       blocking.disconnect();
       await loop;
       await bus.close();
