@@ -1,0 +1,79 @@
+import type { ScriptedRule } from '@codegod/llm/testing';
+
+/** One step of a scripted plan: the action and its arguments (sent as `args_json`). */
+export interface ScriptedStep {
+  action: string;
+  args: Record<string, unknown>;
+  target?: string;
+}
+
+/** A Reasoning reply, filled enough to read well in the run report. */
+export function reasoningReply(approach: string) {
+  return {
+    problem_analysis: approach,
+    root_causes: [],
+    approach,
+    risks: [],
+    success_criteria: ['the role validator passes'],
+    conclusion: approach,
+  };
+}
+
+/** A plan reply as the LLM writes it: each step's arguments as a JSON string. */
+export function planReply(steps: ScriptedStep[]) {
+  return {
+    steps: steps.map((step) => ({
+      action: step.action,
+      target: step.target ?? step.action,
+      method: step.action,
+      expected: 'the action succeeds',
+      args_json: JSON.stringify(step.args),
+    })),
+    estimated_duration: '1 minute',
+    confidence: 0.9,
+  };
+}
+
+/** A task of a decomposition or replan reply. */
+export interface ScriptedTask {
+  id: string;
+  description: string;
+  role: 'backend' | 'frontend' | 'devops' | 'testing';
+  depends_on: string[];
+}
+
+/**
+ * The text that marks a prompt as being about task `id`: the agent prompt prints the task as
+ * indented JSON, while dependency results are listed as `- id: done: ...`, so this matches
+ * only the task's own prompts.
+ */
+export function taskMarker(id: string): string {
+  return `"id": "${id}"`;
+}
+
+/** Reason and plan rules for one task of `role`, matched on the task id in the prompt. */
+export function taskRules(
+  role: ScriptedTask['role'],
+  id: string,
+  steps: ScriptedStep[],
+  options: { planLatencyMs?: number } = {},
+): ScriptedRule[] {
+  return [
+    {
+      match: { role, phase: 'reason', contains: taskMarker(id) },
+      reply: reasoningReply(`complete ${id}`),
+    },
+    {
+      match: { role, phase: 'plan', contains: taskMarker(id) },
+      reply: planReply(steps),
+      ...(options.planLatencyMs ? { latencyMs: options.planLatencyMs } : {}),
+    },
+  ];
+}
+
+/** The backend step that repairs "Flask not found": pip install -r requirements.txt. */
+export const installRequirements: ScriptedStep = {
+  action: 'install_dependency',
+  target: 'requirements.txt',
+  args: { requirements_file: 'requirements.txt', venv: 'venv' },
+};
