@@ -20,9 +20,15 @@ try {
   if (!config.redisUrl) fail('REDIS_URL is required: the master keeps run state in Redis.');
   const probe = await connectRedis(config.redisUrl);
   probe.disconnect();
+  // start-agents.sh picks a free BULL_BOARD_PORT when 3000 is taken; the master must use it.
+  const boardPort = process.env.BULL_BOARD_PORT?.trim();
+  if (boardPort && !/^\d{1,5}$/.test(boardPort)) {
+    fail(`BULL_BOARD_PORT must be a port number (got ${JSON.stringify(boardPort)}).`);
+  }
   const service = await startMasterService({
     config: { ...config, redisUrl: config.redisUrl },
     logger,
+    ...(boardPort ? { bullBoardPort: Number(boardPort) } : {}),
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type FlaskAppFixture, makeFlaskAppFixture } from '@codegod/actions/testing';
+import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
+import { redisKeys, runEventSchema, runReportSchema } from '@codegod/protocol';
+import { type RedisServer, startRedisServer, tempDir } from '@codegod/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ChildProcesses,
+  childEnvironment,
+  runCodegod,
+  type TrackedChild,
+} from './support/child-processes.js';
+import { startDistributedFleet } from './support/distributed-fleet.js';
+import { installRequirements, taskRules } from './support/scripted-replies.js';
+
+const run = promisify(execFile);
+
+// "Flask not found" on the distributed fleet: a throwaway redis-server, the built master and
+// four agent-worker processes, and the CLI (with REDIS_URL) submitting the run and following it.
+describe('e2e: "Flask not found", distributed fleet', () => {
+  const children = new ChildProcesses();
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let fixture: FlaskAppFixture;
+  let llm: ScriptedLlmServer;
+  let redisServer: RedisServer;
+  let redis: Redis;
+  let fleet: TrackedChild[] = [];
+
+  beforeAll(async () => {
+    dir = await tempDir('codegod-e2e-flask-distributed-');
+    fixture = await makeFlaskAppFixture(dir.path);
+    redisServer = await startRedisServer();
+    redis = new Redis(redisServer.url, { lazyConnect: true });
+    llm = await startScriptedLlmServer({
+      rules: [
+        {
+          match: { role: 'master', phase: 'decompose' },
+          reply: {
+            tasks: [
+              {
+                id: 'install-flask',
+                description: 'Install the missing Flask dependency into the venv',
+                role: 'backend',
+                depends_on: [],
+              },
+            ],
+          },
+        },
+        ...taskRules('backend', 'install-flask', [installRequirements]),
+      ],
+    });
+    fleet = await startDistributedFleet(children, {
+      redisUrl: redisServer.url,
+      llmUrl: llm.url,
+      env: fixture.pipEnv,
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await children.stopAll();
+    redis?.disconnect();
+    await redisServer?.stop();
+    await llm?.close();
+    await dir?.remove();
+  });
+
+  it('repairs the workspace, recording the task exactly once', { timeout: 180_000 }, async () => {
+    const result = await runCodegod(
+      children,
+      ['build', 'Flask not found', '--workspace', fixture.workspace, '--json'],
+      childEnvironment({ REDIS_URL: redisServer.url }),
+    );
+    const logs = fleet.map((c) => `--- ${c.name}\n${c.output()}`).join('\n');
+    expect(result.code, `${result.stderr}\n${logs}`).toBe(0);
+    expect(result.stderr).toContain('submitted');
+    const report = runReportSchema.parse(JSON.parse(result.stdout));
+    expect(report.state).toBe('succeeded');
+    expect(report.tasks).toHaveLength(1);
+    const [task] = report.tasks;
+    expect(task).toMatchObject({ id: 'install-flask', role: 'backend', state: 'succeeded' });
+    expect(task?.agent_id).toBe('backend-e2e-1');
+    expect(task?.validation?.valid).toBe(true);
+    expect(task?.validation?.output).toContain('venv/bin/python -c import flask\n-> exit 0');
+    await expect(
+      run(join(fixture.workspace, 'venv', 'bin', 'python'), ['-c', 'import flask']),
+    ).resolves.toBeDefined();
+
+    // The run's event stream in Redis: one task-end for the one task, and the run ended.
+    const entries = await redis.xrange(redisKeys.runEvents(report.run_id), '-', '+');
+    const events = entries.map(([, fields]) =>
+      runEventSchema.parse(JSON.parse(fields[fields.indexOf('e') + 1] ?? 'null')),
+    );
+    const ends = events.filter((e) => e.type === 'task-end');
+    expect(ends.map((e) => [e.task_id, e.success])).toEqual([['install-flask', true]]);
+    expect(events.filter((e) => e.type === 'run-end').map((e) => e.state)).toEqual(['succeeded']);
+    // The master and the worker talked to the LLM from their own processes.
+    const phases = llm.requests.map((r) => `${r.role}/${r.phase}`);
+    expect(phases.filter((p) => p === 'master/decompose')).toHaveLength(1);
+    expect(phases).toContain('backend/plan');
+  });
+});
