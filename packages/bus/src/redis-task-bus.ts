@@ -49,7 +49,7 @@ export interface QueueDepth {
 export interface RedisTaskBusOptions {
   /** `redis://host:port`. Env `REDIS_URL`. Required. */
   redisUrl?: string;
-  /** Run the scheduler here (the master does; agent workers do not). Default: false. */
+  /** Run the scheduler here (the master does; agents do not). Env `CODEGOD_BUS_SCHEDULER`. Default: false. */
   scheduler?: boolean;
   /** Attempts per task, counting the first. Env `CODEGOD_TASK_ATTEMPTS`. Default: 3. */
   attempts?: number;
