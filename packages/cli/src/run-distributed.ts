@@ -36,6 +36,7 @@ export async function followRun(
       submitted_at: Date.now(),
     });
   }
+  const queue = new SubmissionQueue(fleet.redis);
   const view = new ProgressView(process.stderr);
   for (const event of await fleet.bus.readEvents(runId)) view.update(event);
   const unsubscribe = fleet.bus.subscribe((event) => {
@@ -47,7 +48,9 @@ export async function followRun(
     while (true) {
       const report = await fleet.reports.load(runId);
       if (report) return report;
-      if (Date.now() > pickupDeadline && !(await fleet.bus.getRun(runId))) {
+      // Still in the inbox after the deadline: no master is taking work. (A master that took it
+      // may decompose for a long while; that is not an error.)
+      if (Date.now() > pickupDeadline && (await queue.isWaiting(runId))) {
         throw new CodegodError(
           'master-absent',
           `No master picked up ${runId} within ${PICKUP_TIMEOUT_MS / 1000}s. Is master-orchestrator running? Check ./start-agents.sh status.`,

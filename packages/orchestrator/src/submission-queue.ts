@@ -45,6 +45,15 @@ export class SubmissionQueue {
     return { submission: parsed.submission, raw };
   }
 
+  /** True while the run's submission waits for a master to take it. */
+  async isWaiting(runId: string): Promise<boolean> {
+    const raws = await this.#redis.lrange(redisKeys.submissions(), 0, -1);
+    return raws.some((raw) => {
+      const parsed = parseSubmission(raw);
+      return parsed.ok && parsed.submission.run_id === runId;
+    });
+  }
+
   /** Marks a taken submission as started. */
   async done(raw: string): Promise<void> {
     await this.#redis.lrem(redisKeys.submissionsTaken(), 1, raw);
