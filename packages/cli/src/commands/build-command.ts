@@ -80,6 +80,11 @@ export function buildCommand(): Command {
         ...(timeout !== undefined ? { maxWallMs: Math.max(1, timeout) * 1000 } : {}),
       };
       const request = { problem, workspace, ...(plan ? { plan } : {}) };
+      if (config.redisUrl && Object.keys(limits).length > 0) {
+        process.stderr.write(
+          'codegod: --max-replans and --timeout apply to embedded runs; the fleet master uses its own limits\n',
+        );
+      }
       const report = config.redisUrl
         ? await runDistributed(config, request)
         : await runEmbedded(config, request, limits);
