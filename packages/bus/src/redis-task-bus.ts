@@ -173,11 +173,24 @@ export class RedisTaskBus implements TaskBus {
   }
 
   async startRun(spec: RunSpec): Promise<void> {
-    new SchedulerCore(spec.graph.tasks); // validates the graph before anything is written
+    // Building the core validates the graph before anything is written.
+    const core = new SchedulerCore(spec.graph.tasks, { holdOnFailure: spec.holdOnFailure });
     this.lastCreatedAt = Math.max(Date.now(), this.lastCreatedAt + 1);
-    if (!(await this.store.createRun(spec, this.lastCreatedAt)))
-      throw new RunExistsError(spec.runId);
-    await this.refresh(spec.runId);
+    const createdAt = this.lastCreatedAt;
+    if (!(await this.store.createRun(spec, createdAt))) throw new RunExistsError(spec.runId);
+    if (!this.scheduler) return this.store.control('reload', spec.runId);
+    await this.scheduler.adopt({
+      runId: spec.runId,
+      problem: spec.problem,
+      createdAt,
+      state: 'running',
+      reason: '',
+      replans: 0,
+      core,
+      timings: new Map(),
+      queuedMarked: new Set(),
+      skipMarked: new Set(),
+    });
   }
 
   async extendRun(runId: string, extension: RunExtension): Promise<void> {

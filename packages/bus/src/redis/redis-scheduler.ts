@@ -38,6 +38,18 @@ export class RedisScheduler {
     }
   }
 
+  /**
+   * Takes over a run this process just created, from its spec rather than by re-reading it:
+   * for a new run the two are the same, and reading a large graph back costs time.
+   */
+  adopt(run: StoredRun): Promise<void> {
+    return this.serialize(run.runId, async () => {
+      this.active.set(run.runId, run);
+      await this.enqueue(run, run.core.ready());
+      await this.endIfDone(run);
+    });
+  }
+
   /** Re-reads one run, after the changes already queued for it. */
   refresh(runId: string): Promise<void> {
     return this.serialize(runId, () => this.reload(runId));

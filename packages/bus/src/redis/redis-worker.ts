@@ -22,6 +22,9 @@ export interface RedisWorkerContext {
   onError: (error: unknown) => void;
 }
 
+/** The shortest gap between two heartbeats caused by idle/busy flips. */
+const FLIP_BEAT_MS = 100;
+
 /** Why a handler's signal was aborted. */
 const SHUTDOWN = 'worker shutting down';
 
@@ -51,11 +54,17 @@ export async function startRedisWorker(
     });
   };
   const safeBeat = () => void beat().catch(context.onError);
-  // Between periodic beats, write only when idle/busy flips: a write per task would cost
-  // more than the task itself for short tasks. `current_task` may lag by one period.
+  // Between periodic beats, write when idle/busy flips, at most every FLIP_BEAT_MS: a write
+  // per task would cost more than a short task itself. `current_task` may lag by a period.
+  let flipTimer: NodeJS.Timeout | undefined;
   const beatIfChanged = () => {
-    const now = state === 'stopping' ? 'stopping' : mine.size > 0 ? 'busy' : 'idle';
-    if (now !== reported) safeBeat();
+    if (flipTimer) return;
+    flipTimer = setTimeout(() => {
+      flipTimer = undefined;
+      const now = state === 'stopping' ? 'stopping' : mine.size > 0 ? 'busy' : 'idle';
+      if (now !== reported) safeBeat();
+    }, FLIP_BEAT_MS);
+    flipTimer.unref();
   };
 
   const process_ = async (job: Job, token?: string): Promise<void> => {
@@ -150,6 +159,7 @@ export async function startRedisWorker(
         await beat().catch(context.onError);
         await worker.close();
         clearInterval(timer);
+        clearTimeout(flipTimer);
         gone = true;
         await context.registry.remove(agentId);
       })();
