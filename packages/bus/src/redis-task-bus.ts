@@ -17,6 +17,7 @@ import { RunExistsError } from './errors/run-exists-error.js';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
 import { BUS_CHANNEL, type BusMessage, busMessageSchema } from './redis/bus-message.js';
 import { generationJobId, jobPayloadSchema } from './redis/job-payload.js';
+import { preloadBusScripts } from './redis/lua-scripts.js';
 import { RedisAgentStatusRegistry } from './redis/redis-agent-status-registry.js';
 import { RedisRunStore } from './redis/redis-run-store.js';
 import { RedisScheduler } from './redis/redis-scheduler.js';
@@ -157,6 +158,7 @@ export class RedisTaskBus implements TaskBus {
     this.subscriber.on('message', (_channel: string, text: string) => this.receive(text));
     await this.subscriber.subscribe(BUS_CHANNEL);
     if (!this.scheduler) return;
+    await preloadBusScripts(this.redis);
     for (const role of WORKER_ROLES) {
       const events = new QueueEvents(queueName(role), {
         connection: this.redis,

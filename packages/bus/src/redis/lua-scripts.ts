@@ -60,6 +60,17 @@ export interface BusScripts {
   appendEvents(...args: [string, string, ...string[]]): Promise<number>;
 }
 
+/**
+ * Loads the scripts into Redis's script cache. Otherwise the first call of each script fails
+ * over from EVALSHA to EVAL, which resends it after later commands on the same connection
+ * and so could reorder a batch of events behind the jobs enqueued after it.
+ */
+export async function preloadBusScripts(redis: Redis): Promise<void> {
+  await Promise.all(
+    [RECORD_RESULT, START_TASK, END_RUN, APPEND_EVENTS].map((lua) => redis.script('LOAD', lua)),
+  );
+}
+
 /** Registers the bus's Lua scripts on `redis` (ioredis caches them by SHA). */
 export function defineBusScripts(redis: Redis): BusScripts {
   redis.defineCommand('recordResult', { numberOfKeys: 5, lua: RECORD_RESULT });

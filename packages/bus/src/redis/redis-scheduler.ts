@@ -175,9 +175,13 @@ export class RedisScheduler {
       byRole.set(task.role, jobs);
     }
     run.core.markQueued(tasks.map((t) => t.id));
-    // Events first, so a task-start never precedes its task-queue in the stream.
-    await this.store.appendEvents(run.runId, events, markers);
-    await Promise.all([...byRole].map(([role, jobs]) => this.queue(role).addBulk(jobs)));
+    // Not awaited one after the other: both go out on the same connection, events first,
+    // and Redis runs a connection's commands in order, so a task-start still never precedes
+    // its task-queue in the stream; waiting for the reply would add a round trip per hop.
+    await Promise.all([
+      this.store.appendEvents(run.runId, events, markers),
+      ...[...byRole].map(([role, jobs]) => this.queue(role).addBulk(jobs)),
+    ]);
   }
 
   private async skip(run: StoredRun, skipped: SkippedTask[]): Promise<void> {
