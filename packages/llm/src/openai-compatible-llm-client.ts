@@ -9,24 +9,21 @@
  */
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { checkReply, repairMessage } from './check-reply.js';
 import { LlmAbortedError } from './errors/llm-aborted-error.js';
 import { LlmCallError } from './errors/llm-call-error.js';
 import { LlmModelNotFoundError } from './errors/llm-model-not-found-error.js';
-import { LlmReplyInvalidError } from './errors/llm-reply-invalid-error.js';
+import { generateWithRepairs, type RawReply } from './generate-with-repairs.js';
 import type {
   ChatMessage,
   GenerateOptions,
   GenerateResult,
   LlmClient,
   LlmHealth,
-  TokenUsage,
 } from './llm-client.js';
 import type { ResolvedLlmClientOptions } from './llm-client-options.js';
 import { Semaphore } from './semaphore.js';
 import { toStrictJsonSchema } from './strict-json-schema.js';
 import { toLlmCallError } from './to-llm-call-error.js';
-import { addUsage, emptyUsage } from './token-meter.js';
 
 // `/v1/models` is read through a schema like every other reply.
 const modelListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
@@ -48,36 +45,17 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
   }
 
   /** Asks for a JSON value matching `schema`, re-asking with the errors up to `maxRepairs` times. */
-  async generate<S extends z.ZodType>(
+  generate<S extends z.ZodType>(
     schema: S,
     messages: ChatMessage[],
     options: GenerateOptions,
   ): Promise<GenerateResult<z.output<S>>> {
-    const conversation: ChatMessage[] = [...messages];
-    let usage = emptyUsage();
-    let attempts = 0;
-    try {
-      for (;;) {
-        attempts++;
-        const reply = await this.complete(schema, conversation, options);
-        usage = addUsage(usage, reply.usage);
-        const check = checkReply(schema, reply.content, reply.finishReason);
-        if (check.ok) return { value: check.value, usage, attempts };
-        if (attempts > this.options.maxRepairs)
-          throw new LlmReplyInvalidError(this.options.baseURL, {
-            schemaName: options.schemaName,
-            rawReply: reply.content ?? '',
-            issues: check.issues,
-            attempts,
-          });
-        conversation.push(
-          { role: 'assistant', content: reply.content ?? '' },
-          { role: 'user', content: repairMessage(options.schemaName, check.issues) },
-        );
-      }
-    } finally {
-      await this.meter(usage, options);
-    }
+    return generateWithRepairs(schema, messages, options, {
+      baseURL: this.options.baseURL,
+      maxRepairs: this.options.maxRepairs,
+      tokenMeter: this.options.tokenMeter,
+      complete: (conversation) => this.complete(schema, conversation, options),
+    });
   }
 
   /** Checks `/models` answers and lists the configured model. Never throws. */
@@ -119,7 +97,7 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
     schema: z.ZodType,
     messages: ChatMessage[],
     options: GenerateOptions,
-  ): Promise<{ content: string | null; finishReason: string | null; usage: TokenUsage }> {
+  ): Promise<RawReply> {
     const { baseURL, model, timeoutMs } = this.options;
     let release: (() => void) | undefined;
     try {
@@ -167,18 +145,5 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
     if (options.phase !== undefined) headers['x-codegod-phase'] = options.phase;
     if (options.runId !== undefined) headers['x-codegod-run'] = options.runId;
     return headers;
-  }
-
-  private async meter(usage: TokenUsage, options: GenerateOptions): Promise<void> {
-    if (!this.options.tokenMeter || usage.totalTokens === 0) return;
-    try {
-      await this.options.tokenMeter.record(usage, {
-        runId: options.runId,
-        role: options.role,
-        phase: options.phase,
-      });
-    } catch {
-      // Accounting is best effort: a metrics write that fails must not fail a paid-for reply.
-    }
   }
 }

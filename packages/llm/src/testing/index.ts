@@ -1,4 +1,6 @@
+export * from './llm-client-conformance.js';
 export * from './load-rules-file.js';
 export * from './minimal-json-value.js';
+export * from './scripted-llm-client.js';
 export * from './scripted-llm-server.js';
 export * from './scripted-rule.js';

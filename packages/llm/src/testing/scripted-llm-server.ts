@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { minimalJsonValue } from './minimal-json-value.js';
-import { type RecordedRequest, ruleMatches, type ScriptedRule } from './scripted-rule.js';
+import type { RecordedRequest, ScriptedRule } from './scripted-rule.js';
+import { ScriptedRuleBook, scriptedOutcome } from './scripted-rule-book.js';
 
 /** Settings of startScriptedLlmServer. */
 export interface ScriptedLlmServerOptions {
@@ -81,39 +81,6 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
-}
-
-/** The content a rule (or the default) produces, and the finish reason to send with it. */
-function answer(
-  rule: ScriptedRule | undefined,
-  recorded: RecordedRequest,
-  schema: unknown,
-): { content: string; finishReason: 'stop' | 'length' } {
-  const value =
-    rule?.reply === undefined
-      ? minimalJsonValue(schema ?? { type: 'object' })
-      : typeof rule.reply === 'function'
-        ? (rule.reply as (request: RecordedRequest) => unknown)(recorded)
-        : rule.reply;
-  const content = JSON.stringify(value) ?? 'null';
-  switch (rule?.fault) {
-    case 'invalid-json':
-      return { content: '{"scripted": "this reply is not valid JSON', finishReason: 'stop' };
-    case 'schema-invalid':
-      // A top-level value of the wrong type fails any object or array schema.
-      return {
-        content: (schema as { type?: unknown } | undefined)?.type === 'array' ? '{}' : '[]',
-        finishReason: 'stop',
-      };
-    case 'length':
-      return { content: content.slice(0, Math.ceil(content.length / 2)), finishReason: 'length' };
-    default:
-      return { content, finishReason: 'stop' };
-  }
-}
-
 /**
  * Starts an OpenAI-compatible server on loopback that answers chat completions from rules
  * and records every request, for tests that drive the real `openai` client over HTTP.
@@ -122,8 +89,7 @@ export async function startScriptedLlmServer(
   options: ScriptedLlmServerOptions = {},
 ): Promise<ScriptedLlmServer> {
   const models = options.models ?? ['scripted-model'];
-  let rules: ScriptedRule[] = options.rules ?? [];
-  let answered: number[] = rules.map(() => 0);
+  const ruleBook = new ScriptedRuleBook(options.rules);
   const requests: RecordedRequest[] = [];
   const open = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
@@ -131,38 +97,23 @@ export async function startScriptedLlmServer(
   let peakInFlight = 0;
   let completionCount = 0;
 
-  const pickRule = (recorded: RecordedRequest): ScriptedRule | undefined => {
-    const index = rules.findIndex(
-      (rule, i) =>
-        (rule.times === undefined || answered[i]! < rule.times) && ruleMatches(rule, recorded),
-    );
-    if (index < 0) return undefined;
-    answered[index]!++;
-    return rules[index];
-  };
-
   const completeChat = (
     response: ServerResponse,
     body: ChatRequest,
     recorded: RecordedRequest,
     rule: ScriptedRule | undefined,
   ) => {
-    if (rule?.fault === 'hang') return; // answered never; close() ends it
-    if (rule?.fault === 'http-500') {
+    const outcome = scriptedOutcome(rule, recorded, body.response_format?.json_schema?.schema);
+    if (outcome.kind === 'hang') return; // answered never; close() ends it
+    if (outcome.kind === 'http-error') {
       sendJson(
         response,
-        500,
-        errorBody('scripted fault: internal server error', 'InternalServerError', 500),
+        outcome.status,
+        errorBody(outcome.message, 'InternalServerError', outcome.status),
       );
       return;
     }
-    const { content, finishReason } = answer(
-      rule,
-      recorded,
-      body.response_format?.json_schema?.schema,
-    );
-    const promptTokens = estimateTokens(recorded.messages.map((m) => m.content).join(''));
-    const completionTokens = estimateTokens(content);
+    const { content, finishReason, usage } = outcome;
     sendJson(response, 200, {
       id: `chatcmpl-scripted-${++completionCount}`,
       object: 'chat.completion',
@@ -177,9 +128,9 @@ export async function startScriptedLlmServer(
         },
       ],
       usage: {
-        prompt_tokens: promptTokens,
-        completion_tokens: completionTokens,
-        total_tokens: promptTokens + completionTokens,
+        prompt_tokens: usage.promptTokens,
+        completion_tokens: usage.completionTokens,
+        total_tokens: usage.totalTokens,
       },
     });
   };
@@ -224,7 +175,7 @@ export async function startScriptedLlmServer(
     peakInFlight = Math.max(peakInFlight, inFlight);
     response.once('close', () => inFlight--);
     // The rule is chosen on arrival, so `times` counts requests in the order they came in.
-    const rule = pickRule(recorded);
+    const rule = ruleBook.pick(recorded);
     const latencyMs = rule?.latencyMs ?? 0;
     if (latencyMs <= 0) return completeChat(response, body, recorded, rule);
     const timer = setTimeout(() => {
@@ -268,8 +219,7 @@ export async function startScriptedLlmServer(
       return peakInFlight;
     },
     setRules(next) {
-      rules = next;
-      answered = next.map(() => 0);
+      ruleBook.setRules(next);
     },
     resetStats() {
       requests.length = 0;
