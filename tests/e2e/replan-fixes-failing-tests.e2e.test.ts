@@ -81,6 +81,8 @@ describe('e2e: a failing testing task repaired by a replan, embedded CLI', () =>
     );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('replanning (round 1)');
+    // The progress lines show the task queued twice, the retry as a fresh row.
+    expect(result.stderr.match(/\] run-tests \(testing\) queued$/gm)).toHaveLength(2);
     const report = runReportSchema.parse(JSON.parse(result.stdout));
     expect(report.state).toBe('succeeded');
     expect(report.replan_rounds).toBe(1);

@@ -51,11 +51,17 @@ export class ProgressView {
       };
       switch (event.type) {
         case 'task-queue':
+          // A task queued again (retried after a replan) starts a fresh row, not the failed one.
           row.state = 'queued';
+          row.agent = '';
+          row.note = '';
+          row.startedAt = undefined;
+          row.endedAt = undefined;
           break;
         case 'task-start':
           row.state = event.attempt > 1 ? `running (attempt ${event.attempt})` : 'running';
           row.agent = event.agent_id;
+          row.note = '';
           row.startedAt = event.ts;
           row.endedAt = undefined;
           break;
