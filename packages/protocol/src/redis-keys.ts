@@ -32,6 +32,8 @@ export const redisKeys = {
   submissionsTaken: () => `${KEY_PREFIX}:submissions:taken`,
   /** Hash role → LLM tokens the run spent (all processes add with HINCRBY). */
   runTokens: (runId: string) => `${KEY_PREFIX}:run:${runId}:tokens`,
+  /** String with the absolute workspace path of the run's tasks. */
+  runWorkspace: (runId: string) => `${KEY_PREFIX}:run:${runId}:workspace`,
   /** String with the run's report JSON. */
   runReport: (runId: string) => `${KEY_PREFIX}:run:${runId}:report`,
 } as const;
