@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { RunEvent, Task } from '@codegod/protocol';
+import { KEY_PREFIX, queueName, type RunEvent, type Task } from '@codegod/protocol';
 import { type RedisServer, startRedisServer } from '@codegod/testkit';
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisTaskBus, type RedisTaskBus } from './redis-task-bus.js';
 import { okResult, testRunId, testTask } from './testing/fixtures.js';
@@ -132,6 +133,39 @@ describe('RedisTaskBus durability', () => {
     expect(snapshot.state).toBe('failed');
     expect(snapshot.tasks[0]!.result!.output).toMatch(/died too often/);
     expect(snapshot.tasks[1]!.state).toBe('skipped');
+  });
+
+  it('records a task BullMQ failed for stalling while no scheduler was running', async () => {
+    const noStalls = { CODEGOD_MAX_STALLED_COUNT: '0' };
+    const scheduler = spawnEntry('scheduler', noStalls);
+    await scheduler.ready;
+    const client = await bus(false);
+    const doomed = spawnEntry('worker', { AGENT_ID: 'doomed-3', ...noStalls });
+    await doomed.ready;
+    const runId = testRunId('lost-job');
+    const started = nextEvent(client, (e) => e.type === 'task-start' && e.run_id === runId);
+    const tasks = [{ ...testTask('slow'), description: 'sleep:5000' }];
+    await client.startRun({ runId, problem: 'lost while the master was away', graph: { tasks } });
+    await started;
+    scheduler.child.kill('SIGKILL');
+    doomed.child.kill('SIGKILL');
+    await Promise.all([scheduler.exited, doomed.exited]);
+    const checker = await createRedisTaskBus({
+      redisUrl: server.url,
+      env: { ...FAST_STALLS, ...noStalls },
+    });
+    buses.push(checker);
+    // Only a live worker on the same queue runs BullMQ's stalled-job check.
+    await checker.work('backend', async () => okResult());
+    const redis = new Redis(server.url);
+    await expect
+      .poll(() => redis.zcard(`${KEY_PREFIX}:${queueName('backend')}:failed`), { timeout: 30_000 })
+      .toBe(1);
+    redis.disconnect();
+    await spawnEntry('scheduler', noStalls).ready;
+    const snapshot = await client.waitForRun(runId, { signal: HANG_GUARD() });
+    expect(snapshot.state).toBe('failed');
+    expect(snapshot.tasks[0]!.result!.output).toMatch(/died too often/);
   });
 
   it('resumes a run after the scheduler process is SIGKILLed: nothing lost, nothing run twice', async () => {

@@ -8,7 +8,7 @@ import {
   WORKER_ROLES,
   type WorkerRole,
 } from '@codegod/protocol';
-import { Job, type JobsOptions, Queue, QueueEvents } from 'bullmq';
+import { type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AgentStatus } from './agent-status.js';
@@ -16,7 +16,7 @@ import { InvalidRunChangeError } from './errors/invalid-run-change-error.js';
 import { RunExistsError } from './errors/run-exists-error.js';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
 import { BUS_CHANNEL, type BusMessage, busMessageSchema } from './redis/bus-message.js';
-import { generationJobId, jobPayloadSchema } from './redis/job-payload.js';
+import { generationJobId } from './redis/job-payload.js';
 import { preloadBusScripts } from './redis/lua-scripts.js';
 import { RedisAgentStatusRegistry } from './redis/redis-agent-status-registry.js';
 import { RedisRunStore } from './redis/redis-run-store.js';
@@ -34,7 +34,6 @@ import type {
   WorkerHandle,
   WorkOptions,
 } from './task-bus.js';
-import { failureResult } from './task-failure.js';
 import { type TaskMetrics, taskMetricsSchema } from './task-metrics.js';
 import { waitForRunState } from './wait-for-run.js';
 
@@ -157,7 +156,8 @@ export class RedisTaskBus implements TaskBus {
   async start(): Promise<void> {
     this.subscriber.on('message', (_channel: string, text: string) => this.receive(text));
     await this.subscriber.subscribe(BUS_CHANNEL);
-    if (!this.scheduler) return;
+    const scheduler = this.scheduler;
+    if (!scheduler) return;
     await preloadBusScripts(this.redis);
     for (const role of WORKER_ROLES) {
       const events = new QueueEvents(queueName(role), {
@@ -166,12 +166,12 @@ export class RedisTaskBus implements TaskBus {
       });
       events.on('error', this.onError);
       events.on('failed', ({ jobId, failedReason }) => {
-        this.recordStalledFailure(role, jobId, failedReason).catch(this.onError);
+        scheduler.recordLostJob(role, jobId, failedReason).catch(this.onError);
       });
       this.queueEvents.push(events);
     }
     await Promise.all(this.queueEvents.map((events) => events.waitUntilReady()));
-    await this.scheduler.resumeAll();
+    await scheduler.resumeAll();
   }
 
   async startRun(spec: RunSpec): Promise<void> {
@@ -358,21 +358,6 @@ export class RedisTaskBus implements TaskBus {
     await Promise.all(this.queueEvents.map((events) => events.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await Promise.all([this.subscriber.quit(), this.redis.quit()].map((p) => p.catch(() => {})));
-  }
-
-  /**
-   * BullMQ fails a job that stalled more than `maxStalledCount` times inside Redis, without
-   * calling any worker, so nobody would record a result and the run would wait forever.
-   * The scheduler records the failure instead (a no-op if a result exists).
-   */
-  private async recordStalledFailure(role: WorkerRole, jobId: string, failedReason: string) {
-    if (!failedReason.includes('stalled')) return; // workers record their own failures
-    const job = await Job.fromId(this.queue(role), jobId);
-    const payload = jobPayloadSchema.safeParse(job?.data);
-    if (!payload.success) return;
-    const { run_id: runId, task, generation } = payload.data;
-    const reason = `the worker running it died too often (${failedReason}); check the ${role} agents' logs`;
-    await this.store.recordResult(runId, task, generation, failureResult(reason), 'bus-scheduler');
   }
 
   private queue(role: WorkerRole): Queue {

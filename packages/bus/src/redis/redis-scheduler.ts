@@ -1,8 +1,9 @@
 import type { RunEvent, Task, WorkerRole } from '@codegod/protocol';
-import type { JobsOptions, Queue } from 'bullmq';
+import { Job, type JobsOptions, type Queue } from 'bullmq';
 import type { SkippedTask } from '../scheduler-core.js';
+import { failureResult } from '../task-failure.js';
 import type { BusMessage } from './bus-message.js';
-import { generationJobId, type JobPayload } from './job-payload.js';
+import { generationJobId, type JobPayload, jobPayloadSchema } from './job-payload.js';
 import type { RedisRunStore, StoredRun } from './redis-run-store.js';
 
 type TaskEnd = Extract<RunEvent, { type: 'task-end' }>;
@@ -95,12 +96,41 @@ export class RedisScheduler {
       .filter((n) => n.state === 'queued' || n.state === 'running')
       .map((n) => n.task);
     await this.enqueue(run, [...run.core.ready(), ...live]);
+    await this.recoverLostJobs(run, live);
     const skipped = run.core
       .tasks()
       .filter((n) => n.state === 'skipped' && !run.skipMarked.has(n.task.id))
       .map((n) => ({ taskId: n.task.id, reason: n.reason ?? 'skipped' }));
     await this.skip(run, skipped);
     await this.endIfDone(run);
+  }
+
+  /**
+   * BullMQ fails a job that stalled more than `maxStalledCount` times inside Redis, without
+   * calling any worker, so nobody would record a result and the run would wait forever.
+   * The scheduler records the failure instead (a no-op if a result exists).
+   */
+  async recordLostJob(role: WorkerRole, jobId: string, failedReason: string): Promise<void> {
+    if (!failedReason.includes('stalled')) return; // workers record their own failures
+    const job = await Job.fromId(this.queue(role), jobId);
+    const payload = jobPayloadSchema.safeParse(job?.data);
+    if (!payload.success) return;
+    const { run_id: runId, task, generation } = payload.data;
+    const reason = `the worker running it died too often (${failedReason}); check the ${role} agents' logs`;
+    await this.store.recordResult(runId, task, generation, failureResult(reason), 'bus-scheduler');
+  }
+
+  /** Catches jobs BullMQ failed for stalling while no scheduler was watching. */
+  private async recoverLostJobs(run: StoredRun, live: Task[]): Promise<void> {
+    await Promise.all(
+      live.map(async (task) => {
+        const id = generationJobId(run.runId, task.id, run.core.get(task.id)!.generation);
+        const job = await Job.fromId(this.queue(task.role), id);
+        if (job && (await job.isFailed())) {
+          await this.recordLostJob(task.role, id, job.failedReason ?? '');
+        }
+      }),
+    );
   }
 
   private schedule(runId: string, change: () => Promise<void>): void {
