@@ -1,0 +1,91 @@
+// Every codegod benchmark in one run, printed as one table: the bus bench (bus.ts, run as a
+// child process), LLM concurrency (llm.ts), the prompts' stable prefix (prompt-prefix.ts) and
+// end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first).
+// Run: npx tsx --conditions=@codegod/source scripts/bench/all.ts [--quick]
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { type BenchRow, formatTable } from './bench-table.js';
+import { e2eBench } from './e2e.js';
+import { llmConcurrencyBench } from './llm.js';
+import { promptPrefixBench } from './prompt-prefix.js';
+
+const quick = process.argv.includes('--quick');
+
+/** Runs bus.ts in its own process (it exits when done) and reads the rows of its table. */
+async function busBench(): Promise<BenchRow[]> {
+  const args = ['--conditions=@codegod/source', join(import.meta.dirname, 'bus.ts')];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ...args, ...(quick ? ['--quick'] : [])],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk;
+  });
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  const rows = output
+    .split('\n')
+    .filter((line) => /^\| \([a-z]\) /.test(line))
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    )
+    .map(([benchmark, measured, goal, result]) => ({
+      benchmark: `bus ${benchmark}`,
+      measured: measured ?? '',
+      goal: goal ?? '',
+      met: result === 'PASS',
+    }));
+  if (code !== 0 || rows.length === 0) {
+    return [
+      {
+        benchmark: 'bus bench (bus.ts)',
+        measured: `did not finish (exit ${code}): ${output.trim().split('\n').pop() ?? ''}`,
+        goal: 'runs',
+        met: false,
+      },
+    ];
+  }
+  return rows;
+}
+
+/** A bench's rows, or one MISS row saying why it did not finish. */
+async function attempt(name: string, bench: () => Promise<BenchRow[]>): Promise<BenchRow[]> {
+  try {
+    return await bench();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${name} failed: ${message}\n`);
+    return [
+      {
+        benchmark: name,
+        measured: `did not finish: ${message.split('\n')[0]}`,
+        goal: 'runs',
+        met: false,
+      },
+    ];
+  }
+}
+
+const started = new Date();
+const rows: BenchRow[] = [];
+// One after another, so no bench shares the two cores with another.
+rows.push(...(await busBench()));
+rows.push(...(await attempt('LLM concurrency', () => llmConcurrencyBench(quick))));
+rows.push(...(await attempt('stable prefix', promptPrefixBench)));
+rows.push(...(await attempt('e2e', () => e2eBench(quick))));
+const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(0);
+console.log(
+  `codegod benchmarks${quick ? ' (--quick sizes)' : ''}: ${started.toISOString().slice(0, 16)}Z, ` +
+    `node ${process.version}, ${cpus().length} cores, ${seconds} s`,
+);
+console.log(formatTable(rows));

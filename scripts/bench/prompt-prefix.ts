@@ -1,0 +1,101 @@
+// Stable-prefix share: for each role, the agent (with the role's real toolkit) runs two
+// different tasks against the scripted server; the bench compares the two prompts it sent in
+// each phase and prints the longest common prefix over the prompt length. vLLM's automatic
+// prefix caching reuses that prefix's KV cache, so the higher the share the less prefill work.
+// Run: npx tsx --conditions=@codegod/source scripts/bench/prompt-prefix.ts
+import { toolkitFor } from '@codegod/actions';
+import { createAgent } from '@codegod/agents';
+import { createLlmClient } from '@codegod/llm';
+import { type RecordedRequest, startScriptedLlmServer } from '@codegod/llm/testing';
+import { createInMemoryMemoryStore } from '@codegod/memory';
+import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
+import { tempDir } from '@codegod/testkit';
+import { type BenchRow, formatTable, isEntryPoint } from './bench-table.js';
+
+/** Two different, realistic tasks per role. */
+const TASKS: Record<WorkerRole, [string, string]> = {
+  backend: [
+    'Create a Python virtual environment and install flask from requirements.txt',
+    'The API fails with "ModuleNotFoundError: No module named requests"; add requests and install it',
+  ],
+  frontend: [
+    'Create package.json for a React app with an index.js entry point',
+    'npm start fails: package.json main points at a missing file; fix the entry point',
+  ],
+  devops: [
+    'Write a Dockerfile for the Flask app in app.py',
+    'Add a .env file with PORT=8080 and DEBUG=false for docker-compose',
+  ],
+  testing: [
+    'Run the test suite and report the failures',
+    'Check the syntax of every Python file and debug the first import error',
+  ],
+};
+
+/** The prompt as the model sees it: each message's role marker, then its content. */
+const promptText = (request: RecordedRequest) =>
+  request.messages.map((m) => `<|${m.role}|>\n${m.content}\n`).join('');
+
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** One row per role and phase: common prefix of the two tasks' prompts over their mean length. */
+export async function promptPrefixBench(): Promise<BenchRow[]> {
+  const server = await startScriptedLlmServer({
+    // An empty plan ends the iteration at once; one iteration per task is all the bench needs.
+    rules: [
+      { match: { phase: 'plan' }, reply: { steps: [], estimated_duration: '0', confidence: 1 } },
+    ],
+  });
+  const llm = createLlmClient({ baseURL: server.url, model: 'scripted-model', env: {} });
+  const memory = createInMemoryMemoryStore();
+  const rows: BenchRow[] = [];
+  try {
+    for (const role of WORKER_ROLES) {
+      const workspace = await tempDir(`codegod-bench-prefix-${role}-`);
+      try {
+        const agent = createAgent({
+          agentId: `bench-prefix-${role}`,
+          toolkit: toolkitFor(role),
+          llm,
+          memory,
+          limits: { maxIterations: 1, maxWipes: 0 },
+        });
+        server.resetStats();
+        for (const [i, description] of TASKS[role].entries()) {
+          const task = { id: `${role}-task-${i + 1}`, description, role, depends_on: [] };
+          await agent.run(task, { runId: 'bench-prefix', workspace: workspace.path });
+        }
+        for (const phase of ['reason', 'plan'] as const) {
+          const sent = server.requests.filter((r) => r.role === role && r.phase === phase);
+          if (sent.length < 2)
+            throw new Error(`${role} sent ${sent.length} ${phase} prompts, not 2`);
+          const [a, b] = [promptText(sent[0]!), promptText(sent[1]!)];
+          const prefix = commonPrefixLength(a, b);
+          const mean = (a.length + b.length) / 2;
+          const system = `<|system|>\n${sent[0]!.messages[0]!.content}\n`.length;
+          rows.push({
+            benchmark: `stable prefix: ${role} ${phase}`,
+            measured: `${prefix} of ${mean.toFixed(0)} chars = ${((prefix / mean) * 100).toFixed(0)}% (~${Math.round(prefix / 4)} of ~${Math.round(mean / 4)} tokens)`,
+            goal: `prefix >= system message (${system} chars)`,
+            met: prefix >= system,
+          });
+        }
+      } finally {
+        await workspace.remove();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  return rows;
+}
+
+if (isEntryPoint(import.meta.url)) {
+  const rows = await promptPrefixBench();
+  console.log('codegod prompt stable-prefix bench');
+  console.log(formatTable(rows));
+}
