@@ -43,4 +43,14 @@ describe('makeRedactor', () => {
       'Looking in indexes: https://[redacted]@pypi.example/simple',
     );
   });
+
+  it('stays linear on a capped 1 MiB of letters (the URL rule used to be quadratic)', () => {
+    // Before the fix this took minutes (a worker stopped heartbeating); the test timeout catches it.
+    const redact = makeRedactor({});
+    const letters = 'x'.repeat(1024 * 1024);
+    expect(redact(letters)).toBe(letters);
+    expect(redact(`${'a'.repeat(100)}+ssh://user:pw@host`)).toBe(
+      `${'a'.repeat(100)}+ssh://[redacted]@host`,
+    );
+  });
 });
