@@ -189,33 +189,39 @@ describe('LLM faults and hostile replies on the local fleet', () => {
     expect(existsSync(marker)).toBe(false);
   }, 120_000);
 
-  it('shell metacharacters in arguments never reach a shell', async () => {
+  it('shell metacharacters in arguments are refused and never reach a shell', async () => {
     const marker = `/tmp/pwned-${randomUUID()}`;
+    const hostile = [
+      `; touch ${marker}`,
+      `$(touch ${marker})`,
+      `\`touch ${marker}\``,
+      `x && touch ${marker}`,
+    ];
     const outcome = await runCase(
       agentRules(
         'backend',
-        planOf(
-          step('run_command', {
-            command: 'python3',
-            args: [
-              '-c',
-              'import sys; print(sys.argv[1:])',
-              `; touch ${marker}`,
-              `$(touch ${marker})`,
-              `\`touch ${marker}\``,
-            ],
-          }),
+        cycle(
+          ...hostile.map((argument) =>
+            planOf(
+              step('run_command', {
+                command: 'python3',
+                args: ['-c', 'print(__import__("sys").argv)', argument],
+              }),
+            ),
+          ),
         ),
       ),
-      { venv: true },
     );
+    const tried = new Set(outcome.actionOutputs.filter((o) => o.startsWith('unsafe-argument:')));
     recordFault({
-      fault: 'LLM argument `; touch /tmp/pwned-…`, `$(…)`, backticks',
-      behaviour: 'passed as literal argv (no shell); the file is never created',
-      bound: 'sandbox spawns with shell: false',
-      outcome: `file created: ${existsSync(marker)}`,
+      fault: 'LLM arguments `; touch /tmp/pwned-…`, `$(…)`, backticks, `&&`',
+      behaviour: 'refused before spawning (unsafe-argument); the sandbox never uses a shell anyway',
+      bound: 'argument check + shell: false; agent stuck rules',
+      outcome: `${tried.size} distinct refusals; file created: ${existsSync(marker)}`,
     });
     expectBoundedOnce(outcome);
+    expect(outcome.actionOutputs.every((o) => o.startsWith('unsafe-argument:'))).toBe(true);
+    expect(tried.size).toBe(hostile.length);
     expect(existsSync(marker)).toBe(false);
   }, 120_000);
 
