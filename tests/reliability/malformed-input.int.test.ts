@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FleetProcess, type LocalFleet, startLocalFleet, waitFor } from './local-fleet.js';
 import { recordFault } from './reliability-summary.js';
@@ -41,11 +41,7 @@ describe('malformed jobs and submissions', () => {
   it('each malformed job fails once with a reason; the worker keeps running; a run still succeeds', async () => {
     const connection = { url: fleet.redis.url, maxRetriesPerRequest: null };
     const queue = new Queue('tasks-backend', { connection, prefix: 'codegod' });
-    const events = new QueueEvents('tasks-backend', { connection, prefix: 'codegod' });
     try {
-      await events.waitUntilReady();
-      const failed = new Map<string, string>();
-      events.on('failed', ({ jobId, failedReason }) => failed.set(jobId, failedReason));
       const jobs = await Promise.all(
         GARBAGE.map((data, i) =>
           queue.add(`garbage-${i}`, data as object, { attempts: 3, backoff: 10 }),
@@ -57,12 +53,17 @@ describe('malformed jobs and submissions', () => {
         await fleet.workspace({ venv: true }),
         backendTasks(2),
       );
-      await waitFor('every garbage job to fail', () =>
-        jobs.every((job) => failed.has(job.id!)) ? true : undefined,
+      const states = await waitFor(
+        'every garbage job to fail',
+        async () => {
+          const now = await Promise.all(jobs.map((job) => queue.getJob(job.id!)));
+          const failed = await Promise.all(now.map((job) => job?.isFailed()));
+          return failed.every(Boolean) ? now : undefined;
+        },
+        90_000,
       );
-      const states = await Promise.all(jobs.map((job) => queue.getJob(job.id!)));
       const result = await build;
-      const reasons = jobs.map((job) => failed.get(job.id!) ?? '');
+      const reasons = states.map((job) => job?.failedReason ?? '');
       recordFault({
         fault: `${GARBAGE.length} malformed jobs pushed into codegod tasks-backend (attempts: 3)`,
         behaviour:
@@ -79,7 +80,6 @@ describe('malformed jobs and submissions', () => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.report?.state).toBe('succeeded');
     } finally {
-      await events.close();
       await queue.close();
     }
   }, 120_000);
