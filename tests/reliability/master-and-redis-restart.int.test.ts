@@ -101,11 +101,33 @@ describe('restarts mid-run', () => {
       f.startWorker('backend').ready,
       f.startWorker('backend').ready,
     ]);
-    const build = f.build('survive a redis restart', await f.workspace({ venv: true }), GRAPH);
+    const build = f.build(
+      'survive a redis restart',
+      await f.workspace({ venv: true }),
+      GRAPH,
+      90_000,
+    );
     await waitFor('two finished tasks', async () => ((await taskEnds(f)) >= 2 ? true : undefined));
     await f.redis.restart();
     const result = await build;
-    const runId = result.report?.run_id ?? '';
+    const runId = result.report?.run_id ?? (await f.client.zrange('codegod:runs', 0, -1))[0] ?? '';
+    if (result.code !== 0) {
+      const queue = await f.client.keys('codegod:tasks-backend:*');
+      console.log(
+        'DEBUG tasks',
+        await f.client.hgetall(`codegod:run:${runId}:tasks`),
+        'results',
+        await f.client.hkeys(`codegod:run:${runId}:results`),
+        'run',
+        await f.client.hgetall(`codegod:run:${runId}`),
+        'queue keys',
+        queue,
+        'wait',
+        await f.client.lrange('codegod:tasks-backend:wait', 0, -1),
+        'events',
+        (await f.events(runId)).map((e) => `${e.ts} ${e.type} ${'task_id' in e ? e.task_id : ''}`),
+      );
+    }
     const { ends, results, runEnds } = await endsOnce(f, runId);
     recordFault({
       fault: 'restart Redis (SIGKILL, AOF fsync always) mid-run',

@@ -3,7 +3,7 @@ import { loadConfig } from '@codegod/config';
 import { createRedisMemoryStore, type MemoryStore } from '@codegod/memory';
 import { connectRedis, RedisReportStore } from '@codegod/orchestrator';
 import { CodegodError } from '@codegod/protocol';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 
 /** An open connection to the fleet's Redis, through the ports. */
 export interface FleetConnection {
@@ -25,7 +25,11 @@ export async function openFleet(): Promise<FleetConnection> {
         'Start the fleet with ./start-agents.sh up and export REDIS_URL.',
     );
   }
-  const redis = await connectRedis(config.redisUrl);
+  // The probe fails fast and stops reconnecting; following a run must outlive a Redis restart,
+  // so the connection kept is one that reconnects (commands still fail fast while it is down).
+  (await connectRedis(config.redisUrl)).disconnect();
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
   const bus = await createRedisTaskBus({
     redisUrl: config.redisUrl,
     scheduler: false,

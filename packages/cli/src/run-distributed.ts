@@ -12,6 +12,8 @@ import { ProgressView } from './progress-view.js';
 
 /** How long the master has to pick a submission up before the CLI says it is not running. */
 const PICKUP_TIMEOUT_MS = 30_000;
+/** How long the follower rides out a Redis outage (e.g. a restart) before giving up. */
+const REDIS_OUTAGE_MS = 60_000;
 
 /**
  * Follows a run on the fleet until the master writes its report, showing live progress.
@@ -45,12 +47,30 @@ export async function followRun(
   try {
     const pickupDeadline = Date.now() + PICKUP_TIMEOUT_MS;
     // The master writes the report once the run ends; poll for it (pub/sub drives the view).
+    let redisDownSince: number | undefined;
     while (true) {
-      const report = await fleet.reports.load(runId);
+      let report: RunReport | undefined;
+      let unclaimed = false;
+      try {
+        report = await fleet.reports.load(runId);
+        // Still in the inbox after the deadline: no master is taking work. (A master that took
+        // it may decompose for a long while; that is not an error.)
+        unclaimed = !report && Date.now() > pickupDeadline && (await queue.isWaiting(runId));
+        redisDownSince = undefined;
+      } catch (error) {
+        // Redis restarting (the run state survives in its AOF): keep following for a while.
+        redisDownSince ??= Date.now();
+        if (Date.now() - redisDownSince > REDIS_OUTAGE_MS) {
+          throw new CodegodError(
+            'fleet-unreachable',
+            `Lost Redis for ${REDIS_OUTAGE_MS / 1000}s while following ${runId} (${String(error)}). The run goes on without the CLI: when Redis is back, run \`codegod resume ${runId}\`.`,
+          );
+        }
+        await sleep(250);
+        continue;
+      }
       if (report) return report;
-      // Still in the inbox after the deadline: no master is taking work. (A master that took it
-      // may decompose for a long while; that is not an error.)
-      if (Date.now() > pickupDeadline && (await queue.isWaiting(runId))) {
+      if (unclaimed) {
         throw new CodegodError(
           'master-absent',
           `No master picked up ${runId} within ${PICKUP_TIMEOUT_MS / 1000}s. Is master-orchestrator running? Check ./start-agents.sh status.`,
