@@ -112,9 +112,10 @@ describe('restarts mid-run', () => {
     const result = await build;
     const runId = result.report?.run_id ?? (await f.client.zrange('codegod:runs', 0, -1))[0] ?? '';
     if (result.code !== 0) {
+      // Diagnostics: what Redis holds when the run did not end.
       const queue = await f.client.keys('codegod:tasks-backend:*');
       console.log(
-        'DEBUG tasks',
+        'run state after the failed restart: tasks',
         await f.client.hgetall(`codegod:run:${runId}:tasks`),
         'results',
         await f.client.hkeys(`codegod:run:${runId}:results`),

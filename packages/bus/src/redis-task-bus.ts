@@ -158,6 +158,14 @@ export class RedisTaskBus implements TaskBus {
     await this.subscriber.subscribe(BUS_CHANNEL);
     const scheduler = this.scheduler;
     if (!scheduler) return;
+    // Pub/sub drops what was published while this connection was down (a Redis restart): on
+    // each reconnect, subscribe again, then re-read every running run so no result is missed.
+    this.subscriber.on('ready', () => {
+      this.subscriber
+        .subscribe(BUS_CHANNEL)
+        .then(() => scheduler.resumeAll())
+        .catch(this.onError);
+    });
     await preloadBusScripts(this.redis);
     for (const role of WORKER_ROLES) {
       const events = new QueueEvents(queueName(role), {
