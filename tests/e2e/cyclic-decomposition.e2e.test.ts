@@ -4,12 +4,12 @@ import {
   type MissingDockerfileFixture,
   makeMissingDockerfileFixture,
 } from '@codegod/actions/testing';
+import { type ScriptedTask, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { runReportSchema } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChildProcesses, childEnvironment, runCodegod } from './support/child-processes.js';
-import { type ScriptedTask, taskRules } from './support/scripted-replies.js';
 
 const DOCKERFILE =
   'FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt app.py ./\nRUN pip install -r requirements.txt\nCMD ["python", "app.py"]\n';

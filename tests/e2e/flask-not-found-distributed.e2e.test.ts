@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type FlaskAppFixture, makeFlaskAppFixture } from '@codegod/actions/testing';
+import { installRequirements, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { redisKeys, runEventSchema, runReportSchema } from '@codegod/protocol';
 import { type RedisServer, startRedisServer, tempDir } from '@codegod/testkit';
@@ -14,7 +15,6 @@ import {
   type TrackedChild,
 } from './support/child-processes.js';
 import { startDistributedFleet } from './support/distributed-fleet.js';
-import { installRequirements, taskRules } from './support/scripted-replies.js';
 
 const run = promisify(execFile);
 

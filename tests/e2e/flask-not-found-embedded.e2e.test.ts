@@ -3,12 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type FlaskAppFixture, makeFlaskAppFixture } from '@codegod/actions/testing';
+import { installRequirements, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { runReportSchema } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChildProcesses, childEnvironment, runCodegod } from './support/child-processes.js';
-import { installRequirements, taskRules } from './support/scripted-replies.js';
 
 const run = promisify(execFile);
 

@@ -7,12 +7,12 @@ import {
   makeFlaskAppFixture,
   makeNodeMainFixture,
 } from '@codegod/actions/testing';
+import { installRequirements, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { type RunReport, runReportSchema, type TaskReport } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChildProcesses, childEnvironment, ROOT, runCodegod } from './support/child-processes.js';
-import { installRequirements, taskRules } from './support/scripted-replies.js';
 
 const run = promisify(execFile);
 const EXAMPLE_PLAN = join(ROOT, 'examples', 'flask-react.plan.json');

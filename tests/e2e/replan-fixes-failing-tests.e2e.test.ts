@@ -4,12 +4,12 @@ import {
   type ImportErrorTestsFixture,
   makeImportErrorTestsFixture,
 } from '@codegod/actions/testing';
+import { taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { runReportSchema } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChildProcesses, childEnvironment, runCodegod } from './support/child-processes.js';
-import { taskRules } from './support/scripted-replies.js';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@codegod/testkit';
+import { freePort, isProcessRunning, waitFor } from '@codegod/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './compose-config.js';
@@ -28,24 +28,6 @@ function run(...args: string[]) {
 async function heartbeats(): Promise<Record<string, { role: string; pid: number }>> {
   const raw = (await redis?.hgetall('codegod:agents:status')) ?? {};
   return Object.fromEntries(Object.entries(raw).map(([id, json]) => [id, JSON.parse(json)]));
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 beforeAll(async () => {
@@ -95,8 +77,8 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
       'testing-agent-1',
     ];
     await waitFor(
-      async () => Object.keys(await heartbeats()).length === 5,
       'five heartbeats after up',
+      async () => Object.keys(await heartbeats()).length === 5,
     );
     expect(Object.keys(await heartbeats()).sort()).toEqual([...firstFive].sort());
     expect((await heartbeats())['devops-agent-1']?.role).toBe('devops');
@@ -106,10 +88,10 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
 
     const scale = run('scale', 'backend-agent', '3');
     expect(scale.status).toBe(0);
-    await waitFor(async () => {
+    await waitFor('three backend heartbeats', async () => {
       const beats = await heartbeats();
       return ['backend-agent-2', 'backend-agent-3'].every((id) => id in beats);
-    }, 'three backend heartbeats');
+    });
     const backends = Object.entries(await heartbeats()).filter(
       ([, beat]) => beat.role === 'backend',
     );
@@ -155,13 +137,13 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
       Number(readFileSync(join(stateDir, 'pm2/pm2.pid'), 'utf8')),
       Number(readFileSync(join(stateDir, 'redis/redis.pid'), 'utf8')),
     ];
-    expect(pids.every(isRunning)).toBe(true);
+    expect(pids.every(isProcessRunning)).toBe(true);
     redis.disconnect();
     redis = undefined;
 
     const down = run('down');
     expect(down.status).toBe(0);
-    expect(pids.filter(isRunning)).toEqual([]);
+    expect(pids.filter(isProcessRunning)).toEqual([]);
     expect(existsSync(join(stateDir, 'env'))).toBe(false);
     expect(existsSync(join(stateDir, 'redis/appendonlydir'))).toBe(true);
     expect(run('status').status).toBe(1);

@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFlaskAppFixture } from '@codegod/actions/testing';
+import { installRequirements, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
-import { freePort } from '@codegod/testkit';
+import { freePort, isProcessRunning, waitFor } from '@codegod/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './compose-config.js';
@@ -52,33 +53,6 @@ async function heartbeats(): Promise<Record<string, { role: string; pid: number;
   return Object.fromEntries(Object.entries(raw).map(([id, json]) => [id, JSON.parse(json)]));
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const reasoning = {
-  problem_analysis: 'flask is listed but not installed',
-  root_causes: ['requirements not installed'],
-  approach: 'install requirements.txt into the venv',
-  risks: [],
-  success_criteria: ['import flask works'],
-  conclusion: 'install the requirements',
-};
-
 beforeAll(async () => {
   llm = await startScriptedLlmServer({
     rules: [
@@ -95,23 +69,7 @@ beforeAll(async () => {
           ],
         },
       },
-      { match: { role: 'backend', phase: 'reason' }, reply: reasoning },
-      {
-        match: { role: 'backend', phase: 'plan' },
-        reply: {
-          steps: [
-            {
-              action: 'install_dependency',
-              target: 'venv',
-              method: 'pip',
-              expected: 'flask installed',
-              args_json: JSON.stringify({ requirements_file: 'requirements.txt', venv: 'venv' }),
-            },
-          ],
-          estimated_duration: '1 minute',
-          confidence: 0.9,
-        },
-      },
+      ...taskRules('backend', 'fix-flask', [installRequirements]),
     ],
   });
   const fixture = await makeFlaskAppFixture(join(workspaceRoot, 'flask'));
@@ -146,10 +104,10 @@ describe('the fleet with the real services on the local runtime', () => {
     expect(redisUrl).toMatch(/^redis:\/\//);
     env.REDIS_URL = redisUrl;
     redis = new Redis(redisUrl);
-    await waitFor(async () => {
+    await waitFor('the master and four agents heartbeating', async () => {
       const roles = Object.values(await heartbeats()).map((beat) => beat.role);
       return ['master', 'backend', 'frontend', 'devops', 'testing'].every((r) => roles.includes(r));
-    }, 'the master and four agents heartbeating');
+    });
 
     const workspace = join(workspaceRoot, 'flask', 'workspace');
     const build = await codegod('build', 'Flask not found', '--workspace', workspace, '--json');
@@ -165,10 +123,10 @@ describe('the fleet with the real services on the local runtime', () => {
     expect(JSON.parse(memory.completed_tasks ?? '[]')).toEqual(['fix-flask']);
 
     expect(fleet('scale', 'backend-agent', '3').status).toBe(0);
-    await waitFor(async () => {
+    await waitFor('three backend heartbeats', async () => {
       const beats = await heartbeats();
       return ['backend-agent-1', 'backend-agent-2', 'backend-agent-3'].every((id) => id in beats);
-    }, 'three backend heartbeats');
+    });
     const backendPids = Object.values(await heartbeats())
       .filter((beat) => beat.role === 'backend')
       .map((beat) => beat.pid);
@@ -196,14 +154,14 @@ describe('the fleet with the real services on the local runtime', () => {
       Number(readFileSync(join(stateDir, 'pm2/pm2.pid'), 'utf8')),
       Number(readFileSync(join(stateDir, 'redis/redis.pid'), 'utf8')),
     ];
-    expect(pids.every(isRunning)).toBe(true);
+    expect(pids.every(isProcessRunning)).toBe(true);
     redis.disconnect();
     redis = undefined;
     const down = fleet('down');
     expect(down.status, down.stderr).toBe(0);
     await waitFor(
-      async () => pids.filter(isRunning).length === 0,
       'every fleet process to exit',
+      async () => pids.filter(isProcessRunning).length === 0,
       40_000,
     );
   });

@@ -255,16 +255,4 @@ export function countPerTask(events: RunEvent[], type: RunEvent['type']): Map<st
 }
 
 /** Polls `check` every 100 ms until it returns a value, or throws after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+export { waitFor } from '@codegod/testkit';

@@ -1,3 +1,4 @@
+import { planReply, reasoningReply, type ScriptedStep } from '@codegod/agents/testing';
 import type { ScriptedRule } from '@codegod/llm/testing';
 import type { TaskGraph } from '@codegod/protocol';
 
@@ -5,29 +6,16 @@ import type { TaskGraph } from '@codegod/protocol';
 // master ask for, so the scripted server is the only stand-in.
 
 /** A schema-valid reasoning record. */
-export const REASONING = {
-  problem_analysis: 'the task asks for a short command',
-  root_causes: ['nothing has been done yet'],
-  approach: 'run the step in the plan',
-  risks: [],
-  success_criteria: ['the venv interpreter runs'],
-  conclusion: 'run it',
-};
+export const REASONING = reasoningReply('run the step in the plan');
 
-/** One LLM plan step; `args` becomes `args_json`. */
-export function step(action: string, args: Record<string, unknown>) {
-  return {
-    action,
-    target: String(args.path ?? args.command ?? action),
-    method: action,
-    expected: 'it works',
-    args_json: JSON.stringify(args),
-  };
+/** One plan step; `args` is sent as `args_json`. */
+export function step(action: string, args: Record<string, unknown>): ScriptedStep {
+  return { action, args, target: String(args.path ?? args.command ?? action) };
 }
 
 /** A schema-valid LLM plan with these steps. */
-export function planOf(...steps: ReturnType<typeof step>[]) {
-  return { steps, estimated_duration: '1 second', confidence: 0.9 };
+export function planOf(...steps: ScriptedStep[]) {
+  return planReply(steps);
 }
 
 /** A backend step that runs python for `seconds`, so a kill lands mid-task. */

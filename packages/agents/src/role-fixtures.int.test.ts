@@ -12,30 +12,10 @@ import type { Task, WorkerRole } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from './agent.js';
+import { planReply, reasoningReply, type ScriptedStep } from './testing/scripted-replies.js';
 
 // Issue 6's acceptance: each broken fixture is repaired for real by its role's agent, with the
 // scripted LLM server supplying the plans and the role's real validator checking the result.
-
-const reasoning = (conclusion: string) => ({
-  problem_analysis: conclusion,
-  root_causes: [conclusion],
-  approach: conclusion,
-  risks: [],
-  success_criteria: ['the role validator passes'],
-  conclusion,
-});
-
-const plan = (steps: { action: string; args: Record<string, unknown> }[]) => ({
-  steps: steps.map((step) => ({
-    action: step.action,
-    target: 'workspace',
-    method: step.action,
-    expected: 'the fix applies',
-    args_json: JSON.stringify(step.args),
-  })),
-  estimated_duration: '1 minute',
-  confidence: 0.8,
-});
 
 let server: ScriptedLlmServer;
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -52,7 +32,7 @@ afterAll(async () => {
 async function repair(
   role: WorkerRole,
   workspace: string,
-  steps: { action: string; args: Record<string, unknown> }[],
+  steps: ScriptedStep[],
   toolkit: RoleToolkit = toolkitFor(role),
 ) {
   const task: Task = {
@@ -64,8 +44,8 @@ async function repair(
   const context = { workspace };
   const before = await toolkit.validate(task, context);
   server.setRules([
-    { match: { role, phase: 'reason' }, reply: reasoning(`repair the ${role} fixture`) },
-    { match: { role, phase: 'plan' }, reply: plan(steps) },
+    { match: { role, phase: 'reason' }, reply: reasoningReply(`repair the ${role} fixture`) },
+    { match: { role, phase: 'plan' }, reply: planReply(steps) },
   ]);
   const agent = createAgent({
     agentId: `${role}-fixture`,

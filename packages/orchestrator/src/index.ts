@@ -8,6 +8,7 @@ export * from './fleet/default-toolkits.js';
 export * from './fleet/embedded-fleet.js';
 export * from './fleet/failed-run-report.js';
 export * from './fleet/master-service.js';
+export * from './fleet/service-process.js';
 export * from './orchestrator.js';
 export * from './orchestrator-options.js';
 export * from './prompts/master-prompts.js';

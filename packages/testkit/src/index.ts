@@ -1,3 +1,4 @@
 export * from './free-port.js';
 export * from './redis-server.js';
 export * from './temp-dir.js';
+export * from './wait-for.js';

@@ -1,1 +1,2 @@
 export * from './file-toolkit.js';
+export * from './scripted-replies.js';

@@ -1,5 +1,8 @@
 import type { ScriptedRule } from '@codegod/llm/testing';
 
+// Replies for the scripted LLM server in the shapes the agent asks for (its plan steps carry
+// `args_json`), shared by every test that drives agents through it.
+
 /** One step of a scripted plan: the action and its arguments (sent as `args_json`). */
 export interface ScriptedStep {
   action: string;
