@@ -2,7 +2,7 @@
 // ~50 ms (backend and testing `run_command` of `venv/bin/python -c "time.sleep(0.05)"`), through
 // the real CLI and the built dists with the real toolkits, answered by the scripted LLM server:
 //   embedded:    the CLI with no REDIS_URL (master and one worker per role in its process);
-//   distributed: a throwaway redis-server, the master service (e2e-master.ts) and one
+//   distributed: a throwaway redis-server, the master service (its built dist) and one
 //                agent-worker per role (services/agent-worker/dist), then the CLI with REDIS_URL.
 // Both modes do the same work; the table gives wall times, per-task overhead beyond the
 // measured action and the ratio distributed/embedded. Needs `npx tsc -b` first.
@@ -22,8 +22,8 @@ import { type BenchRow, formatTable, isEntryPoint, ms } from './bench-table.js';
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'packages/cli/dist/bin.js');
-/** The master service without Bull Board (see e2e-master.ts), on the built dists. */
-const MASTER = join(ROOT, 'scripts/bench/e2e-master.ts');
+/** The built master service; its Bull Board listens on a free port (BULL_BOARD_PORT=0). */
+const MASTER = join(ROOT, 'services/master-orchestrator/dist/main.js');
 const WORKER = join(ROOT, 'services/agent-worker/dist/main.js');
 /** The roles the tasks go to: the two whose allowlist has a Python to sleep with. */
 const BUSY_ROLES: readonly WorkerRole[] = ['backend', 'testing'];
@@ -214,7 +214,7 @@ export async function e2eBench(quick: boolean): Promise<BenchRow[]> {
     await writeFile(planFile, JSON.stringify(planGraph(size)));
 
     const fleetEnv = { ...env, REDIS_URL: redis.url };
-    const master = startService(MASTER, fleetEnv, 'master ready');
+    const master = startService(MASTER, { ...fleetEnv, BULL_BOARD_PORT: '0' }, 'master ready');
     services.push(master.child);
     const workers = WORKER_ROLES.map((role) =>
       startService(WORKER, { ...fleetEnv, AGENT_ROLE: role }, 'agent worker ready'),
