@@ -35,6 +35,7 @@ export async function followRun(
       problem: snapshot.problem,
       workspace: (await new RedisRunWorkspaces(fleet.redis).get(runId)) ?? '/',
       plan: null,
+      limits: null,
       submitted_at: Date.now(),
     });
   }
@@ -96,6 +97,12 @@ export async function runDistributed(
       problem: request.problem,
       workspace: request.workspace,
       plan: request.plan ?? null,
+      limits: request.limits
+        ? {
+            max_replan_rounds: request.limits.maxReplanRounds ?? null,
+            max_wall_ms: request.limits.maxWallMs ?? null,
+          }
+        : null,
       submitted_at: Date.now(),
     });
     process.stderr.write(

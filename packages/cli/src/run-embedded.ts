@@ -2,7 +2,6 @@ import type { CodegodConfig } from '@codegod/config';
 import { createLlmClient } from '@codegod/llm';
 import {
   defaultToolkits,
-  type OrchestratorLimits,
   type RunRequest,
   RunTokenLedger,
   startEmbeddedFleet,
@@ -17,11 +16,7 @@ async function checkLlm(llm: ReturnType<typeof createLlmClient>): Promise<void> 
 }
 
 /** Runs a problem embedded: master and one worker per role in this process, no Redis. */
-export async function runEmbedded(
-  config: CodegodConfig,
-  request: RunRequest,
-  limits: Partial<OrchestratorLimits>,
-): Promise<RunReport> {
+export async function runEmbedded(config: CodegodConfig, request: RunRequest): Promise<RunReport> {
   const ledger = new RunTokenLedger();
   const llm = createLlmClient({
     baseURL: config.llmBaseUrl,
@@ -35,7 +30,6 @@ export async function runEmbedded(
     llm,
     ledger,
     toolkits: defaultToolkits(),
-    limits,
     onNotice: (_runId, message) => process.stderr.write(`codegod: ${message}\n`),
   });
   const unsubscribe = fleet.bus.subscribe((event) => view.update(event));

@@ -35,6 +35,8 @@ export interface RunRequest {
   plan?: TaskGraph;
   /** Default: a new unique id. */
   runId?: string;
+  /** This run's own bounds, over the orchestrator's (e.g. from `codegod build --timeout`). */
+  limits?: Partial<OrchestratorLimits>;
 }
 
 /** A new run id: sortable by time, unique, safe in Redis keys and job ids. */
@@ -56,6 +58,8 @@ function failureSummary(snapshot: RunSnapshot): string {
 export class Orchestrator {
   readonly #deps: OrchestratorDependencies;
   readonly #limits: OrchestratorLimits;
+  /** Bounds of runs started here with their own; a resumed run falls back to the defaults. */
+  readonly #runLimits = new Map<string, OrchestratorLimits>();
 
   constructor(dependencies: OrchestratorDependencies) {
     this.#deps = dependencies;
@@ -73,14 +77,18 @@ export class Orchestrator {
     options: { signal?: AbortSignal; onStarted?: () => unknown } = {},
   ): Promise<RunReport> {
     const runId = request.runId ?? newRunId();
+    const limits = request.limits
+      ? resolveLimits({ ...this.#limits, ...request.limits })
+      : this.#limits;
     const graph =
       request.plan ?? (await this.decompose(request.problem, runId, options.signal)).graph;
-    if (graph.tasks.length > this.#limits.maxTasks) {
+    if (graph.tasks.length > limits.maxTasks) {
       throw new CodegodError(
         'task-budget',
-        `The plan has ${graph.tasks.length} tasks; the limit is ${this.#limits.maxTasks}. Split the problem or raise the limit.`,
+        `The plan has ${graph.tasks.length} tasks; the limit is ${limits.maxTasks}. Split the problem or raise the limit.`,
       );
     }
+    if (request.limits) this.#runLimits.set(runId, limits);
     await this.#deps.workspaces.set(runId, request.workspace);
     await this.#deps.bus.startRun({ runId, problem: request.problem, graph, holdOnFailure: true });
     await options.onStarted?.();
@@ -104,7 +112,7 @@ export class Orchestrator {
     if (!first) {
       throw new CodegodError('run-unknown', `No run ${runId}. List runs with \`codegod runs\`.`);
     }
-    const limits = this.#limits;
+    const limits = this.#runLimits.get(runId) ?? this.#limits;
     const deadline = first.createdAt + limits.maxWallMs;
     let rounds = (await bus.readEvents(runId)).filter((e) => e.type === 'replan').length;
     let lastProgress = Date.now();
@@ -124,7 +132,7 @@ export class Orchestrator {
             // One check at a time: a slow wipe must not count one stall twice.
             if (checking) return;
             checking = true;
-            void this.#watch(runId, deadline, lastProgress, stalls)
+            void this.#watch(runId, limits, deadline, lastProgress, stalls)
               .catch(() => ({ kind: 'ok' }) as const)
               .then((verdict) => {
                 checking = false;
@@ -189,17 +197,18 @@ export class Orchestrator {
     } finally {
       unsubscribe();
     }
+    this.#runLimits.delete(runId);
     return this.#writeReport(runId);
   }
 
   /** Checks the budgets and the stall counter once. */
   async #watch(
     runId: string,
+    limits: OrchestratorLimits,
     deadline: number,
     lastProgress: number,
     stalls: number,
   ): Promise<{ kind: 'ok' } | { kind: 'stall' } | { kind: 'stop'; reason: string }> {
-    const limits = this.#limits;
     if (Date.now() > deadline) {
       return { kind: 'stop', reason: `time budget exceeded (${limits.maxWallMs} ms)` };
     }

@@ -9,6 +9,14 @@ export const submissionSchema = z.object({
   workspace: z.string().min(1),
   /** A user-written plan that skips decomposition, or null. */
   plan: taskGraphSchema.nullable(),
+  /** The run's own bounds (`codegod build --max-replans/--timeout`); null keeps the master's. */
+  limits: z
+    .object({
+      max_replan_rounds: z.number().int().min(0).nullable(),
+      max_wall_ms: z.number().int().min(1).nullable(),
+    })
+    .nullable()
+    .default(null),
   submitted_at: z.number().int(),
 });
 /** A problem submitted to the master service. */

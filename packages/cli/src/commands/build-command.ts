@@ -79,15 +79,10 @@ export function buildCommand(): Command {
         ...(maxReplanRounds !== undefined ? { maxReplanRounds } : {}),
         ...(timeout !== undefined ? { maxWallMs: Math.max(1, timeout) * 1000 } : {}),
       };
-      const request = { problem, workspace, ...(plan ? { plan } : {}) };
-      if (config.redisUrl && Object.keys(limits).length > 0) {
-        process.stderr.write(
-          'codegod: --max-replans and --timeout apply to embedded runs; the fleet master uses its own limits\n',
-        );
-      }
+      const request = { problem, workspace, ...(plan ? { plan } : {}), limits };
       const report = config.redisUrl
         ? await runDistributed(config, request)
-        : await runEmbedded(config, request, limits);
+        : await runEmbedded(config, request);
       const file = join(workspace, '.codegod', `${report.run_id}.json`);
       await mkdir(join(workspace, '.codegod'), { recursive: true });
       await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);

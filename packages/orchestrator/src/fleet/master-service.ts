@@ -14,6 +14,14 @@ import { RedisRunWorkspaces } from '../run-workspaces.js';
 import { SubmissionQueue } from '../submission-queue.js';
 import { failedRunReport } from './failed-run-report.js';
 
+/** The bounds a submission asks for, in the orchestrator's terms. */
+function runLimits(limits: NonNullable<Submission['limits']>): Partial<OrchestratorLimits> {
+  return {
+    ...(limits.max_replan_rounds !== null ? { maxReplanRounds: limits.max_replan_rounds } : {}),
+    ...(limits.max_wall_ms !== null ? { maxWallMs: limits.max_wall_ms } : {}),
+  };
+}
+
 /** Settings of the master service. */
 export interface MasterServiceOptions {
   config: CodegodConfig & { redisUrl: string };
@@ -92,6 +100,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
             problem: submission.problem,
             workspace: submission.workspace,
             ...(submission.plan ? { plan: submission.plan } : {}),
+            ...(submission.limits ? { limits: runLimits(submission.limits) } : {}),
           },
           { onStarted: () => queue.done(raw) },
         );

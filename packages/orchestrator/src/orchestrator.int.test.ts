@@ -1,0 +1,89 @@
+import { createFileToolkit, planReply, reasoningReply } from '@codegod/agents/testing';
+import { ScriptedLlmClient } from '@codegod/llm/testing';
+import { WORKER_ROLES } from '@codegod/protocol';
+import { tempDir } from '@codegod/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmbeddedFleet } from './fleet/embedded-fleet.js';
+
+// The master's replan bounds, per orchestrator and per run, on the embedded fleet.
+const plan = {
+  tasks: [
+    { id: 'write-it', description: 'write the file', role: 'backend' as const, depends_on: [] },
+  ],
+};
+
+describe('Orchestrator replan bounds', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  async function fleetWithWrongWrites() {
+    const dir = await tempDir('codegod-orchestrator-');
+    let rounds = 0;
+    // The agent always writes the wrong content, so validation always fails.
+    const llm = new ScriptedLlmClient({
+      rules: [
+        { match: { phase: 'reason' }, reply: reasoningReply('write the file') },
+        {
+          match: { phase: 'plan' },
+          reply: planReply([{ action: 'write_file', args: { path: 'out.txt', content: 'wrong' } }]),
+        },
+        {
+          match: { phase: 'replan' },
+          // A new remediation task each round (ids must stay unique in the run).
+          reply: () => ({
+            analysis: 'try again',
+            give_up: false,
+            tasks: [
+              {
+                id: `prepare-${++rounds}`,
+                description: 'prepare',
+                role: 'backend',
+                depends_on: [],
+              },
+            ],
+          }),
+        },
+      ],
+    });
+    const toolkit = createFileToolkit({ path: 'out.txt', content: 'right' });
+    const fleet = await startEmbeddedFleet({
+      llm,
+      toolkits: Object.fromEntries(
+        WORKER_ROLES.map((role) => [role, { ...toolkit, role }]),
+      ) as never,
+      agentLimits: { maxIterations: 1, maxWipes: 0 },
+      bus: { attempts: 1, backoffMs: 0 },
+      limits: { maxReplanRounds: 2 },
+    });
+    cleanups.push(
+      () => fleet.close(),
+      () => dir.remove(),
+    );
+    return { fleet, llm, workspace: dir.path };
+  }
+
+  it('replans up to the orchestrator bound, then fails with the reason', async () => {
+    const { fleet, llm, workspace } = await fleetWithWrongWrites();
+    const report = await fleet.orchestrator.run({ problem: 'write', workspace, plan });
+    expect(report.state).toBe('failed');
+    expect(report.replan_rounds).toBe(2);
+    expect(report.reason).toMatch(/no replan rounds left: 2 used/);
+    expect(llm.requests.filter((r) => r.phase === 'replan')).toHaveLength(2);
+  });
+
+  it("honours a run's own bound over the orchestrator's", async () => {
+    const { fleet, llm, workspace } = await fleetWithWrongWrites();
+    const report = await fleet.orchestrator.run({
+      problem: 'write',
+      workspace,
+      plan,
+      limits: { maxReplanRounds: 0 },
+    });
+    expect(report.state).toBe('failed');
+    expect(report.replan_rounds).toBe(0);
+    expect(report.reason).toMatch(/no replan rounds left: 0 used/);
+    expect(llm.requests.filter((r) => r.phase === 'replan')).toHaveLength(0);
+  });
+});
