@@ -14,10 +14,10 @@ export function wipeCommand(): Command {
         if (options.agent) {
           const known = await memory.listAgents();
           if (!known.includes(options.agent)) {
-            process.stdout.write(
-              `no memory for agent ${options.agent}; known: ${known.join(', ') || 'none'}\n`,
+            throw new CodegodError(
+              'agent-unknown',
+              `No memory for agent ${options.agent}. Agents with a memory: ${known.join(', ') || 'none'}.`,
             );
-            return;
           }
           await memory.wipe(options.agent);
           process.stdout.write(`wiped ${options.agent}\n`);
