@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { createRedisMemoryStore } from '@codegod/memory';
+import { emptyAgentMemory } from '@codegod/protocol';
+import { freePort, type RedisServer, startRedisServer } from '@codegod/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+
+/** Runs the built CLI against the test's Redis (asynchronously: nothing here blocks). */
+function codegod(env: Record<string, string>, ...args: string[]) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...process.env, ...env } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('codegod fleet commands against a real Redis', () => {
+  let redis: RedisServer;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    env = { REDIS_URL: redis.url };
+  });
+  afterAll(() => redis.stop());
+
+  it('checkpoints, wipes and restores an agent memory', async () => {
+    const store = createRedisMemoryStore({ redis: redis.url });
+    await store.save('backend-1', {
+      ...emptyAgentMemory('backend'),
+      completed_tasks: ['t1', 't2'],
+      knowledge: { python: '3.11' },
+    });
+    const checkpoint = await codegod(env, 'checkpoint', '--agent', 'backend-1');
+    expect(checkpoint.code, checkpoint.stderr).toBe(0);
+    const id = checkpoint.stdout.trim();
+    expect(await store.listCheckpoints('backend-1')).toEqual([id]);
+
+    expect((await codegod(env, 'wipe', '--agent', 'backend-1')).code).toBe(0);
+    expect((await store.load('backend-1'))?.completed_tasks).toEqual([]);
+    expect((await store.load('backend-1'))?.knowledge).toEqual({ python: '3.11' });
+
+    const restore = await codegod(env, 'restore', '--agent', 'backend-1', id);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stdout).toMatch(/2 completed tasks/);
+    expect((await store.load('backend-1'))?.completed_tasks).toEqual(['t1', 't2']);
+    await store.close();
+  });
+
+  it('says which agents exist when asked to wipe an unknown one, and rejects a bad checkpoint', async () => {
+    const wipe = await codegod(env, 'wipe', '--agent', 'nobody');
+    expect(wipe.code).toBe(2);
+    expect(wipe.stderr).toMatch(/No memory for agent nobody\. Agents with a memory: backend-1/);
+    const restore = await codegod(env, 'restore', '--agent', 'backend-1', 'no-such-checkpoint');
+    expect(restore.code).toBe(2);
+    expect(restore.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('shows status and runs of an idle fleet', async () => {
+    const status = await codegod(env, 'status');
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/agents \(0\)/);
+    expect(status.stdout).toMatch(/backend\s+0 \/ 0 \/ 0 \/ 0/);
+    const runs = await codegod(env, 'runs');
+    expect(runs.stdout).toMatch(/no runs yet/);
+  });
+
+  it('fails in one line when Redis is not reachable or not configured', async () => {
+    const closed = await codegod({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }, 'status');
+    expect(closed.code).toBe(2);
+    expect(closed.stderr.trim().split('\n')).toHaveLength(1);
+    expect(closed.stderr).toMatch(/Cannot reach Redis/);
+    const unset = await codegod({ REDIS_URL: '' }, 'runs');
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toMatch(/REDIS_URL is not set/);
+  });
+});
