@@ -14,8 +14,19 @@ export interface ServiceProcess {
   stopOnSignals(stop: (force: boolean) => Promise<void>): void;
 }
 
-/** The process plumbing shared by the master and agent-worker entries. */
-export function serviceProcess(name: string, logger: Logger): ServiceProcess {
+/** How long a second signal's forced stop may take, in ms. */
+const FORCED_STOP_MS = 5_000;
+
+/**
+ * The process plumbing shared by the master and agent-worker entries. `gracefulStopMs` bounds
+ * the first signal's stop (finish current work); default 25000, under the 30 s that pm2 and
+ * compose wait before SIGKILL. Env `CODEGOD_STOP_GRACE_MS`.
+ */
+export function serviceProcess(
+  name: string,
+  logger: Logger,
+  gracefulStopMs = Number(process.env.CODEGOD_STOP_GRACE_MS) || 25_000,
+): ServiceProcess {
   const fail = (message: string): never => {
     logger.fatal(message);
     process.stderr.write(`${name}: ${message}\n`);
@@ -29,6 +40,12 @@ export function serviceProcess(name: string, logger: Logger): ServiceProcess {
       const onSignal = (signal: NodeJS.Signals) => {
         const force = ++signals > 1;
         logger.info({ signal, force }, force ? 'stopping now' : 'stopping after current work');
+        // Every stop is bounded: a close that hangs (e.g. Redis gone) must not keep the process.
+        const graceMs = force ? FORCED_STOP_MS : gracefulStopMs;
+        setTimeout(
+          () => fail(`shutdown did not finish within ${graceMs} ms; exiting`),
+          graceMs,
+        ).unref();
         stop(force).then(
           () => process.exit(0),
           (error: unknown) => fail(`shutdown failed: ${String(error)}`),
