@@ -7,7 +7,7 @@ import { defineAction } from '../shared/define-action.js';
 import { describeCommand, failed, succeeded } from '../shared/outcome.js';
 import type { SandboxFactory } from '../shared/sandbox-for.js';
 import { describeFinding, parseFailures } from './parse-failures.js';
-import { detectTestCommand, parseTestCounts } from './test-command.js';
+import { runTestSuite } from './run-test-suite.js';
 import { isGreen, summarise, type TestRunStore } from './test-run-store.js';
 
 /** Folders check_syntax never descends into. */
@@ -23,20 +23,10 @@ export function runTestsAction(sandbox: SandboxFactory, store: TestRunStore): Ac
       'Run the test suite (pytest, unittest, npm test or node --test, detected) and report counts.',
     input: z.object({}),
     async run(_input, { workspace, signal }) {
-      const box = sandbox(workspace);
-      const test = await detectTestCommand(box, signal);
-      if (!test)
+      const suite = await runTestSuite(sandbox(workspace), store, signal);
+      if (!suite)
         return failed('no-tests', 'no tests found: no npm test script, test_*.py or *.test.js');
-      const result = await box.run(test.command, test.args, { signal });
-      const output = describeCommand(result);
-      const run = store.record(
-        box.workspace,
-        test,
-        result.exitCode,
-        result.timedOut,
-        output,
-        parseTestCounts(output),
-      );
+      const { output, run } = suite;
       if (isGreen(run)) return succeeded(`${summarise(run)}\n${output}`);
       return failed('tests-failed', summarise(run), { output });
     },

@@ -1,10 +1,10 @@
 import type { Observation, Validation } from '@codegod/protocol';
 import type { ActionContext, RoleToolkit } from '../action.js';
 import { readFileAction, runCommandAction, writeFileAction } from '../shared/common-actions.js';
-import { describeCommand } from '../shared/outcome.js';
 import { sandboxFactory, type ToolkitOptions } from '../shared/sandbox-for.js';
 import { describeFinding, parseFailures } from './parse-failures.js';
-import { detectTestCommand, parseTestCounts } from './test-command.js';
+import { runTestSuite } from './run-test-suite.js';
+import { detectTestCommand } from './test-command.js';
 import { isGreen, summarise, TestRunStore } from './test-run-store.js';
 import {
   checkSyntaxAction,
@@ -53,19 +53,9 @@ export function testingToolkit(options: ToolkitOptions = {}): RoleToolkit {
     _task: unknown,
     { workspace, signal }: ActionContext,
   ): Promise<Validation> {
-    const box = sandbox(workspace);
-    const test = await detectTestCommand(box, signal);
-    if (!test) return { valid: false, output: 'no tests found to run' };
-    const result = await box.run(test.command, test.args, { signal });
-    const output = describeCommand(result);
-    const run = store.record(
-      box.workspace,
-      test,
-      result.exitCode,
-      result.timedOut,
-      output,
-      parseTestCounts(output),
-    );
+    const suite = await runTestSuite(sandbox(workspace), store, signal);
+    if (!suite) return { valid: false, output: 'no tests found to run' };
+    const { run } = suite;
     return { valid: isGreen(run), output: `${summarise(run)}\n${run.output_tail}` };
   }
 
