@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type FlaskAppFixture, makeFlaskAppFixture } from '@codegod/actions/testing';
-import { installRequirements, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { redisKeys, runEventSchema, runReportSchema } from '@codegod/protocol';
 import { type RedisServer, startRedisServer, tempDir } from '@codegod/testkit';
@@ -15,6 +14,7 @@ import {
   type TrackedChild,
 } from './support/child-processes.js';
 import { startDistributedFleet } from './support/distributed-fleet.js';
+import { flaskNotFoundRules } from './support/flask-not-found-rules.js';
 
 const run = promisify(execFile);
 
@@ -35,22 +35,7 @@ describe('e2e: "Flask not found", distributed fleet', () => {
     redisServer = await startRedisServer();
     redis = new Redis(redisServer.url, { lazyConnect: true });
     llm = await startScriptedLlmServer({
-      rules: [
-        {
-          match: { role: 'master', phase: 'decompose' },
-          reply: {
-            tasks: [
-              {
-                id: 'install-flask',
-                description: 'Install the missing Flask dependency into the venv',
-                role: 'backend',
-                depends_on: [],
-              },
-            ],
-          },
-        },
-        ...taskRules('backend', 'install-flask', [installRequirements]),
-      ],
+      rules: flaskNotFoundRules(),
     });
     fleet = await startDistributedFleet(children, {
       redisUrl: redisServer.url,

@@ -3,12 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type FlaskAppFixture, makeFlaskAppFixture } from '@codegod/actions/testing';
-import { installRequirements, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { runReportSchema } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChildProcesses, childEnvironment, runCodegod } from './support/child-processes.js';
+import { flaskNotFoundRules } from './support/flask-not-found-rules.js';
 
 const run = promisify(execFile);
 
@@ -24,22 +24,7 @@ describe('e2e: "Flask not found", embedded CLI', () => {
     dir = await tempDir('codegod-e2e-flask-embedded-');
     fixture = await makeFlaskAppFixture(dir.path);
     llm = await startScriptedLlmServer({
-      rules: [
-        {
-          match: { role: 'master', phase: 'decompose' },
-          reply: {
-            tasks: [
-              {
-                id: 'install-flask',
-                description: 'Install the missing Flask dependency into the venv',
-                role: 'backend',
-                depends_on: [],
-              },
-            ],
-          },
-        },
-        ...taskRules('backend', 'install-flask', [installRequirements]),
-      ],
+      rules: flaskNotFoundRules(),
     });
   });
 

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFlaskAppFixture } from '@codegod/actions/testing';
-import { installRequirements, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { freePort, isProcessRunning, waitFor } from '@codegod/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flaskNotFoundRules } from '../e2e/support/flask-not-found-rules.js';
 import { ROOT } from './compose-config.js';
 
 // The issue's acceptance run, with the real services under pm2: up, a `codegod build` on the
@@ -55,22 +55,7 @@ async function heartbeats(): Promise<Record<string, { role: string; pid: number;
 
 beforeAll(async () => {
   llm = await startScriptedLlmServer({
-    rules: [
-      {
-        match: { role: 'master', phase: 'decompose' },
-        reply: {
-          tasks: [
-            {
-              id: 'fix-flask',
-              description: 'Flask not found: install it',
-              role: 'backend',
-              depends_on: [],
-            },
-          ],
-        },
-      },
-      ...taskRules('backend', 'fix-flask', [installRequirements]),
-    ],
+    rules: flaskNotFoundRules('fix-flask'),
   });
   const fixture = await makeFlaskAppFixture(join(workspaceRoot, 'flask'));
   const { REDIS_URL: _ignored, ...rest } = process.env;
