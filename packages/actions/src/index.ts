@@ -9,6 +9,8 @@ export * from './errors/path-outside-workspace-error.js';
 export * from './errors/unsafe-argument-error.js';
 export * from './frontend/frontend-toolkit.js';
 export * from './sandbox/child-env.js';
+export * from './sandbox/command-runner.js';
+export * from './sandbox/runners/direct-runner.js';
 export * from './sandbox/sandbox.js';
 export * from './sandbox/sandbox-options.js';
 export * from './shared/outcome.js';

@@ -51,7 +51,7 @@ export function installDependencyAction(sandbox: SandboxFactory): ActionDefiniti
       }
       args.push(...packages);
       // Specifiers were checked against REQUIREMENT_PATTERN; `>=` must not trip the `>` check.
-      const result = await box.run(pip, args, { signal, trustedArguments: true });
+      const result = await box.run(pip, args, { signal, trustedArguments: true, network: true });
       return fromCommand(pip, result);
     },
   });

@@ -32,7 +32,11 @@ export function npmInstallAction(sandbox: SandboxFactory): ActionDefinition {
         ...packages,
       ];
       // Specs were checked against NPM_SPEC; ranges like >=1 <2 must not trip the `>` check.
-      const result = await sandbox(workspace).run('npm', args, { signal, trustedArguments: true });
+      const result = await sandbox(workspace).run('npm', args, {
+        signal,
+        trustedArguments: true,
+        network: true,
+      });
       return fromCommand('npm', result);
     },
   });

@@ -2,6 +2,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { ConfigError } from '@codegod/protocol';
 import { z } from 'zod';
+import type { CommandRunner } from './command-runner.js';
 
 /** Settings for `createSandbox`. */
 export interface SandboxOptions {
@@ -26,6 +27,8 @@ export interface SandboxOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Names of extra variables to pass through to commands. Default: none. */
   passEnv?: readonly string[];
+  /** What runs (and confines) each command. Default: the direct runner (no confinement). */
+  runner?: CommandRunner;
 }
 
 /** Sandbox settings with defaults applied and values checked. */
@@ -36,6 +39,7 @@ export interface ResolvedSandboxOptions {
   maxOutputBytes: number;
   env: Readonly<Record<string, string | undefined>>;
   passEnv: readonly string[];
+  runner: CommandRunner | undefined;
 }
 
 /** Environment variables behind the numeric settings. */
@@ -115,5 +119,6 @@ export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxO
     maxOutputBytes: readNumber('maxOutputBytes', options.maxOutputBytes, env),
     env,
     passEnv: options.passEnv ?? [],
+    runner: options.runner,
   };
 }

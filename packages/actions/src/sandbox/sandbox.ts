@@ -1,10 +1,11 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
-import { execa } from 'execa';
 import { CommandNotAllowedError } from '../errors/command-not-allowed-error.js';
 import { assertSafeArgument } from './assert-safe-argument.js';
 import { childEnv, makeRedactor } from './child-env.js';
+import type { SandboxKind } from './command-runner.js';
 import { resolveInside } from './resolve-inside.js';
+import { createDirectRunner } from './runners/direct-runner.js';
 import { resolveSandboxOptions, type SandboxOptions } from './sandbox-options.js';
 
 /** What a command did. Output is capped and has secrets redacted. */
@@ -36,12 +37,16 @@ export interface RunOptions {
    * already validated against a stricter schema (pip's `flask>=3` needs `>`).
    */
   trustedArguments?: boolean;
+  /** Whether the command may use the network (dependency installs). Default: false. */
+  network?: boolean;
 }
 
 /** A workspace with confined file access and a shell-free, allowlisted command runner. */
 export interface Sandbox {
   /** The workspace's real absolute path. */
   readonly workspace: string;
+  /** How commands are confined. */
+  readonly kind: SandboxKind;
   /** The absolute path of `path` inside the workspace; throws PathOutsideWorkspaceError otherwise. */
   resolvePath(path: string): Promise<string>;
   /** True when `path` (inside the workspace) exists. */
@@ -61,25 +66,11 @@ function pathLike(value: string): boolean {
   return value.startsWith('/') || value.startsWith('~') || value.split(/[\\/]/).includes('..');
 }
 
-function capText(text: string, maxBytes: number): string {
-  const bytes = Buffer.from(text);
-  return bytes.length <= maxBytes ? text : bytes.subarray(0, maxBytes).toString();
-}
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    // Negative pid: the whole group, so `npm run` cannot leave its children behind.
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
 /** Creates a sandbox over `options.workspace`. Throws ConfigError for bad settings. */
 export function createSandbox(options: SandboxOptions): Sandbox {
   const settings = resolveSandboxOptions(options);
   const { workspace, allowlist } = settings;
+  const runner = settings.runner ?? createDirectRunner();
   const redact = makeRedactor(settings.env);
   const env = childEnv(settings.env, settings.passEnv);
   const allowedNames = new Set(allowlist.filter((entry) => !entry.includes('/')));
@@ -120,51 +111,28 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     const file = await executable(command);
     if (!runOptions.trustedArguments) await checkArguments(args);
     const cwd = await resolvePath(runOptions.cwd ?? '.');
-    const timeoutMs = runOptions.timeoutMs ?? settings.timeoutMs;
-    const subprocess = execa(file, args, {
+    const output = await runner.run({
+      file,
+      args,
       cwd,
+      workspace,
       env,
-      extendEnv: false,
-      shell: false,
-      reject: false,
-      stdin: 'ignore',
-      detached: true,
-      stripFinalNewline: false,
-      maxBuffer: settings.maxOutputBytes,
+      timeoutMs: runOptions.timeoutMs ?? settings.timeoutMs,
+      maxOutputBytes: settings.maxOutputBytes,
+      ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+      network: runOptions.network ?? false,
     });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(subprocess.pid);
-    }, timeoutMs);
-    const onAbort = () => killGroup(subprocess.pid);
-    runOptions.signal?.addEventListener('abort', onAbort, { once: true });
-    if (runOptions.signal?.aborted) onAbort();
-    try {
-      const result = await subprocess;
-      const truncated = result.isMaxBuffer;
-      if (truncated) killGroup(subprocess.pid);
-      const spawnFailed = result.exitCode === undefined && !result.isTerminated && !truncated;
-      const stderr = spawnFailed
-        ? `${result.stderr ?? ''}${result.originalMessage ?? ''}`
-        : result.stderr;
-      return {
-        commandLine: redact([command, ...args].join(' ')),
-        exitCode: result.exitCode ?? null,
-        stdout: redact(capText(String(result.stdout ?? ''), settings.maxOutputBytes)),
-        stderr: redact(capText(String(stderr ?? ''), settings.maxOutputBytes)),
-        timedOut,
-        truncated,
-        cancelled: runOptions.signal?.aborted ?? false,
-      };
-    } finally {
-      clearTimeout(timer);
-      runOptions.signal?.removeEventListener('abort', onAbort);
-    }
+    return {
+      ...output,
+      commandLine: redact([command, ...args].join(' ')),
+      stdout: redact(output.stdout),
+      stderr: redact(output.stderr),
+    };
   }
 
   return {
     workspace,
+    kind: runner.kind,
     resolvePath,
     async exists(path) {
       const absolute = await resolvePath(path);
