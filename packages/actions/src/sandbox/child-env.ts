@@ -1,3 +1,5 @@
+import { createRedactor, MIN_SECRET_LENGTH } from '../redaction/redactor.js';
+
 /** Variables passed to commands by exact name. Everything else is dropped on purpose. */
 export const PASS_THROUGH_NAMES = [
   'PATH',
@@ -52,31 +54,24 @@ export function childEnv(
   return out;
 }
 
-/** The credentials part of a URL: a scheme (at most 32 chars), `://`, then up to 1024 chars before `@`. */
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/@]{1,1024}@/gi;
-
-/** Minimum length of a secret value worth redacting; shorter ones would mangle normal text. */
-const MIN_SECRET_LENGTH = 4;
-
-/**
- * A function that hides secrets in text: values of secret-named variables in `env`, and the
- * credentials part of URLs (`https://user:token@host` → `https://[redacted]@host`).
- */
-export function makeRedactor(
-  env: Readonly<Record<string, string | undefined>>,
-): (text: string) => string {
-  const secrets = Object.entries(env)
+/** The values of `env`'s secret-named variables, long enough to be worth hiding. */
+export function envSecretValues(env: Readonly<Record<string, string | undefined>>): string[] {
+  return Object.entries(env)
     .filter(
       ([name, value]) =>
         SECRET_NAME_PATTERN.test(name) && (value?.length ?? 0) >= MIN_SECRET_LENGTH,
     )
-    .map(([, value]) => value as string)
-    // Longest first, so a secret containing another is hidden whole.
-    .sort((a, b) => b.length - a.length);
-  return (text) => {
-    // Bounded quantifiers keep this linear: with `*`/`+`, 256 KiB of letters took minutes.
-    let out = text.replace(URL_CREDENTIALS, '$1[redacted]@');
-    for (const secret of secrets) out = out.split(secret).join('[redacted]');
-    return out;
-  };
+    .map(([, value]) => value as string);
+}
+
+/**
+ * A function that hides secrets in text: values of secret-named variables in `env`, and
+ * secrets recognisable by shape (`redactSecretShapes`: URL credentials such as
+ * `https://user:token@host` → `https://[redacted]@host`, API token formats, private key blocks).
+ * Workspace secrets (`.env` files, key files) need `createWorkspaceRedactor`.
+ */
+export function makeRedactor(
+  env: Readonly<Record<string, string | undefined>>,
+): (text: string) => string {
+  return createRedactor(envSecretValues(env)).redact;
 }

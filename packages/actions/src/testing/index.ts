@@ -5,3 +5,4 @@ export * from './import-error-tests-fixture.js';
 export * from './missing-dockerfile-fixture.js';
 export * from './node-main-fixture.js';
 export * from './run-plan-steps.js';
+export * from './secrets-fixture.js';

@@ -1,0 +1,88 @@
+import { REDACTED, redactSecretShapes } from './secret-shapes.js';
+
+/** Hides secrets in text and in records before they leave the worker. */
+export interface Redactor {
+  /** `text` with every known secret value and every secret shape replaced by `[redacted]`. */
+  redact(text: string): string;
+  /** A copy of `value` with every string in it redacted; objects and arrays are walked to any depth. */
+  redactValue<T>(value: T): T;
+}
+
+/** Values shorter than this are never hidden on their own: they would mangle normal text. */
+export const MIN_SECRET_LENGTH = 4;
+
+/**
+ * A redactor over known secret `values` plus the shapes of `redactSecretShapes`. Values are
+ * replaced first, longest first, so a value containing another (or a URL holding credentials)
+ * is hidden whole; a value with quotes, backslashes or newlines is also hidden in its
+ * JSON-escaped form, as `print(repr(…))` or a JSON dump would show it.
+ */
+export function createRedactor(values: Iterable<string>): Redactor {
+  const unique = new Set<string>();
+  for (const value of values) {
+    if (value.length < MIN_SECRET_LENGTH) continue;
+    unique.add(value);
+    const escaped = JSON.stringify(value).slice(1, -1);
+    if (escaped !== value) unique.add(escaped);
+  }
+  const sorted = [...unique].sort((a, b) => b.length - a.length);
+  const redact = (text: string): string => {
+    let out = text;
+    for (const value of sorted) {
+      // includes() first: the common case (absent) then costs one native search, no allocation.
+      if (out.includes(value)) out = out.split(value).join(REDACTED);
+    }
+    return redactSecretShapes(out);
+  };
+  return { redact, redactValue: (value) => mapStrings(value, redact) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return Array.isArray(value) || prototype === Object.prototype || prototype === null;
+}
+
+/** Sets an own property; plain assignment of `__proto__` (a key JSON.parse may give) would not. */
+function define(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/**
+ * A copy of `value` with `map` applied to every string in it. Arrays and plain objects are
+ * copied; other objects (dates, errors) are kept as they are. Iterative, so a record nested
+ * 100,000 levels deep (an LLM can send one) cannot overflow the stack; shared and cyclic
+ * references are copied once.
+ */
+export function mapStrings<T>(value: T, map: (text: string) => string): T {
+  if (typeof value === 'string') return map(value) as T;
+  if (!isRecord(value)) return value;
+  const copies = new Map<object, object>();
+  const copyOf = (source: object): { copy: object; fresh: boolean } => {
+    const known = copies.get(source);
+    if (known) return { copy: known, fresh: false };
+    const copy = Array.isArray(source) ? [] : {};
+    copies.set(source, copy);
+    return { copy, fresh: true };
+  };
+  const root = copyOf(value).copy;
+  const stack: Array<[Record<string, unknown>, object]> = [[value, root]];
+  while (stack.length > 0) {
+    const [source, target] = stack.pop()!;
+    for (const key of Object.keys(source)) {
+      const item = source[key];
+      if (typeof item === 'string') define(target, key, map(item));
+      else if (isRecord(item)) {
+        const { copy, fresh } = copyOf(item);
+        define(target, key, copy);
+        if (fresh) stack.push([item, copy]);
+      } else define(target, key, item);
+    }
+  }
+  return root as T;
+}
