@@ -1,4 +1,8 @@
-import type { RoleToolkit } from '@codegod/actions';
+import {
+  createWorkspaceRedactor,
+  type RoleToolkit,
+  type WorkspaceRedactor,
+} from '@codegod/actions';
 import type { LlmClient } from '@codegod/llm';
 import { assertAgentId, type MemoryStore } from '@codegod/memory';
 import {
@@ -33,6 +37,27 @@ export interface CreateAgentOptions {
   limits?: AgentLimitsInput;
   /** The role's system prompt. Default: `ROLE_SYSTEM_PROMPTS[toolkit.role]`. */
   systemPrompt?: string;
+  /**
+   * The redactor of a task's workspace: every event, memory write, Result and prompt of the
+   * task passes through it. Default: `createWorkspaceRedactor(workspace)`, one per workspace,
+   * kept for the agent's last few workspaces so unchanged files are not read again.
+   */
+  redactor?: (workspace: string) => WorkspaceRedactor;
+}
+
+/** Workspaces whose redactor an agent keeps between tasks. */
+const REDACTORS_KEPT = 8;
+
+/** One redactor per workspace, the least recently used dropped past REDACTORS_KEPT. */
+function cachedRedactors(): (workspace: string) => WorkspaceRedactor {
+  const redactors = new Map<string, WorkspaceRedactor>();
+  return (workspace) => {
+    const redactor = redactors.get(workspace) ?? createWorkspaceRedactor(workspace);
+    redactors.delete(workspace);
+    redactors.set(workspace, redactor);
+    if (redactors.size > REDACTORS_KEPT) redactors.delete(redactors.keys().next().value!);
+    return redactor;
+  };
 }
 
 /** A role agent: runs one task at a time through Observe, Reason, Plan, Act, Validate. */
@@ -67,6 +92,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
     systemPrompt: options.systemPrompt ?? ROLE_SYSTEM_PROMPTS[toolkit.role],
     catalogue: describeActionCatalogue(toolkit.actions),
     planSchema: llmPlanSchema(toolkit.actions),
+    redactorFor: options.redactor ?? cachedRedactors(),
   };
   let busy = false;
   return {

@@ -1,5 +1,10 @@
-import type { ActionContext, ActionOutcome, RoleToolkit } from '@codegod/actions';
-import type { ChatMessage, LlmClient } from '@codegod/llm';
+import type {
+  ActionContext,
+  ActionOutcome,
+  RoleToolkit,
+  WorkspaceRedactor,
+} from '@codegod/actions';
+import { type ChatMessage, type LlmClient, redactingLlmClient } from '@codegod/llm';
 import type { MemoryStore } from '@codegod/memory';
 import {
   type ActionTaken,
@@ -45,6 +50,8 @@ export interface TaskRunParts {
   systemPrompt: string;
   catalogue: string;
   planSchema: ReturnType<typeof llmPlanSchema>;
+  /** The redactor of a workspace's secrets (see `createAgent`'s `redactor`). */
+  redactorFor: (workspace: string) => WorkspaceRedactor;
 }
 
 /** Per-task settings of `Agent.run`. */
@@ -77,6 +84,12 @@ export class TaskRun {
   private readonly deadline: AbortSignal;
   private readonly signal: AbortSignal;
   private readonly workspace: string;
+  /**
+   * Everything this run emits, stores, returns or prompts with passes through it: the one
+   * place workspace secrets (`.env` values, private keys, tokens) are taken out.
+   */
+  private readonly redactor: WorkspaceRedactor;
+  private readonly llm: LlmClient;
 
   constructor(
     private readonly parts: TaskRunParts,
@@ -86,6 +99,8 @@ export class TaskRun {
     this.deadline = AbortSignal.timeout(parts.limits.maxWallMs);
     this.signal = options.signal ? AbortSignal.any([options.signal, this.deadline]) : this.deadline;
     this.workspace = options.workspace;
+    this.redactor = parts.redactorFor(options.workspace);
+    this.llm = redactingLlmClient(parts.llm, this.redactor.redact);
   }
 
   /** Runs the task to a Result; throws when cancelled, on a retryable LLM error or a toolkit crash. */
@@ -251,7 +266,7 @@ export class TaskRun {
   ): Promise<z.output<S>> {
     this.checkBudgets();
     try {
-      const result = await this.parts.llm.generate(schema, messages, {
+      const result = await this.llm.generate(schema, messages, {
         schemaName,
         runId: this.options.runId,
         role: this.parts.toolkit.role,
@@ -289,6 +304,11 @@ export class TaskRun {
       return await work();
     } catch (error) {
       this.throwIfAborted(error);
+      // The message becomes a task-retry event and a log line: it may quote a file.
+      if (error instanceof Error) {
+        await this.redactor.refresh();
+        error.message = this.redactor.redact(error.message);
+      }
       throw error;
     }
   }
@@ -324,7 +344,7 @@ export class TaskRun {
       memory.blocked_on = null;
     });
     const wiped = this.wipes > 0 ? ` and ${this.wipes} wipe(s)` : '';
-    return resultSchema.parse({
+    return this.redactedResult({
       success: true,
       output: `validated after ${this.iteration} iteration(s)${wiped}: ${this.lastValidation!.output}`,
       reasoning: this.lastReasoning,
@@ -337,13 +357,19 @@ export class TaskRun {
     await this.remember((memory) => {
       memory.blocked_on = stop.message;
     });
-    return resultSchema.parse({
+    return this.redactedResult({
       success: false,
       output: stop.message,
       reasoning: this.lastReasoning,
       actions_taken: this.actionsTaken,
       validation: this.lastValidation ?? { valid: false, output: `not validated: ${stop.message}` },
     });
+  }
+
+  /** The Result as the master, the report and dependent tasks will see it. */
+  private async redactedResult(result: unknown): Promise<Result> {
+    await this.redactor.refresh();
+    return resultSchema.parse(this.redactor.redactValue(result));
   }
 
   private get limit(): number {
@@ -354,18 +380,30 @@ export class TaskRun {
     const { memory: store, agentId, toolkit } = this.parts;
     const memory = (await store.load(agentId)) ?? emptyAgentMemory(toolkit.role);
     update(memory);
-    await store.save(agentId, memory);
+    // Only what tasks write is redacted: ids, role and the operator's knowledge stay as they are.
+    const { redactor } = this;
+    await store.save(agentId, {
+      ...memory,
+      observations: redactor.redactValue(memory.observations),
+      reasoning_history: redactor.redactValue(memory.reasoning_history),
+      blocked_on: memory.blocked_on === null ? null : redactor.redact(memory.blocked_on),
+    });
   }
 
   private async record(phase: Phase, data: unknown): Promise<void> {
     await this.emit({ type: 'task-step', iteration: this.iteration, phase, data });
   }
 
+  /**
+   * Emits an event with its payload redacted. Every step ends in an event, so the workspace is
+   * re-scanned here: a `.env` or key an action just wrote is known before its output goes out.
+   */
   private async emit(event: Record<string, unknown>): Promise<void> {
+    await this.redactor.refresh();
     if (!this.parts.recordStep) return;
     await this.parts.recordStep(
       runEventSchema.parse({
-        ...event,
+        ...this.redactor.redactValue(event),
         run_id: this.options.runId,
         ts: Date.now(),
         task_id: this.task.id,

@@ -11,6 +11,7 @@ export * from './errors/llm-unavailable-error.js';
 export * from './in-memory-token-meter.js';
 export * from './llm-client.js';
 export * from './llm-client-options.js';
+export * from './redacting-llm-client.js';
 export * from './redis-token-meter.js';
 export * from './strict-json-schema.js';
 export * from './token-meter.js';

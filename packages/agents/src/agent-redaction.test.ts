@@ -1,0 +1,99 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeSecretsFixture, type SecretsFixture } from '@codegod/actions/testing';
+import { ScriptedLlmClient } from '@codegod/llm/testing';
+import { createInMemoryMemoryStore } from '@codegod/memory';
+import type { RunEvent, Task } from '@codegod/protocol';
+import { tempDir } from '@codegod/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAgent } from './agent.js';
+import { createFileToolkit, planReply, reasoningReply } from './testing/index.js';
+
+// The agent is the gate: the file toolkit below redacts nothing itself (its read_file returns
+// the raw file, its validator quotes .env), so every secret that stays out of the events, the
+// memory, the Result and the prompts was taken out by the agent's redactor.
+
+const task: Task = {
+  id: 'read-env',
+  description: 'look at the config',
+  role: 'backend',
+  depends_on: [],
+};
+
+describe('agent redaction of workspace secrets', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let fixture: SecretsFixture;
+  beforeEach(async () => {
+    dir = await tempDir('codegod-agent-secrets-');
+    fixture = await makeSecretsFixture(dir.path);
+  });
+  afterEach(async () => {
+    await dir.remove();
+  });
+
+  it('keeps .env values and key material out of events, memory, the Result and prompts', async () => {
+    // Written by "something in the task" after the first prompt: the redactor must notice it.
+    const lateSecret = 'late-token-7f3e9a1c';
+    const secrets = { ...fixture.secrets, LATE: lateSecret };
+    const llm = new ScriptedLlmClient({
+      rules: [
+        { match: { phase: 'reason' }, reply: reasoningReply('read the config') },
+        {
+          match: { phase: 'plan' },
+          reply: planReply([
+            { action: 'read_file', args: { path: '.env' } },
+            { action: 'read_file', args: { path: '.env.local' } },
+            { action: 'read_file', args: { path: 'deploy/id_ed25519' } },
+            { action: 'read_file', args: { path: 'late/.env.production' } },
+          ]),
+        },
+      ],
+    });
+    const memory = createInMemoryMemoryStore();
+    const events: RunEvent[] = [];
+    const agent = createAgent({
+      agentId: 'backend-1',
+      // The validator quotes the start of .env: an observer/validator output with a secret.
+      toolkit: createFileToolkit({ path: '.env', content: 'never matches' }),
+      llm,
+      memory,
+      recordStep: async (event) => {
+        events.push(event);
+        if (event.type === 'task-step' && event.phase === 'reason') {
+          await mkdir(join(fixture.workspace, 'late'), { recursive: true });
+          await writeFile(
+            join(fixture.workspace, 'late', '.env.production'),
+            `API_TOKEN=${lateSecret}\n`,
+          );
+        }
+      },
+      limits: { maxIterations: 2, maxWipes: 0 },
+    });
+    const result = await agent.run(task, { runId: 'run-secrets', workspace: fixture.workspace });
+
+    const places = {
+      events: JSON.stringify(events),
+      memory: JSON.stringify(await memory.load('backend-1')),
+      result: JSON.stringify(result),
+      prompts: JSON.stringify(llm.requests),
+    };
+    const leaks = Object.entries(places).flatMap(([place, text]) =>
+      Object.entries(secrets)
+        .filter(([, value]) => text.includes(value))
+        .map(([name]) => `${name} in ${place}`),
+    );
+    expect(leaks).toEqual([]);
+    // Not vacuous: the files were read, shown redacted, plain config kept, and prompted with.
+    const act = events.find((e) => e.type === 'task-step' && e.phase === 'act');
+    const outputs = act?.type === 'task-step' ? (act.data as { output: string }[]) : [];
+    expect(outputs.map((o) => o.output)).toEqual([
+      expect.stringMatching(/STRIPE_KEY=\[redacted\][\s\S]*PORT=3000\nNODE_ENV=development/),
+      'LOCAL_TOKEN=[redacted]\n',
+      '[redacted]\n',
+      'API_TOKEN=[redacted]\n',
+    ]);
+    expect(result.validation.output).toContain('export STRIPE_KEY=[redacted]');
+    expect(places.prompts).toContain('export STRIPE_KEY=[redacted]');
+    expect(llm.requests.filter((r) => r.phase === 'plan')).toHaveLength(2);
+  });
+});
