@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import {
+  createWorkspaceRedactor,
+  redactSecretShapes,
+  type WorkspaceRedactor,
+} from '@codegod/actions';
 import type { RunSnapshot, TaskBus } from '@codegod/bus';
-import type { LlmClient } from '@codegod/llm';
+import { type LlmClient, redactingLlmClient } from '@codegod/llm';
 import type { MemoryStore } from '@codegod/memory';
 import { CodegodError, type RunReport, type TaskGraph } from '@codegod/protocol';
 import { buildRunReport, type RunTokens } from './build-run-report.js';
 import { decompose } from './decompose.js';
 import { type OrchestratorLimits, resolveLimits } from './orchestrator-options.js';
+import { redactRunReport } from './redact-run-report.js';
 import { replan } from './replan.js';
 import type { ReportStore } from './report-store.js';
 import type { RunWorkspaces } from './run-workspaces.js';
@@ -24,6 +30,11 @@ export interface OrchestratorDependencies {
   limits?: Partial<OrchestratorLimits>;
   /** Called with a line of progress the user may want to see (replans, stalls, budgets). */
   onNotice?: (runId: string, message: string) => void;
+  /**
+   * The redactor of a run's workspace: the master's prompts, notices, failure reasons and the
+   * run report pass through it. Default: `createWorkspaceRedactor(workspace)`.
+   */
+  redactor?: (workspace: string) => WorkspaceRedactor;
 }
 
 /** A problem to solve. */
@@ -60,6 +71,8 @@ export class Orchestrator {
   readonly #limits: OrchestratorLimits;
   /** Bounds of runs started here with their own; a resumed run falls back to the defaults. */
   readonly #runLimits = new Map<string, OrchestratorLimits>();
+  /** The redactor of each run followed here, by run id. */
+  readonly #redactors = new Map<string, WorkspaceRedactor>();
 
   constructor(dependencies: OrchestratorDependencies) {
     this.#deps = dependencies;
@@ -80,8 +93,11 @@ export class Orchestrator {
     const limits = request.limits
       ? resolveLimits({ ...this.#limits, ...request.limits })
       : this.#limits;
+    const redactor = (this.#deps.redactor ?? createWorkspaceRedactor)(request.workspace);
+    await redactor.refresh();
     const graph =
-      request.plan ?? (await this.decompose(request.problem, runId, options.signal)).graph;
+      request.plan ??
+      (await this.decompose(request.problem, runId, options.signal, redactor.redact)).graph;
     if (graph.tasks.length > limits.maxTasks) {
       throw new CodegodError(
         'task-budget',
@@ -91,13 +107,23 @@ export class Orchestrator {
     if (request.limits) this.#runLimits.set(runId, limits);
     await this.#deps.workspaces.set(runId, request.workspace);
     await this.#deps.bus.startRun({ runId, problem: request.problem, graph, holdOnFailure: true });
+    // follow() goes on with this redactor: values it saw while decomposing stay hidden.
+    this.#redactors.set(runId, redactor);
     await options.onStarted?.();
     return this.follow(runId, options);
   }
 
-  /** Asks the LLM for a task graph, repairing invalid ones within bounds. */
-  decompose(problem: string, runId: string, signal?: AbortSignal) {
-    return decompose(this.#deps.llm, problem, {
+  /**
+   * Asks the LLM for a task graph, repairing invalid ones within bounds. `redact` is applied to
+   * every message (the problem may quote the workspace). Default: secret shapes only.
+   */
+  decompose(
+    problem: string,
+    runId: string,
+    signal?: AbortSignal,
+    redact: (text: string) => string = redactSecretShapes,
+  ) {
+    return decompose(redactingLlmClient(this.#deps.llm, redact), problem, {
       runId,
       maxRepairs: this.#limits.maxDecompositionRepairs,
       maxTasks: this.#limits.maxTasks,
@@ -113,6 +139,7 @@ export class Orchestrator {
       throw new CodegodError('run-unknown', `No run ${runId}. List runs with \`codegod runs\`.`);
     }
     const limits = this.#runLimits.get(runId) ?? this.#limits;
+    const redactor = await this.#redactor(runId);
     const deadline = first.createdAt + limits.maxWallMs;
     let rounds = (await bus.readEvents(runId)).filter((e) => e.type === 'replan').length;
     let lastProgress = Date.now();
@@ -161,7 +188,8 @@ export class Orchestrator {
         }
         if (snapshot.state !== 'running') break;
         if (!snapshot.awaitingReplan) continue;
-        const summary = failureSummary(snapshot);
+        await redactor.refresh();
+        const summary = redactor.redact(failureSummary(snapshot));
         if (rounds >= limits.maxReplanRounds) {
           await bus.finishRun(
             runId,
@@ -173,13 +201,17 @@ export class Orchestrator {
         rounds++;
         this.#deps.onNotice?.(runId, `replanning (round ${rounds}): ${summary}`);
         try {
-          const decision = await replan(this.#deps.llm, snapshot, {
-            runId,
-            problem: snapshot.problem,
-            round: rounds,
-            maxTasks: limits.maxTasks,
-            maxRepairs: limits.maxDecompositionRepairs,
-          });
+          const decision = await replan(
+            redactingLlmClient(this.#deps.llm, redactor.redact),
+            snapshot,
+            {
+              runId,
+              problem: snapshot.problem,
+              round: rounds,
+              maxTasks: limits.maxTasks,
+              maxRepairs: limits.maxDecompositionRepairs,
+            },
+          );
           if (decision.kind === 'give-up') {
             await bus.finishRun(
               runId,
@@ -190,7 +222,7 @@ export class Orchestrator {
             await bus.extendRun(runId, decision.extension);
           }
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
+          const message = redactor.redact(error instanceof Error ? error.message : String(error));
           await bus.finishRun(runId, 'failed', `${summary}; replanning failed: ${message}`);
         }
       }
@@ -198,7 +230,24 @@ export class Orchestrator {
       unsubscribe();
     }
     this.#runLimits.delete(runId);
-    return this.#writeReport(runId);
+    try {
+      return await this.#writeReport(runId, redactor);
+    } finally {
+      this.#redactors.delete(runId);
+    }
+  }
+
+  /** The redactor of a run being followed; a resumed run gets a fresh one over its workspace. */
+  async #redactor(runId: string): Promise<WorkspaceRedactor> {
+    let redactor = this.#redactors.get(runId);
+    if (!redactor) {
+      const workspace = await this.#deps.workspaces.get(runId);
+      // With no workspace on record there is nothing to scan: env values and shapes only.
+      redactor = (this.#deps.redactor ?? createWorkspaceRedactor)(workspace ?? '/nonexistent');
+      this.#redactors.set(runId, redactor);
+    }
+    await redactor.refresh();
+    return redactor;
   }
 
   /** Checks the budgets and the stall counter once. */
@@ -237,14 +286,18 @@ export class Orchestrator {
     return { kind: 'stall' };
   }
 
-  async #writeReport(runId: string): Promise<RunReport> {
+  async #writeReport(runId: string, redactor: WorkspaceRedactor): Promise<RunReport> {
     const { bus, reports } = this.#deps;
     const snapshot = await bus.getRun(runId);
     if (!snapshot) throw new CodegodError('run-unknown', `Run ${runId} disappeared from the bus.`);
     const events = await bus.readEvents(runId);
     const tokens = (await this.#deps.tokenUsage?.(runId)) ?? { total: 0, by_role: {} };
     const workspace = (await this.#deps.workspaces.get(runId)) ?? '';
-    const report = buildRunReport(snapshot, events, { workspace, tokens });
+    await redactor.refresh();
+    const report = redactRunReport(
+      buildRunReport(snapshot, events, { workspace, tokens }),
+      redactor,
+    );
     await reports.save(report);
     return report;
   }
