@@ -174,7 +174,7 @@ describe('workspace secrets never leave the workspace', () => {
       });
       recordFault({
         fault:
-          'embedded build: a workspace .env, .env.local and OpenSSH key (in no env) read by read_file, python, a failing command and a test suite',
+          'embedded build: a workspace .env, .env.local and OpenSSH key (in no env) read by read_file, python, tests',
         behaviour: 'values and key material replaced by [redacted] before any prompt or output',
         bound: 'workspace redactor (.env* values, key files by header, token shapes)',
         outcome: `leaks: ${found.length === 0 ? 'none' : found.join(', ')}; run ${report.state}`,
@@ -215,7 +215,7 @@ describe('workspace secrets never leave the workspace', () => {
       });
       recordFault({
         fault:
-          'fleet build: the same workspace secrets, read by the backend and testing workers on the local fleet',
+          'fleet build: the same workspace secrets, read by backend and testing workers on the local fleet',
         behaviour: 'redacted by the agents (events, memory, results, prompts) and the master',
         bound: 'workspace redactor at every agent and master boundary',
         outcome: `leaks: ${found.length === 0 ? 'none' : found.join(', ')}; run ${result.report?.state}`,
