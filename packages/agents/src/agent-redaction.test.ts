@@ -96,4 +96,42 @@ describe('agent redaction of workspace secrets', () => {
     expect(places.prompts).toContain('export STRIPE_KEY=[redacted]');
     expect(llm.requests.filter((r) => r.phase === 'plan')).toHaveLength(2);
   });
+
+  it('keeps event types and phases even when a .env value equals one', async () => {
+    await writeFile(
+      join(fixture.workspace, '.env'),
+      'AUTH_PHASE=validate\nSESSION_KIND=task-step\n',
+    );
+    const events: RunEvent[] = [];
+    const agent = createAgent({
+      agentId: 'backend-2',
+      toolkit: createFileToolkit({ path: 'out.txt', content: 'validate' }),
+      llm: new ScriptedLlmClient({
+        rules: [
+          { match: { phase: 'reason' }, reply: reasoningReply('write it') },
+          {
+            match: { phase: 'plan' },
+            reply: planReply([
+              { action: 'write_file', args: { path: 'out.txt', content: 'validate' } },
+            ]),
+          },
+        ],
+      }),
+      memory: createInMemoryMemoryStore(),
+      recordStep: (event) => {
+        events.push(event);
+      },
+    });
+    const result = await agent.run(task, { runId: 'run-names', workspace: fixture.workspace });
+    expect(result.success).toBe(true);
+    expect(events.map((e) => (e.type === 'task-step' ? e.phase : e.type))).toEqual([
+      'observe',
+      'reason',
+      'plan',
+      'act',
+      'validate',
+    ]);
+    expect(result.actions_taken[0]?.output).toBe('wrote 8 characters to out.txt');
+    expect(JSON.stringify(events)).not.toContain('"content":"validate"');
+  });
 });

@@ -398,12 +398,16 @@ export class TaskRun {
    * Emits an event with its payload redacted. Every step ends in an event, so the workspace is
    * re-scanned here: a `.env` or key an action just wrote is known before its output goes out.
    */
-  private async emit(event: Record<string, unknown>): Promise<void> {
+  private async emit(event: { type: string; phase?: Phase } & Record<string, unknown>) {
     await this.redactor.refresh();
     if (!this.parts.recordStep) return;
+    // The type and phase name the event: a .env value that happens to be `plan` must not.
+    const { type, phase, ...payload } = event;
     await this.parts.recordStep(
       runEventSchema.parse({
-        ...this.redactor.redactValue(event),
+        ...this.redactor.redactValue(payload),
+        type,
+        ...(phase ? { phase } : {}),
         run_id: this.options.runId,
         ts: Date.now(),
         task_id: this.task.id,
