@@ -14,7 +14,8 @@ export function readFileAction(sandbox: SandboxFactory): ActionDefinition {
     description: 'Show the contents of a file in the workspace.',
     input: z.object({ path: z.string().min(1).describe('path relative to the workspace') }),
     async run({ path }, { workspace }) {
-      // A workspace .env holds the same keys as the fleet's env; the output goes into reports.
+      // Env secrets and token shapes go here; the workspace's own .env values and keys are
+      // taken out by the agent's workspace redactor before the output is recorded anywhere.
       const box = sandbox(workspace);
       const text = box.redact(await box.readFile(path));
       return succeeded(text.length > READ_LIMIT ? `${text.slice(0, READ_LIMIT)}\n[cut]` : text);
