@@ -9,6 +9,7 @@ export * from './errors/llm-request-rejected-error.js';
 export * from './errors/llm-server-error.js';
 export * from './errors/llm-timeout-error.js';
 export * from './errors/llm-unavailable-error.js';
+export { MAX_REPAIR_ECHO_CHARS } from './generate-with-repairs.js';
 export * from './in-memory-token-meter.js';
 export * from './llm-client.js';
 export * from './llm-client-options.js';
