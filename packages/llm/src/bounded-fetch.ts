@@ -53,13 +53,14 @@ export function boundedFetch(options: BoundedFetchOptions): typeof fetch {
         ),
       );
     }
-    const text = await readBody(response, url, init?.signal ?? undefined, options);
-    if (response.ok) checkJsonBody(response, url, text, baseURL);
+    const body = await readBody(response, url, init?.signal ?? undefined, options);
+    if (response.ok) checkJsonBody(response, url, body.toString('utf8'), baseURL);
     const headers = new Headers(response.headers);
     // The body is now decoded text of a known length.
     for (const name of ['content-encoding', 'content-length', 'transfer-encoding'])
       headers.delete(name);
-    return new Response(NULL_BODY_STATUSES.includes(response.status) ? null : text, {
+    // The bytes, not the text: the SDK decodes them itself, so nothing is encoded twice.
+    return new Response(NULL_BODY_STATUSES.includes(response.status) ? null : body, {
       status: response.status,
       statusText: response.statusText,
       headers,
@@ -70,19 +71,19 @@ export function boundedFetch(options: BoundedFetchOptions): typeof fetch {
 // A Response with one of these statuses must not have a body.
 const NULL_BODY_STATUSES = [204, 205, 304];
 
-/** Reads the whole body as text, under `signal` and the size limit. */
+/** Reads the whole body, under `signal` and the size limit. */
 async function readBody(
   response: Response,
   url: string,
   signal: AbortSignal | undefined,
   { baseURL, maxReplyBytes }: BoundedFetchOptions,
-): Promise<string> {
+): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxReplyBytes) {
     await response.body?.cancel().catch(() => {});
     throw new RejectedReply(new LlmReplyTooLargeError(url, baseURL, maxReplyBytes));
   }
-  if (!response.body) return '';
+  if (!response.body) return Buffer.alloc(0);
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -117,7 +118,7 @@ async function readBody(
   } finally {
     signal?.removeEventListener('abort', fail);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** The URL a fetch input names, for messages. */

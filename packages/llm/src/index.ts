@@ -1,3 +1,4 @@
+export * from './bounded-fetch.js';
 export * from './build-messages.js';
 export * from './create-llm-client.js';
 export * from './errors/llm-aborted-error.js';
