@@ -196,20 +196,39 @@ describe('the LLM transport against hostile servers', () => {
   );
 });
 
-describe('the LLM transport against a server that answers JSON that is not a completion', () => {
+describe('the LLM transport against a server that answers odd JSON', () => {
   let server: Server;
   let url: string;
+  let body: unknown = { hello: 'world' };
   beforeAll(async () => {
     server = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ hello: 'world' }));
+      response.end(JSON.stringify(body));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  it('is a one-line LlmServerError, not a TypeError', async () => {
+  it('usage that is not an object, or holds no numbers, counts as none', async () => {
+    const llm = createLlmClient({ baseURL: url, env: {}, timeoutMs: 2000 });
+    for (const usage of [
+      5,
+      'lots',
+      { prompt_tokens: '12', completion_tokens: [1], total_tokens: 1e300 },
+    ]) {
+      body = {
+        choices: [{ message: { content: '{"answer":"ok"}' }, finish_reason: 'stop' }],
+        usage,
+      };
+      const result = await llm.generate(schema, messages, { schemaName: 'answer' });
+      expect(result.value).toEqual({ answer: 'ok' });
+      expect(result.usage).toEqual({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
+    }
+  });
+
+  it('JSON that is not a completion is a one-line LlmServerError, not a TypeError', async () => {
+    body = { hello: 'world' };
     const llm = createLlmClient({ baseURL: url, env: {}, timeoutMs: 2000 });
     const error = await thrown(llm.generate(schema, messages, { schemaName: 'answer' }));
     expect(error).toBeInstanceOf(LlmServerError);

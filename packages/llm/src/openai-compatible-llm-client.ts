@@ -44,24 +44,32 @@ const chatCompletionSchema = z.object({
       finish_reason: z.string().nullish(),
     }),
   ),
-  usage: z
-    .object({
-      prompt_tokens: z.unknown(),
-      completion_tokens: z.unknown(),
-      total_tokens: z.unknown(),
-    })
-    .nullish(),
+  usage: z.unknown(),
 });
 
 /**
  * One deadline for a request, from sending it to the last byte of its reply, joined with the
- * caller's signal. `timedOut` tells the deadline apart from the caller's cancel.
+ * caller's signal. `timedOut` tells the deadline apart from the caller's cancel; `end` drops
+ * the timer and the listener on the caller's signal, which may live for many calls (a plain
+ * AbortController rather than AbortSignal.any, whose links to a long-lived signal pile up).
  */
 function deadline(timeoutMs: number, callerSignal?: AbortSignal) {
-  const timer = AbortSignal.timeout(timeoutMs);
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`no reply within ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  const onCancel = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) onCancel();
+  else callerSignal?.addEventListener('abort', onCancel, { once: true });
   return {
-    signal: callerSignal ? AbortSignal.any([timer, callerSignal]) : timer,
-    timedOut: () => timer.aborted,
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    end() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCancel);
+    },
   };
 }
 
@@ -135,6 +143,8 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
             ? mapped.message
             : String(mapped);
       return { ok: false, models: [], message };
+    } finally {
+      call.end();
     }
     if (!models.includes(model))
       return {
@@ -183,14 +193,15 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
           `the reply is JSON but not a chat completion (${completion.error.issues[0]?.path.join('.') || '(root)'}: ${completion.error.issues[0]?.message})`,
         );
       const choice = completion.data.choices[0];
-      const usage = completion.data.usage;
+      const { usage } = completion.data;
+      const reported = typeof usage === 'object' && usage !== null ? usage : {};
       return {
         content: choice?.message?.content ?? null,
         finishReason: choice?.finish_reason ?? null,
         usage: plausibleUsage({
-          promptTokens: usage?.prompt_tokens,
-          completionTokens: usage?.completion_tokens,
-          totalTokens: usage?.total_tokens,
+          promptTokens: (reported as Record<string, unknown>).prompt_tokens,
+          completionTokens: (reported as Record<string, unknown>).completion_tokens,
+          totalTokens: (reported as Record<string, unknown>).total_tokens,
         }),
       };
     } catch (error) {
@@ -200,6 +211,7 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
       if (options.signal?.aborted) throw new LlmAbortedError(baseURL, error);
       throw toLlmCallError(error, { baseURL, model, timeoutMs });
     } finally {
+      call?.end();
       release?.();
     }
   }
