@@ -208,12 +208,18 @@ ensure_dotenv() {
     [[ -f "$ROOT/.env.example" ]] || die ".env.example is missing"
     sed -e "s/^REDIS_PASSWORD=.*/REDIS_PASSWORD=$(random_secret)/" \
       -e "s/^REDIS_COMMANDER_PASSWORD=.*/REDIS_COMMANDER_PASSWORD=$(random_secret)/" \
+      -e "s/^BULL_BOARD_PASSWORD=.*/BULL_BOARD_PASSWORD=$(random_secret)/" \
       "$ROOT/.env.example" >"$dotenv"
     chmod 600 "$dotenv"
-    echo "start-agents.sh: created .env from .env.example with random REDIS_PASSWORD and REDIS_COMMANDER_PASSWORD"
+    echo "start-agents.sh: created .env from .env.example with random REDIS_PASSWORD, REDIS_COMMANDER_PASSWORD and BULL_BOARD_PASSWORD"
   fi
-  if grep -Eq "^(REDIS_PASSWORD|REDIS_COMMANDER_PASSWORD)=($PLACEHOLDER_SECRET)?$" "$dotenv"; then
-    die ".env still has the placeholder REDIS_PASSWORD or REDIS_COMMANDER_PASSWORD; set real secrets"
+  # A .env made before Bull Board asked for a login has no BULL_BOARD_PASSWORD yet.
+  if ! grep -q "^BULL_BOARD_PASSWORD=" "$dotenv"; then
+    printf 'BULL_BOARD_PASSWORD=%s\n' "$(random_secret)" >>"$dotenv"
+    echo "start-agents.sh: added a random BULL_BOARD_PASSWORD to .env (Bull Board's login, user BULL_BOARD_USER)"
+  fi
+  if grep -Eq "^(REDIS_PASSWORD|REDIS_COMMANDER_PASSWORD|BULL_BOARD_PASSWORD)=($PLACEHOLDER_SECRET)?$" "$dotenv"; then
+    die ".env still has the placeholder REDIS_PASSWORD, REDIS_COMMANDER_PASSWORD or BULL_BOARD_PASSWORD; set real secrets"
   fi
 }
 
@@ -221,7 +227,7 @@ docker_up() {
   ensure_dotenv
   compose up -d --build
   write_state CODEGOD_RUNTIME
-  echo "start-agents.sh: fleet is up (docker). Redis Commander: http://127.0.0.1:8081"
+  echo "start-agents.sh: fleet is up (docker). Redis Commander: http://127.0.0.1:8081  Bull Board: http://127.0.0.1:${BULL_BOARD_PORT:-3000}/queues (login: BULL_BOARD_USER / BULL_BOARD_PASSWORD in .env)"
 }
 
 docker_down() {

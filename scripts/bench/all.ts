@@ -1,7 +1,8 @@
 // Every codegod benchmark in one run, printed as one table: the bus bench (bus.ts, run as a
-// child process), LLM concurrency (llm.ts), the prompts' stable prefix (prompt-prefix.ts), the
-// cost of workspace-secret redaction (redaction.ts) and end-to-end `codegod build`, embedded
-// vs distributed (e2e.ts; needs `npx tsc -b` first).
+// child process), LLM concurrency (llm.ts), the LLM transport's cost (llm-transport.ts), the
+// prompts' stable prefix (prompt-prefix.ts), the cost of workspace-secret redaction
+// (redaction.ts) and end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs
+// `npx tsc -b` first).
 // Run: npx tsx --conditions=@codegod/source scripts/bench/all.ts [--quick]
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { type BenchRow, formatTable } from './bench-table.js';
 import { e2eBench } from './e2e.js';
 import { llmConcurrencyBench } from './llm.js';
+import { llmTransportBench } from './llm-transport.js';
 import { promptPrefixBench } from './prompt-prefix.js';
 import { redactionBench } from './redaction.js';
 
@@ -83,6 +85,7 @@ const rows: BenchRow[] = [];
 // One after another, so no bench shares the two cores with another.
 rows.push(...(await busBench()));
 rows.push(...(await attempt('LLM concurrency', () => llmConcurrencyBench(quick))));
+rows.push(...(await attempt('LLM transport', () => llmTransportBench(quick))));
 rows.push(...(await attempt('stable prefix', promptPrefixBench)));
 rows.push(...(await attempt('redaction', () => redactionBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));

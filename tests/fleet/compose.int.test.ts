@@ -90,6 +90,30 @@ describe('docker-compose.agents.yml', () => {
     });
   });
 
+  it('serves Bull Board behind a login from the env, read-only, published on loopback', () => {
+    const master = service('master-orchestrator');
+    // Inside the container it must listen everywhere for the port mapping, so it needs a login.
+    expect(master.environment).toMatchObject({
+      BULL_BOARD_HOST: '0.0.0.0',
+      BULL_BOARD_USER: 'admin',
+      BULL_BOARD_PASSWORD: 'change-me',
+      BULL_BOARD_READ_ONLY: 'true',
+    });
+    expect(ports('master-orchestrator')).toContainEqual(
+      expect.objectContaining({ host_ip: '127.0.0.1', target: 3000 }),
+    );
+    const custom = composeConfig({
+      BULL_BOARD_USER: 'ops',
+      BULL_BOARD_PASSWORD: 'pw2',
+      BULL_BOARD_READ_ONLY: 'false',
+    }).services['master-orchestrator']?.environment;
+    expect(custom).toMatchObject({
+      BULL_BOARD_USER: 'ops',
+      BULL_BOARD_PASSWORD: 'pw2',
+      BULL_BOARD_READ_ONLY: 'false',
+    });
+  });
+
   it('runs vllm-server on a GPU with the default model, an HF cache and a /health check', () => {
     const vllm = service('vllm-server');
     expect(vllm.image).toMatch(/^vllm\/vllm-openai:/);

@@ -48,4 +48,17 @@ describe('toProtocolPlan', () => {
     expect(argsProblems[1]).toMatch(/not valid JSON/);
     expect(argsProblems[2]).toMatch(/must be a JSON object/);
   });
+
+  it('refuses args_json nested past the depth limit, so nothing deep reaches events or reports', () => {
+    const deep = `{"path":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const { plan, argsProblems } = toProtocolPlan({
+      steps: [step('write_file', deep)],
+      estimated_duration: '1m',
+      confidence: 0.5,
+    });
+    expect(plan.steps[0]?.args).toEqual({});
+    expect(argsProblems[0]).toMatch(/^args_json nests arrays and objects more than 64 levels deep/);
+    expect(argsProblems[0]!.length).toBeLessThan(300);
+    expect(() => JSON.stringify(plan)).not.toThrow();
+  });
 });

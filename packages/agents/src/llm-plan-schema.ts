@@ -1,5 +1,11 @@
 import type { ActionDefinition } from '@codegod/actions';
-import { ConfigError, type Plan } from '@codegod/protocol';
+import {
+  ConfigError,
+  cappedText,
+  jsonNestingDepth,
+  MAX_JSON_NESTING_DEPTH,
+  type Plan,
+} from '@codegod/protocol';
 import { z } from 'zod';
 
 // Decision: the LLM writes each step's arguments as a JSON string (`args_json`), not an object.
@@ -58,6 +64,13 @@ export function toProtocolPlan(llmPlan: LlmPlan): ConvertedPlan {
 }
 
 function parseArgsJson(text: string): { args: Record<string, unknown>; problem?: string } {
+  // The args travel into events and the run report; a value nested 100,000 levels deep parses
+  // fine but overflows the stack wherever it is stringified later.
+  if (jsonNestingDepth(text, MAX_JSON_NESTING_DEPTH) > MAX_JSON_NESTING_DEPTH)
+    return {
+      args: {},
+      problem: `args_json nests arrays and objects more than ${MAX_JSON_NESTING_DEPTH} levels deep (${cappedText(text, 60)}); write the arguments as a flat JSON object`,
+    };
   let value: unknown;
   try {
     value = JSON.parse(text);

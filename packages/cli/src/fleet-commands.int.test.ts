@@ -1,11 +1,16 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { createRedisMemoryStore } from '@codegod/memory';
-import { emptyAgentMemory } from '@codegod/protocol';
+import { RedisReportStore } from '@codegod/orchestrator';
+import { emptyAgentMemory, type RunReport } from '@codegod/protocol';
 import { freePort, type RedisServer, startRedisServer } from '@codegod/testkit';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+// Control characters but newline and tab.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
 /** Runs the built CLI against the test's Redis (asynchronously: nothing here blocks). */
 function codegod(env: Record<string, string>, ...args: string[]) {
@@ -68,6 +73,55 @@ describe('codegod fleet commands against a real Redis', () => {
     expect(status.stdout).toMatch(/backend\s+0 \/ 0 \/ 0 \/ 0/);
     const runs = await codegod(env, 'runs');
     expect(runs.stdout).toMatch(/no runs yet/);
+  });
+
+  it('shows a report with terminal control sequences stripped, and --json escaped', async () => {
+    const hostile = 'bad\x1b[2J\x1b]0;pwned\x07\rFAKE';
+    const report: RunReport = {
+      run_id: 'run-hostile',
+      problem: `problem ${hostile}`,
+      workspace: '/w',
+      state: 'failed',
+      reason: `reason ${hostile}`,
+      started_at: 0,
+      ended_at: 1,
+      duration_ms: 1,
+      replan_rounds: 0,
+      tokens: { total: 0, by_role: {} },
+      tasks: [
+        {
+          id: 'x',
+          description: 'd',
+          role: 'backend',
+          depends_on: [],
+          state: 'failed',
+          reason: `task ${hostile}`,
+          agent_id: null,
+          attempts: 1,
+          iterations: 1,
+          observation: null,
+          reasoning: null,
+          plan: null,
+          actions_taken: [],
+          validation: { valid: false, output: `check ${hostile}` },
+          output: null,
+          queued_at: null,
+          started_at: null,
+          ended_at: null,
+          duration_ms: null,
+        },
+      ],
+    };
+    const client = new Redis(redis.url);
+    await new RedisReportStore(client).save(report);
+    client.disconnect();
+    const shown = await codegod(env, 'show', 'run-hostile');
+    expect(shown.code, shown.stderr).toBe(0);
+    for (const text of ['problem badFAKE', 'reason badFAKE', 'task badFAKE', 'check badFAKE'])
+      expect(shown.stdout).toContain(text);
+    expect(shown.stdout).not.toMatch(CONTROL);
+    const json = await codegod(env, 'show', 'run-hostile', '--json');
+    expect(JSON.parse(json.stdout)).toEqual(report);
   });
 
   it('fails in one line when Redis is not reachable or not configured', async () => {

@@ -1,4 +1,4 @@
-import { CodegodError } from '@codegod/protocol';
+import { CodegodError, stripTerminalControls } from '@codegod/protocol';
 import { Command, CommanderError } from 'commander';
 import { buildCommand } from './commands/build-command.js';
 import { checkpointCommand, restoreCommand, wipeCommand } from './commands/memory-commands.js';
@@ -26,6 +26,16 @@ export function createProgram(): Command {
   return program;
 }
 
+/**
+ * The exit code of an expected failure: 1 when the LLM could not produce a valid plan (a failed
+ * run); 2 for everything else, from bad flags to an LLM server that is down, times out or sends
+ * something that is not an OpenAI-compatible reply (llm-timeout, llm-server-error,
+ * llm-reply-too-large, …) before a run could start.
+ */
+export function exitCodeOf(error: CodegodError): number {
+  return error.code === 'decomposition-invalid' ? EXIT.failed : EXIT.usage;
+}
+
 /** Runs the CLI and returns its exit code; errors become one line on stderr. */
 export async function runCli(argv: string[]): Promise<number> {
   const program = createProgram();
@@ -38,9 +48,9 @@ export async function runCli(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (CodegodError.is(error)) {
-      process.stderr.write(`codegod: ${error.message}\n`);
-      // A plan the LLM could not repair is a failed run, not bad usage.
-      return error.code === 'decomposition-invalid' ? EXIT.failed : EXIT.usage;
+      // Expected failures are one line, no stack. Messages may quote a model or a server.
+      process.stderr.write(`codegod: ${stripTerminalControls(error.message)}\n`);
+      return exitCodeOf(error);
     }
     process.stderr.write(`codegod: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
     return EXIT.failed;

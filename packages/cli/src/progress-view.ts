@@ -1,4 +1,5 @@
 import type { RunEvent } from '@codegod/protocol';
+import { terminalLine } from './terminal-text.js';
 
 interface Row {
   id: string;
@@ -68,34 +69,35 @@ export class ProgressView {
         case 'task-step':
           row.note = `${event.phase} (iteration ${event.iteration})`;
           break;
+        // Notes quote models and commands: one line, no terminal control sequences.
         case 'task-end':
           row.state = event.success ? 'done' : 'failed';
           row.endedAt = event.ts;
-          row.note = event.success ? '' : event.result.output.slice(0, 80);
+          row.note = event.success ? '' : terminalLine(event.result.output, 80);
           break;
         case 'task-retry':
           row.state = 'retrying';
-          row.note = event.reason.slice(0, 80);
+          row.note = terminalLine(event.reason, 80);
           break;
         case 'task-skip':
           row.state = 'skipped';
-          row.note = event.reason.slice(0, 80);
+          row.note = terminalLine(event.reason, 80);
           break;
         case 'agent-wipe':
-          row.note = `memory wiped: ${event.reason.slice(0, 60)}`;
+          row.note = `memory wiped: ${terminalLine(event.reason, 60)}`;
           break;
       }
       this.#rows.set(event.task_id, row);
       if (!this.#out.isTTY && event.type !== 'task-step') this.#line(event, row);
     } else if (!this.#out.isTTY) {
       const elapsed = seconds(event.ts - this.#startedAt);
+      const reason = 'reason' in event ? terminalLine(event.reason, 500) : '';
       if (event.type === 'replan')
-        this.#out.write(`[${elapsed}] replan round ${event.round}: ${event.reason}\n`);
-      if (event.type === 'run-end')
-        this.#out.write(`[${elapsed}] run ${event.state}: ${event.reason}\n`);
+        this.#out.write(`[${elapsed}] replan round ${event.round}: ${reason}\n`);
+      if (event.type === 'run-end') this.#out.write(`[${elapsed}] run ${event.state}: ${reason}\n`);
     } else if (event.type === 'replan') {
       this.#draw();
-      this.#out.write(`replan round ${event.round}: ${event.reason}\n`);
+      this.#out.write(`replan round ${event.round}: ${terminalLine(event.reason, 500)}\n`);
       this.#drawnLines = 0;
     }
   }

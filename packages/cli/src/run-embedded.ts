@@ -8,6 +8,7 @@ import {
 } from '@codegod/orchestrator';
 import { CodegodError, type RunReport } from '@codegod/protocol';
 import { ProgressView } from './progress-view.js';
+import { terminalText } from './terminal-text.js';
 
 /** Checks the LLM answers and serves the model; a one-line error says what to do if not. */
 async function checkLlm(llm: ReturnType<typeof createLlmClient>): Promise<void> {
@@ -30,7 +31,7 @@ export async function runEmbedded(config: CodegodConfig, request: RunRequest): P
     llm,
     ledger,
     toolkits: defaultToolkits(),
-    onNotice: (_runId, message) => process.stderr.write(`codegod: ${message}\n`),
+    onNotice: (_runId, message) => process.stderr.write(`codegod: ${terminalText(message)}\n`),
   });
   const unsubscribe = fleet.bus.subscribe((event) => view.update(event));
   const controller = new AbortController();

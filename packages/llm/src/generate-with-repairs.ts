@@ -1,8 +1,17 @@
+import { cappedText } from '@codegod/protocol';
 import type { z } from 'zod';
 import { checkReply, repairMessage } from './check-reply.js';
 import { LlmReplyInvalidError } from './errors/llm-reply-invalid-error.js';
 import type { ChatMessage, GenerateOptions, GenerateResult, TokenUsage } from './llm-client.js';
+import { plausibleUsage } from './plausible-usage.js';
 import { addUsage, emptyUsage, type TokenMeter } from './token-meter.js';
+
+/**
+ * How much of an invalid reply a repair echoes back to the model. A reply within the token
+ * limit is far shorter (4096 tokens is about 16,000 characters); echoing more only makes every
+ * later request of the call larger.
+ */
+export const MAX_REPAIR_ECHO_CHARS = 16_000;
 
 /** One raw chat completion, before it is checked against the schema. */
 export interface RawReply {
@@ -41,7 +50,8 @@ export async function generateWithRepairs<S extends z.ZodType>(
     for (;;) {
       attempts++;
       const reply = await settings.complete(conversation);
-      usage = addUsage(usage, reply.usage);
+      // Any backend may report impossible figures; they are never summed.
+      usage = addUsage(usage, plausibleUsage(reply.usage));
       const check = checkReply(schema, reply.content, reply.finishReason);
       if (check.ok) return { value: check.value, usage, attempts };
       if (attempts > settings.maxRepairs)
@@ -52,7 +62,7 @@ export async function generateWithRepairs<S extends z.ZodType>(
           attempts,
         });
       conversation.push(
-        { role: 'assistant', content: reply.content ?? '' },
+        { role: 'assistant', content: cappedText(reply.content ?? '', MAX_REPAIR_ECHO_CHARS) },
         { role: 'user', content: repairMessage(options.schemaName, check.issues) },
       );
     }

@@ -11,7 +11,11 @@ describe('resolveLlmClientOptions', () => {
       timeoutMs: 120_000,
       maxConcurrency: 8,
       maxRepairs: 2,
+      maxReplyBytes: 4_194_304,
     });
+    expect(resolveLlmClientOptions({ env: { LLM_MAX_REPLY_BYTES: '65536' } }).maxReplyBytes).toBe(
+      65_536,
+    );
   });
 
   it('reads env vars, and options win over them', () => {
@@ -35,6 +39,7 @@ describe('resolveLlmClientOptions', () => {
     [{ maxRepairs: -1 }, 'maxRepairs', 'LLM_MAX_REPAIRS'],
     [{ temperature: 3 }, 'temperature', 'LLM_TEMPERATURE'],
     [{ env: { LLM_MAX_TOKENS: 'lots' } }, 'maxTokens', 'LLM_MAX_TOKENS'],
+    [{ env: { LLM_MAX_REPLY_BYTES: '10' } }, 'maxReplyBytes', 'LLM_MAX_REPLY_BYTES'],
   ])('rejects %j naming %s and %s', (options, option, envVar) => {
     try {
       resolveLlmClientOptions({ env: {}, ...options });

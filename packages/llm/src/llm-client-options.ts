@@ -10,7 +10,10 @@ export interface LlmClientOptions {
   apiKey?: string;
   /** The served model name. Env `LLM_MODEL`. Default: `meta-llama/Meta-Llama-3.1-8B-Instruct`. */
   model?: string;
-  /** Per-request timeout in ms (each re-ask gets its own). Env `LLM_TIMEOUT_MS`. Default: 120000. */
+  /**
+   * Deadline of each request in ms, from sending it to the last byte of the reply (each re-ask
+   * gets its own). Env `LLM_TIMEOUT_MS`. Default: 120000.
+   */
   timeoutMs?: number;
   /** Most requests this process keeps in flight at once; the rest wait. Env `LLM_MAX_CONCURRENCY`. Default: 8. */
   maxConcurrency?: number;
@@ -20,8 +23,14 @@ export interface LlmClientOptions {
   maxTokens?: number;
   /** Sampling temperature, 0..2. Env `LLM_TEMPERATURE`. Default: 0.2. */
   temperature?: number;
-  /** Timeout of `health()` in ms. Env `LLM_HEALTH_TIMEOUT_MS`. Default: 5000. */
+  /** Deadline of `health()` in ms, the reply body included. Env `LLM_HEALTH_TIMEOUT_MS`. Default: 5000. */
   healthTimeoutMs?: number;
+  /**
+   * Largest reply body read from the server, in bytes (decompressed); a larger reply fails with
+   * LlmReplyTooLargeError and is never echoed into a repair. Env `LLM_MAX_REPLY_BYTES`.
+   * Default: 4194304 (4 MiB; a 4096-token reply is about 16 KB).
+   */
+  maxReplyBytes?: number;
   /** Where spent tokens are recorded. Default: none. */
   tokenMeter?: TokenMeter;
   /** The fetch used for HTTP (tests, proxies). Default: the global fetch. */
@@ -57,6 +66,10 @@ const SETTINGS = {
   maxTokens: { env: 'LLM_MAX_TOKENS', schema: positiveInt(1_000_000).default(4096) },
   temperature: { env: 'LLM_TEMPERATURE', schema: z.coerce.number().min(0).max(2).default(0.2) },
   healthTimeoutMs: { env: 'LLM_HEALTH_TIMEOUT_MS', schema: positiveInt(600_000).default(5000) },
+  maxReplyBytes: {
+    env: 'LLM_MAX_REPLY_BYTES',
+    schema: z.coerce.number().int().min(1024).max(1_073_741_824).default(4_194_304),
+  },
 } as const;
 
 type Settings = typeof SETTINGS;

@@ -6,12 +6,19 @@
  * errors `isRetryable`, so a flaky server costs one backoff schedule, not nested ones that
  * multiply load on a GPU that is already struggling. The only re-asks here are repairs of
  * invalid replies, which are a different thing: the server answered, the answer was wrong.
+ *
+ * Nothing a server sends is trusted: each request has one deadline that runs to the last byte
+ * of the body, the body is read under a size limit (boundedFetch), the completion is read
+ * through a schema, and impossible token counts are dropped.
  */
 import OpenAI from 'openai';
 import { z } from 'zod';
+import { boundedFetch } from './bounded-fetch.js';
 import { LlmAbortedError } from './errors/llm-aborted-error.js';
 import { LlmCallError } from './errors/llm-call-error.js';
 import { LlmModelNotFoundError } from './errors/llm-model-not-found-error.js';
+import { LlmServerError } from './errors/llm-server-error.js';
+import { LlmTimeoutError } from './errors/llm-timeout-error.js';
 import { generateWithRepairs, type RawReply } from './generate-with-repairs.js';
 import type {
   ChatMessage,
@@ -21,12 +28,50 @@ import type {
   LlmHealth,
 } from './llm-client.js';
 import type { ResolvedLlmClientOptions } from './llm-client-options.js';
+import { plausibleUsage } from './plausible-usage.js';
 import { Semaphore } from './semaphore.js';
 import { toStrictJsonSchema } from './strict-json-schema.js';
 import { toLlmCallError } from './to-llm-call-error.js';
 
 // `/v1/models` is read through a schema like every other reply.
 const modelListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
+
+// Only what the client reads; usage figures are checked one by one by plausibleUsage.
+const chatCompletionSchema = z.object({
+  choices: z.array(
+    z.object({
+      message: z.object({ content: z.string().nullish() }).nullish(),
+      finish_reason: z.string().nullish(),
+    }),
+  ),
+  usage: z.unknown(),
+});
+
+/**
+ * One deadline for a request, from sending it to the last byte of its reply, joined with the
+ * caller's signal. `timedOut` tells the deadline apart from the caller's cancel; `end` drops
+ * the timer and the listener on the caller's signal, which may live for many calls (a plain
+ * AbortController rather than AbortSignal.any, whose links to a long-lived signal pile up).
+ */
+function deadline(timeoutMs: number, callerSignal?: AbortSignal) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`no reply within ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  const onCancel = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) onCancel();
+  else callerSignal?.addEventListener('abort', onCancel, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    end() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCancel);
+    },
+  };
+}
 
 /** An LlmClient over any OpenAI-compatible chat completions API. Build it with createLlmClient. */
 export class OpenAiCompatibleLlmClient implements LlmClient {
@@ -39,7 +84,11 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
       apiKey: options.apiKey,
       timeout: options.timeoutMs,
       maxRetries: 0,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      fetch: boundedFetch({
+        baseURL: options.baseURL,
+        maxReplyBytes: options.maxReplyBytes,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
     });
     this.semaphore = new Semaphore(options.maxConcurrency);
   }
@@ -62,8 +111,12 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
   async health(): Promise<LlmHealth> {
     const { baseURL, model, healthTimeoutMs } = this.options;
     let models: string[];
+    const call = deadline(healthTimeoutMs);
     try {
-      const raw: unknown = await this.openai.get('/models', { timeout: healthTimeoutMs });
+      const raw: unknown = await this.openai.get('/models', {
+        timeout: healthTimeoutMs,
+        signal: call.signal,
+      });
       const parsed = modelListSchema.safeParse(raw);
       if (!parsed.success)
         return {
@@ -73,7 +126,15 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
         };
       models = parsed.data.data.map((entry) => entry.id);
     } catch (error) {
-      const mapped = toLlmCallError(error, { baseURL, model, timeoutMs: healthTimeoutMs });
+      const context = {
+        baseURL,
+        model,
+        timeoutMs: healthTimeoutMs,
+        timeoutSetting: 'LLM_HEALTH_TIMEOUT_MS',
+      };
+      const mapped = call.timedOut()
+        ? new LlmTimeoutError(baseURL, healthTimeoutMs, error, context.timeoutSetting)
+        : toLlmCallError(error, context);
       // A 404 on /models means a wrong base path, not a missing model.
       const message =
         mapped instanceof LlmModelNotFoundError
@@ -82,6 +143,8 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
             ? mapped.message
             : String(mapped);
       return { ok: false, models: [], message };
+    } finally {
+      call.end();
     }
     if (!models.includes(model))
       return {
@@ -100,9 +163,12 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
   ): Promise<RawReply> {
     const { baseURL, model, timeoutMs } = this.options;
     let release: (() => void) | undefined;
+    let call: ReturnType<typeof deadline> | undefined;
     try {
       release = await this.semaphore.acquire(options.signal);
-      const completion = await this.openai.chat.completions.create(
+      // The deadline starts once a slot is held: waiting for a slot is this process's queue.
+      call = deadline(timeoutMs, options.signal);
+      const raw: unknown = await this.openai.chat.completions.create(
         {
           model,
           messages,
@@ -117,24 +183,35 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
             },
           },
         },
-        { headers: this.headers(options), signal: options.signal ?? null },
+        { headers: this.headers(options), signal: call.signal },
       );
-      const choice = completion.choices[0];
+      const completion = chatCompletionSchema.safeParse(raw);
+      if (!completion.success)
+        throw new LlmServerError(
+          baseURL,
+          200,
+          `the reply is JSON but not a chat completion (${completion.error.issues[0]?.path.join('.') || '(root)'}: ${completion.error.issues[0]?.message})`,
+        );
+      const choice = completion.data.choices[0];
+      const { usage } = completion.data;
+      const reported = typeof usage === 'object' && usage !== null ? usage : {};
       return {
-        content: choice?.message.content ?? null,
+        content: choice?.message?.content ?? null,
         finishReason: choice?.finish_reason ?? null,
-        usage: {
-          promptTokens: completion.usage?.prompt_tokens ?? 0,
-          completionTokens: completion.usage?.completion_tokens ?? 0,
-          totalTokens: completion.usage?.total_tokens ?? 0,
-        },
+        usage: plausibleUsage({
+          promptTokens: (reported as Record<string, unknown>).prompt_tokens,
+          completionTokens: (reported as Record<string, unknown>).completion_tokens,
+          totalTokens: (reported as Record<string, unknown>).total_tokens,
+        }),
       };
     } catch (error) {
+      if (error instanceof LlmCallError) throw error;
+      if (call?.timedOut()) throw new LlmTimeoutError(baseURL, timeoutMs, error);
       // An abort while waiting for a slot rejects with the signal's reason, not an SDK error.
-      if (options.signal?.aborted && !(error instanceof LlmCallError))
-        throw new LlmAbortedError(baseURL, error);
+      if (options.signal?.aborted) throw new LlmAbortedError(baseURL, error);
       throw toLlmCallError(error, { baseURL, model, timeoutMs });
     } finally {
+      call?.end();
       release?.();
     }
   }

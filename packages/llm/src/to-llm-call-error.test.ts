@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { describe, expect, it } from 'vitest';
+import { RejectedReply } from './bounded-fetch.js';
 import { LlmAbortedError } from './errors/llm-aborted-error.js';
 import { LlmModelNotFoundError } from './errors/llm-model-not-found-error.js';
 import { LlmRequestRejectedError } from './errors/llm-request-rejected-error.js';
@@ -28,6 +29,24 @@ describe('toLlmCallError', () => {
     expect(mapped).toBeInstanceOf(type);
     expect((mapped as LlmServerError).isRetryable).toBe(retryable);
     expect((mapped as Error).cause).toBe(error);
+  });
+
+  it('unwraps a reply boundedFetch rejected, whatever the SDK wrapped it in', () => {
+    const rejected = new LlmServerError('http://gpu:8000/v1', 200, 'an HTML page');
+    const wrapped = new APIConnectionError({ message: 'x', cause: new RejectedReply(rejected) });
+    expect(toLlmCallError(wrapped, context)).toBe(rejected);
+  });
+
+  it('quotes an error body on one clean line', () => {
+    const page = `<html>\n<title>\x1b]0;pwned\x07Bad Gateway</title>\n${'x'.repeat(5000)}</html>`;
+    const mapped = toLlmCallError(
+      APIError.generate(502, undefined, page, new Headers()),
+      context,
+    ) as LlmServerError;
+    expect(mapped).toBeInstanceOf(LlmServerError);
+    for (const control of ['\n', '\x1b', '\x07']) expect(mapped.message).not.toContain(control);
+    expect(mapped.message).toContain('<title>Bad Gateway</title>');
+    expect(mapped.message.length).toBeLessThan(500);
   });
 
   it('passes errors that are not the SDK’s through unchanged', () => {

@@ -74,4 +74,38 @@ describe('decompose (real openai client, scripted server)', () => {
       decompose(client(), 'x', { runId: 'r4', maxRepairs: 0, maxTasks: 1 }),
     ).rejects.toThrow(/2 tasks; the limit is 1/);
   });
+
+  it('a 10,000-task cyclic graph ends in a short error and a bounded repair prompt', {
+    timeout: 60_000,
+  }, async () => {
+    // t0 -> t1 -> … -> t9999 -> every task: 10,000 cycles. Listing them took 440 MB.
+    const size = 10_000;
+    const huge = {
+      tasks: Array.from({ length: size }, (_, i) => ({
+        id: `t${i}`,
+        description: 'x',
+        role: 'backend',
+        depends_on:
+          i === size - 1 ? Array.from({ length: size }, (_, j) => `t${j}`) : [`t${i + 1}`],
+      })),
+    };
+    server.setRules([{ match: { role: 'master' }, reply: huge }]);
+    server.resetStats();
+    const error = await decompose(client(), 'x', {
+      runId: 'r5',
+      maxRepairs: 1,
+      maxTasks: 10,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DecompositionError);
+    const message = (error as Error).message;
+    expect(message).toMatch(
+      /after 2 attempts: the graph has 10000 tasks; the limit is 10; dependency cycle of 10000 tasks: t0 -> t1 .* -> t0; dependency cycle .*; and \d+ more problems\./,
+    );
+    expect(message.length).toBeLessThan(1000);
+    const repair = server.requests[1]!.messages.at(-1)!.content;
+    expect(repair).toContain(`and at least ${size - 5} more dependency cycles`);
+    expect(repair.length).toBeLessThan(5000);
+    // The graph echoed back is cut too: the whole repair request stays small.
+    expect(JSON.stringify(server.requests[1]!.body).length).toBeLessThan(40_000);
+  });
 });

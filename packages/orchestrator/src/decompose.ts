@@ -62,11 +62,12 @@ export async function decompose(
     usage.completionTokens += reply.usage.completionTokens;
     usage.totalTokens += reply.usage.totalTokens;
     const validation = validateTaskGraph(reply.value);
-    const errors: TaskGraphError[] = validation.ok ? [] : validation.errors;
-    if (validation.ok && validation.graph.tasks.length > options.maxTasks) {
-      errors.push({
+    const errors: TaskGraphError[] = validation.ok ? [] : [...validation.errors];
+    // Named first, whatever else is wrong: a graph this large is the problem to fix.
+    if (reply.value.tasks.length > options.maxTasks) {
+      errors.unshift({
         code: 'invalid-shape',
-        message: `the graph has ${validation.graph.tasks.length} tasks; the limit is ${options.maxTasks}`,
+        message: `the graph has ${reply.value.tasks.length} tasks; the limit is ${options.maxTasks}`,
         task_ids: [],
       });
     }

@@ -1,6 +1,12 @@
 import type { RunExtension, RunSnapshot } from '@codegod/bus';
-import type { LlmClient } from '@codegod/llm';
-import { type TaskGraph, type TaskGraphError, validateTaskGraph } from '@codegod/protocol';
+import { type LlmClient, MAX_REPAIR_ECHO_CHARS } from '@codegod/llm';
+import {
+  cappedList,
+  cappedText,
+  type TaskGraph,
+  type TaskGraphError,
+  validateTaskGraph,
+} from '@codegod/protocol';
 import { z } from 'zod';
 import { llmTaskSchema } from './decompose.js';
 import { type FailureReport, replanMessages } from './prompts/master-prompts.js';
@@ -99,7 +105,10 @@ export async function replan(
     }
     messages = [
       ...messages,
-      { role: 'assistant', content: JSON.stringify(reply.value) },
+      {
+        role: 'assistant',
+        content: cappedText(JSON.stringify(reply.value), MAX_REPAIR_ECHO_CHARS),
+      },
       {
         role: 'user',
         content: `Those remediation tasks are invalid:\n${lastErrors.map((e) => `- ${e.message}`).join('\n')}\nReturn corrected tasks.`,
@@ -108,6 +117,10 @@ export async function replan(
   }
   return {
     kind: 'give-up',
-    reason: `remediation graph still invalid: ${lastErrors.map((e) => e.message).join('; ')}`,
+    reason: `remediation graph still invalid: ${cappedList(
+      lastErrors.map((e) => e.message),
+      3,
+      (count) => `and ${count} more problems`,
+    ).join('; ')}`,
   };
 }

@@ -8,4 +8,8 @@ export * from './roles.js';
 export * from './run-report.js';
 export * from './submission.js';
 export * from './task.js';
+export * from './text/capped-list.js';
+export * from './text/json-nesting-depth.js';
+export * from './text/one-line.js';
+export * from './text/strip-terminal-controls.js';
 export * from './validate-task-graph.js';

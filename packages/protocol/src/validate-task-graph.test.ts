@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WORKER_ROLES } from './roles.js';
 import type { Task } from './task.js';
-import { taskGraphWaves, validateTaskGraph } from './validate-task-graph.js';
+import {
+  MAX_LISTED_GRAPH_ERRORS,
+  taskGraphWaves,
+  validateTaskGraph,
+} from './validate-task-graph.js';
 
 /** Random DAGs: task i may depend only on tasks with a smaller index. */
 const dagArbitrary = fc
@@ -119,6 +123,55 @@ describe('validateTaskGraph', () => {
     expect(result.errors).toEqual([
       expect.objectContaining({ code: 'cycle', task_ids: ['a', 'a'] }),
     ]);
+  });
+
+  it('names a few of 10,000 cycles, then counts the rest, in a message of a few hundred bytes', () => {
+    // t0 -> t1 -> … -> t9999, and t9999 depends on every task: 10,000 back edges, each closing
+    // a cycle of up to 10,000 tasks. Listing them all took 440 MB and ended out of memory.
+    const size = 10_000;
+    const tasks = Array.from({ length: size }, (_, i) => ({
+      id: `t${i}`,
+      description: 'x',
+      role: 'backend' as const,
+      depends_on: i === size - 1 ? Array.from({ length: size }, (_, j) => `t${j}`) : [`t${i + 1}`],
+    }));
+    const result = validateTaskGraph({ tasks });
+    expect(result.ok).toBe(false);
+    const cycles = result.errors.filter((e) => e.code === 'cycle');
+    expect(cycles).toHaveLength(MAX_LISTED_GRAPH_ERRORS + 1);
+    expect(cycles.at(-1)).toEqual({
+      code: 'cycle',
+      message: `and at least ${size - MAX_LISTED_GRAPH_ERRORS} more dependency cycles`,
+      task_ids: [],
+    });
+    // The 10,000-task cycle is named by its first ids and its length.
+    expect(cycles[0]?.message).toBe(
+      'dependency cycle of 10000 tasks: t0 -> t1 -> t2 -> t3 -> t4 -> t5 -> t6 -> t7 -> … -> t0',
+    );
+    expect(cycles[0]?.task_ids).toHaveLength(size + 1);
+    const text = result.errors.map((e) => e.message).join('; ');
+    expect(text.length).toBeLessThan(1000);
+  });
+
+  it('caps every kind of problem, and never stringifies a hostile value', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const tasks = Array.from({ length: 3000 }, (_, i) => ({
+      id: `t${i}`,
+      description: 'x',
+      role: i % 2 === 0 ? deep : 'backend',
+      depends_on: [`ghost-${'g'.repeat(100_000)}-${i}`],
+    }));
+    const result = validateTaskGraph({ tasks });
+    expect(result.ok).toBe(false);
+    const byCode = (code: string) => result.errors.filter((e) => e.code === code);
+    expect(byCode('unknown-role')).toHaveLength(MAX_LISTED_GRAPH_ERRORS + 1);
+    expect(byCode('unknown-role')[0]?.message).toMatch(/has role an array; expected/);
+    expect(byCode('unknown-role').at(-1)?.message).toBe(
+      `and ${1500 - MAX_LISTED_GRAPH_ERRORS} more tasks with an unknown role`,
+    );
+    expect(byCode('unknown-dependency')).toHaveLength(MAX_LISTED_GRAPH_ERRORS + 1);
+    expect(JSON.stringify(result.errors).length).toBeLessThan(4000);
   });
 });
 

@@ -1,5 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { loadConfig } from '@codegod/config';
 import type { RunReport, TaskGraph } from '@codegod/protocol';
 import { CodegodError } from '@codegod/protocol';
@@ -8,6 +8,8 @@ import { EXIT, setRunExitCode } from '../exit-code.js';
 import { readPlanFile } from '../plan-file.js';
 import { runDistributed } from '../run-distributed.js';
 import { runEmbedded } from '../run-embedded.js';
+import { terminalLine } from '../terminal-text.js';
+import { writeRunReport } from '../write-run-report.js';
 
 /** Options of `codegod build`. */
 interface BuildOptions {
@@ -32,16 +34,20 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
-/** Prints a short summary of the report on stderr, so stdout can stay JSON with --json. */
+/**
+ * Prints a short summary of the report on stderr, so stdout can stay JSON with --json. Reasons
+ * and outputs come from models and commands: one line each, without terminal control sequences.
+ */
 export function printSummary(report: RunReport, out: NodeJS.WritableStream): void {
   const done = report.tasks.filter((t) => t.state === 'succeeded').length;
   out.write(
-    `\nrun ${report.run_id} ${report.state}: ${report.reason}\n` +
+    `\nrun ${report.run_id} ${report.state}: ${terminalLine(report.reason, 500)}\n` +
       `  ${done}/${report.tasks.length} tasks succeeded, ${report.replan_rounds} replan rounds, ` +
       `${report.tokens.total} tokens, ${((report.duration_ms ?? 0) / 1000).toFixed(1)}s\n`,
   );
   for (const task of report.tasks.filter((t) => t.state !== 'succeeded')) {
-    out.write(`  ${task.id} (${task.role}) ${task.state}: ${task.reason ?? task.output ?? ''}\n`);
+    const why = terminalLine(task.reason ?? task.output ?? '', 300);
+    out.write(`  ${task.id} (${task.role}) ${task.state}: ${why}\n`);
   }
 }
 
@@ -61,7 +67,10 @@ export function buildCommand(): Command {
     .option('--timeout <seconds>', 'wall-time budget of the run (default: 3600)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 the run succeeded, 1 the run failed, 2 bad usage or an unreachable LLM/Redis.',
+      '\nExit codes: 0 the run succeeded; 1 the run failed (its report says why); 2 bad usage or\n' +
+        'bad input, or the LLM or Redis unreachable or misbehaving before the run could start\n' +
+        '(timeout, a reply that is not an OpenAI-compatible JSON reply, a reply over\n' +
+        'LLM_MAX_REPLY_BYTES).',
     )
     .action(async (problem: string, options: BuildOptions) => {
       const config = loadConfig(process.env, {
@@ -83,11 +92,10 @@ export function buildCommand(): Command {
       const report = config.redisUrl
         ? await runDistributed(config, request)
         : await runEmbedded(config, request);
-      const file = join(workspace, '.codegod', `${report.run_id}.json`);
-      await mkdir(join(workspace, '.codegod'), { recursive: true });
-      await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+      const written = await writeRunReport(workspace, report);
       printSummary(report, process.stderr);
-      process.stderr.write(`  report: ${file}\n`);
+      if (written.refused) process.stderr.write(`codegod: ${written.refused}\n`);
+      process.stderr.write(`  report: ${written.path}\n`);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       setRunExitCode(report.state === 'succeeded' ? EXIT.ok : EXIT.failed);
     });

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { EXIT, setRunExitCode } from '../exit-code.js';
 import { withFleet } from '../fleet-connection.js';
 import { followRun } from '../run-distributed.js';
+import { terminalLine, terminalText } from '../terminal-text.js';
 
 /** `codegod runs`: every run the fleet knows, newest first. */
 export function runsCommand(): Command {
@@ -20,23 +21,25 @@ export function runsCommand(): Command {
         for (const run of runs) {
           const when = new Date(run.createdAt).toISOString();
           process.stdout.write(
-            `${run.runId}  ${run.state.padEnd(9)} ${when}  ${run.problem.slice(0, 60)}\n`,
+            `${run.runId}  ${run.state.padEnd(9)} ${when}  ${terminalLine(run.problem, 60)}\n`,
           );
         }
       }),
     );
 }
 
+/** A report for people; what models and commands wrote is cleaned of terminal controls. */
 function printReport(report: RunReport): void {
   process.stdout.write(
-    `run ${report.run_id}: ${report.state} (${report.reason})\nproblem: ${report.problem}\n`,
+    `run ${report.run_id}: ${report.state} (${terminalLine(report.reason, 500)})\n` +
+      `problem: ${terminalText(report.problem)}\n`,
   );
   for (const task of report.tasks) {
     const took = task.duration_ms === null ? '' : ` in ${(task.duration_ms / 1000).toFixed(1)}s`;
     process.stdout.write(`  ${task.id.padEnd(24)} ${task.role.padEnd(9)} ${task.state}${took}`);
-    process.stdout.write(task.reason ? `: ${task.reason}\n` : '\n');
+    process.stdout.write(task.reason ? `: ${terminalLine(task.reason, 500)}\n` : '\n');
     if (task.validation)
-      process.stdout.write(`    validation: ${task.validation.output.slice(0, 200)}\n`);
+      process.stdout.write(`    validation: ${terminalLine(task.validation.output, 200)}\n`);
   }
 }
 

@@ -65,6 +65,30 @@ describe('ScriptedLlmClient', () => {
     expect(tokenMeter.totals().byRun['run-1']!.totalTokens).toBeGreaterThan(0);
   });
 
+  it.each([
+    ['trickle', 'llm-timeout'],
+    ['html', 'llm-server-error'],
+    ['text-plain', 'llm-server-error'],
+    ['not-json', 'llm-server-error'],
+    ['broken-chunking', 'llm-server-error'],
+    ['huge-reply', 'llm-reply-too-large'],
+    ['deep-nesting', 'llm-reply-invalid'],
+  ] as const)(
+    'answers the %s fault with the error the adapter raises (%s)',
+    async (fault, code) => {
+      const client = new ScriptedLlmClient({ timeoutMs: 50, maxRepairs: 0, rules: [{ fault }] });
+      await expect(
+        client.generate(answerSchema, messages, { schemaName: 'answer' }),
+      ).rejects.toMatchObject({ code });
+    },
+  );
+
+  it('ignores the negative usage the negative-usage fault reports', async () => {
+    const client = new ScriptedLlmClient({ rules: [{ fault: 'negative-usage' }] });
+    const result = await client.generate(answerSchema, messages, { schemaName: 'answer' });
+    expect(result.usage).toEqual({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
+  });
+
   it('rejects a bad setting at construction, naming the option', () => {
     expect(() => new ScriptedLlmClient({ timeoutMs: 0 })).toThrow(ConfigError);
     expect(() => new ScriptedLlmClient({ maxRepairs: -1 })).toThrow(/maxRepairs/);

@@ -1,6 +1,7 @@
 import { ConfigError } from '@codegod/protocol';
 import { z } from 'zod';
 import { LlmAbortedError } from '../errors/llm-aborted-error.js';
+import { LlmReplyTooLargeError } from '../errors/llm-reply-too-large-error.js';
 import { LlmServerError } from '../errors/llm-server-error.js';
 import { LlmTimeoutError } from '../errors/llm-timeout-error.js';
 import { generateWithRepairs, type RawReply } from '../generate-with-repairs.js';
@@ -141,6 +142,19 @@ export class ScriptedLlmClient implements LlmClient {
       if (outcome.kind === 'hang') return await this.timeOut(timeoutMs - latencyMs, options.signal);
       if (outcome.kind === 'http-error')
         throw new LlmServerError(BASE_URL, outcome.status, outcome.message);
+      if (outcome.kind === 'transport-fault') {
+        // What the adapter raises when the HTTP server plays the same fault.
+        if (outcome.fault === 'trickle')
+          return await this.timeOut(timeoutMs - latencyMs, options.signal);
+        if (outcome.fault === 'huge-reply')
+          // 4 MiB: the adapter's default LLM_MAX_REPLY_BYTES.
+          throw new LlmReplyTooLargeError(
+            `${BASE_URL}/chat/completions`,
+            BASE_URL,
+            4 * 1024 * 1024,
+          );
+        throw new LlmServerError(BASE_URL, 200, `scripted transport fault: ${outcome.fault}`);
+      }
       return { content: outcome.content, finishReason: outcome.finishReason, usage: outcome.usage };
     } finally {
       this.inFlight--;

@@ -111,6 +111,41 @@ describe('startScriptedLlmServer', () => {
     await own.close();
     expect(await pending).toBeInstanceOf(Error);
   });
+
+  it('trickle sends the headers at once, then a byte per trickleMs, until close', {
+    timeout: 10_000,
+  }, async () => {
+    const own = await startScriptedLlmServer({ rules: [{ fault: 'trickle', trickleMs: 50 }] });
+    const response = await fetch(`${own.url}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ messages: [] }),
+    });
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(first.value).toHaveLength(1);
+    const second = await reader.read();
+    expect(second.value).toHaveLength(1);
+    const rest = reader.read().catch((error: unknown) => error);
+    await own.close();
+    // The body never completes: close() cut it.
+    let ended: unknown = await rest;
+    while (!(ended instanceof Error) && !(ended as { done?: boolean }).done)
+      ended = await reader.read().catch((error: unknown) => error);
+    expect(ended).toBeInstanceOf(Error);
+  });
+
+  it('plays the body faults on /v1/models too', async () => {
+    const own = await startScriptedLlmServer({ modelsFault: 'html' });
+    try {
+      const response = await fetch(`${own.url}/models`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await response.text()).toContain('502 Bad Gateway');
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe('scripted-server-bin', () => {
@@ -144,6 +179,22 @@ describe('scripted-server-bin', () => {
       expect(await exited).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('plays --models-fault on /v1/models', { timeout: 20_000 }, async () => {
+    const child = spawn(process.execPath, [BIN, '--models-fault', 'text-plain'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (data: Buffer) => resolve(data.toString().trim()));
+        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const response = await fetch(`${url}/models`);
+      expect(response.headers.get('content-type')).toBe('text/plain');
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 

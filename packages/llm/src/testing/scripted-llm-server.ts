@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import type { RecordedRequest, ScriptedRule } from './scripted-rule.js';
-import { ScriptedRuleBook, scriptedOutcome } from './scripted-rule-book.js';
+import { type DeliveryTimers, deliverBody } from './deliver-body.js';
+import type { RecordedRequest, ScriptedFault, ScriptedRule } from './scripted-rule.js';
+import { isTransportFault } from './scripted-rule.js';
+import { type ScriptedReply, ScriptedRuleBook, scriptedOutcome } from './scripted-rule-book.js';
 
 /** Settings of startScriptedLlmServer. */
 export interface ScriptedLlmServerOptions {
@@ -16,6 +18,11 @@ export interface ScriptedLlmServerOptions {
   models?: string[];
   /** Answer 404 to chat requests for a model not in `models`, as vLLM does. Default: false. */
   rejectUnknownModels?: boolean;
+  /**
+   * A fault `GET /v1/models` (the client's health check) plays: `hang`, `http-500` or a
+   * transport fault (`trickle`, `html`, …). Default: none.
+   */
+  modelsFault?: ScriptedFault;
 }
 
 /** A running scripted OpenAI-compatible server. */
@@ -92,7 +99,7 @@ export async function startScriptedLlmServer(
   const ruleBook = new ScriptedRuleBook(options.rules);
   const requests: RecordedRequest[] = [];
   const open = new Set<ServerResponse>();
-  const timers = new Set<NodeJS.Timeout>();
+  const timers: DeliveryTimers = new Set();
   let inFlight = 0;
   let peakInFlight = 0;
   let completionCount = 0;
@@ -113,27 +120,30 @@ export async function startScriptedLlmServer(
       );
       return;
     }
-    const { content, finishReason, usage } = outcome;
-    sendJson(response, 200, {
-      id: `chatcmpl-scripted-${++completionCount}`,
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model: body.model ?? models[0],
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content },
-          finish_reason: finishReason,
-          logprobs: null,
-        },
-      ],
-      usage: {
-        prompt_tokens: usage.promptTokens,
-        completion_tokens: usage.completionTokens,
-        total_tokens: usage.totalTokens,
-      },
-    });
+    const reply = outcome.kind === 'reply' ? outcome : outcome.reply;
+    const fault = outcome.kind === 'transport-fault' ? outcome.fault : undefined;
+    deliverBody(response, JSON.stringify(completionBody(body, reply)), fault, rule, timers);
   };
+
+  const completionBody = (body: ChatRequest, { content, finishReason, usage }: ScriptedReply) => ({
+    id: `chatcmpl-scripted-${++completionCount}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: body.model ?? models[0],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content },
+        finish_reason: finishReason,
+        logprobs: null,
+      },
+    ],
+    usage: {
+      prompt_tokens: usage.promptTokens,
+      completion_tokens: usage.completionTokens,
+      total_tokens: usage.totalTokens,
+    },
+  });
 
   const handleChat = async (request: IncomingMessage, response: ServerResponse) => {
     let json: unknown;
@@ -190,10 +200,18 @@ export async function startScriptedLlmServer(
     response.once('close', () => open.delete(response));
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/v1/models') {
-      sendJson(response, 200, {
+      const fault = options.modelsFault;
+      if (fault === 'hang') return; // close() ends it
+      if (fault === 'http-500') {
+        sendJson(response, 500, errorBody('scripted fault', 'InternalServerError', 500));
+        return;
+      }
+      const list = {
         object: 'list',
         data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'scripted' })),
-      });
+      };
+      const transport = isTransportFault(fault) ? fault : undefined;
+      deliverBody(response, JSON.stringify(list), transport, undefined, timers);
       return;
     }
     if (request.method === 'POST' && path === '/v1/chat/completions') {

@@ -1,15 +1,31 @@
 import type { TokenUsage } from '../llm-client.js';
 import { minimalJsonValue } from './minimal-json-value.js';
-import { type RecordedRequest, ruleMatches, type ScriptedRule } from './scripted-rule.js';
+import {
+  FAULT_DEFAULTS,
+  isTransportFault,
+  type RecordedRequest,
+  ruleMatches,
+  type ScriptedRule,
+  type TransportFault,
+} from './scripted-rule.js';
 
 /**
  * What a scripted backend does with one request. The scripted server turns it into HTTP, the
  * ScriptedLlmClient into a return value or an LlmCallError, so both answer a rule the same way.
+ * `usage` is what the server reports, impossible figures included.
  */
 export type ScriptedOutcome =
   | { kind: 'hang' }
   | { kind: 'http-error'; status: number; message: string }
-  | { kind: 'reply'; content: string; finishReason: 'stop' | 'length'; usage: TokenUsage };
+  | { kind: 'transport-fault'; fault: TransportFault; rule: ScriptedRule; reply: ScriptedReply }
+  | ({ kind: 'reply' } & ScriptedReply);
+
+/** A reply as the scripted backend sends it. */
+export interface ScriptedReply {
+  content: string;
+  finishReason: 'stop' | 'length';
+  usage: TokenUsage;
+}
 
 /** The rules of a scripted backend and how often each has answered (for `times`). */
 export class ScriptedRuleBook {
@@ -58,12 +74,14 @@ export function scriptedOutcome(
   const { content, finishReason } = replyContent(rule, request, schema);
   const promptTokens = estimateTokens(request.messages.map((m) => m.content).join(''));
   const completionTokens = estimateTokens(content);
-  return {
-    kind: 'reply',
-    content,
-    finishReason,
-    usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
-  };
+  const usage =
+    rule?.fault === 'negative-usage'
+      ? { promptTokens: -1_000_000, completionTokens: -5, totalTokens: -1_000_005 }
+      : { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+  const reply = { content, finishReason, usage };
+  if (rule && isTransportFault(rule.fault))
+    return { kind: 'transport-fault', fault: rule.fault, rule, reply };
+  return { kind: 'reply', ...reply };
 }
 
 /** The content a rule (or the default) produces, and the finish reason to send with it. */
@@ -90,6 +108,10 @@ function replyContent(
       };
     case 'length':
       return { content: content.slice(0, Math.ceil(content.length / 2)), finishReason: 'length' };
+    case 'deep-nesting': {
+      const depth = rule?.nestingDepth ?? FAULT_DEFAULTS.nestingDepth;
+      return { content: `${'['.repeat(depth)}${']'.repeat(depth)}`, finishReason: 'stop' };
+    }
     default:
       return { content, finishReason: 'stop' };
   }

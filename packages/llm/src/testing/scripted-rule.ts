@@ -1,16 +1,61 @@
 import { z } from 'zod';
 
-/** The faults a ScriptedRule can inject instead of a normal reply. */
+/**
+ * Faults in how the reply travels: only the scripted server can play them over HTTP. The
+ * ScriptedLlmClient raises the error the real adapter raises for each instead.
+ * - `trickle`: headers at once, then the body one byte every `trickleMs`.
+ * - `html`, `text-plain`: HTTP 200 with a web page or plain text instead of JSON.
+ * - `not-json`: HTTP 200, `application/json`, and a body cut in half.
+ * - `broken-chunking`: a chunked body whose framing is invalid, then the connection closes.
+ * - `huge-reply`: a reply whose content is `replyBytes` long, streamed.
+ */
+export const TRANSPORT_FAULTS = [
+  'trickle',
+  'html',
+  'text-plain',
+  'not-json',
+  'broken-chunking',
+  'huge-reply',
+] as const;
+
+/** A fault in how the reply travels. */
+export type TransportFault = (typeof TRANSPORT_FAULTS)[number];
+
+/**
+ * The faults a ScriptedRule can inject instead of a normal reply: the transport faults, plus
+ * - `http-500`; `hang` (never answers);
+ * - `invalid-json`, `schema-invalid`, `length` (a cut-off reply with finish_reason `length`);
+ * - `deep-nesting`: content nested `nestingDepth` levels deep;
+ * - `negative-usage`: a normal reply whose `usage` figures are negative.
+ */
 export const SCRIPTED_FAULTS = [
   'http-500',
   'hang',
   'invalid-json',
   'schema-invalid',
   'length',
+  'deep-nesting',
+  'negative-usage',
+  ...TRANSPORT_FAULTS,
 ] as const;
 
 /** A fault a ScriptedRule can inject. */
 export type ScriptedFault = (typeof SCRIPTED_FAULTS)[number];
+
+/** True for the faults in how a reply travels (see TRANSPORT_FAULTS). */
+export function isTransportFault(fault: ScriptedFault | undefined): fault is TransportFault {
+  return (TRANSPORT_FAULTS as readonly string[]).includes(fault ?? '');
+}
+
+/** Defaults of the fault parameters of a ScriptedRule. */
+export const FAULT_DEFAULTS = {
+  /** `trickle`: one byte this often, in ms. */
+  trickleMs: 1000,
+  /** `huge-reply`: content length in bytes (above the client's default 4 MiB limit). */
+  replyBytes: 8 * 1024 * 1024,
+  /** `deep-nesting`: levels of nested arrays. */
+  nestingDepth: 100_000,
+} as const;
 
 /** One chat completion request as the scripted server received it. */
 export interface RecordedRequest {
@@ -42,6 +87,12 @@ export interface ScriptedRule {
   latencyMs?: number;
   /** Fault to inject instead of a normal reply. */
   fault?: ScriptedFault;
+  /** `trickle`: ms between the bytes of the body. Default: 1000. */
+  trickleMs?: number;
+  /** `huge-reply`: length of the content in bytes. Default: 8388608 (8 MiB). */
+  replyBytes?: number;
+  /** `deep-nesting`: how many arrays deep the content nests. Default: 100000. */
+  nestingDepth?: number;
 }
 
 /** A rule as written in a rules file (JSON: no reply functions). */
@@ -60,6 +111,9 @@ export const scriptedRuleSchema = z
     times: z.number().int().min(1).optional(),
     latencyMs: z.number().int().min(0).optional(),
     fault: z.enum(SCRIPTED_FAULTS).optional(),
+    trickleMs: z.number().int().min(1).optional(),
+    replyBytes: z.number().int().min(1).optional(),
+    nestingDepth: z.number().int().min(1).optional(),
   })
   .strict();
 

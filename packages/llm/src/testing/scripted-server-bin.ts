@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadRulesFile } from './load-rules-file.js';
 import { startScriptedLlmServer } from './scripted-llm-server.js';
+import { SCRIPTED_FAULTS } from './scripted-rule.js';
 
 const HELP = `Usage: scripted-server-bin [options]
 
@@ -17,6 +18,9 @@ Options:
   --host <host>    interface to listen on (default: 127.0.0.1)
   --rules <file>   JSON file with an array of rules, tried in order (default: none)
   --models <ids>   comma-separated model ids served at /v1/models (default: scripted-model)
+  --models-fault <fault>
+                   a fault GET /v1/models plays: hang, http-500, trickle, html, text-plain,
+                   not-json, broken-chunking, huge-reply (default: none)
   -h, --help       show this help
 `;
 
@@ -24,6 +28,7 @@ const argsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535, 'expected a port number from 0 to 65535'),
   host: z.string().min(1),
   rules: z.string().min(1).optional(),
+  'models-fault': z.enum(SCRIPTED_FAULTS).optional(),
   models: z.string().transform((ids) =>
     ids
       .split(',')
@@ -39,6 +44,7 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       rules: { type: 'string' },
       models: { type: 'string', default: 'scripted-model' },
+      'models-fault': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -58,6 +64,7 @@ async function main(): Promise<void> {
     host: args.host,
     rules,
     models: args.models,
+    ...(args['models-fault'] ? { modelsFault: args['models-fault'] } : {}),
   });
   process.stdout.write(`${server.url}\n`);
   const stop = () => {

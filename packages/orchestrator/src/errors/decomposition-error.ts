@@ -1,4 +1,7 @@
-import { CodegodError, type TaskGraphError } from '@codegod/protocol';
+import { CodegodError, cappedList, type TaskGraphError } from '@codegod/protocol';
+
+/** How many of the last graph's problems the message names; the rest are counted. */
+const NAMED_PROBLEMS = 3;
 
 /** The LLM could not produce a valid task graph within the allowed repairs. */
 export class DecompositionError extends CodegodError {
@@ -6,7 +9,11 @@ export class DecompositionError extends CodegodError {
   readonly errors: TaskGraphError[];
 
   constructor(attempts: number, errors: TaskGraphError[]) {
-    const details = errors.map((e) => e.message).join('; ');
+    const details = cappedList(
+      errors.map((e) => e.message),
+      NAMED_PROBLEMS,
+      (count) => `and ${count} more problems`,
+    ).join('; ');
     super(
       'decomposition-invalid',
       `The LLM's task graph was still invalid after ${attempts} attempts: ${details}. ` +

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { createRedisTaskBus, RedisAgentStatusRegistry } from '@codegod/bus';
-import { serveBullBoard } from '@codegod/bus/bull-board';
+import { resolveBullBoardSettings, serveBullBoard } from '@codegod/bus/bull-board';
 import type { CodegodConfig, Logger } from '@codegod/config';
 import { createLlmClient, RedisTokenMeter } from '@codegod/llm';
 import { createRedisMemoryStore } from '@codegod/memory';
@@ -28,7 +28,12 @@ export interface MasterServiceOptions {
   logger: Logger;
   /** Bounds of each run. */
   limits?: Partial<OrchestratorLimits>;
-  /** Port of Bull Board (the queues in a browser); null turns it off. Default: 3000. */
+  /**
+   * Port of Bull Board (the queues in a browser); null turns it off. Env `BULL_BOARD_PORT`.
+   * Default: 3000. Its address, login and read-only mode come from `BULL_BOARD_HOST`,
+   * `BULL_BOARD_USER`, `BULL_BOARD_PASSWORD` and `BULL_BOARD_READ_ONLY` (see
+   * resolveBullBoardSettings): 127.0.0.1, no login, read-only by default.
+   */
   bullBoardPort?: number | null;
   /** Heartbeat period into `codegod:agents:status`, in ms. Default: 5000. */
   heartbeatMs?: number;
@@ -46,6 +51,13 @@ export interface MasterService {
  */
 export async function startMasterService(options: MasterServiceOptions): Promise<MasterService> {
   const { config, logger } = options;
+  // Checked before anything starts: an exposed board without a login is a start-up error.
+  const boardSettings =
+    options.bullBoardPort === null
+      ? undefined
+      : resolveBullBoardSettings(
+          options.bullBoardPort === undefined ? {} : { port: options.bullBoardPort },
+        );
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
   const blocking = redis.duplicate();
@@ -150,11 +162,19 @@ export async function startMasterService(options: MasterServiceOptions): Promise
       .catch((error: unknown) => logger.warn({ err: String(error) }, 'heartbeat failed'));
   await beat();
   const heartbeat = setInterval(beat, options.heartbeatMs ?? 5000);
-  const board =
-    options.bullBoardPort === null
-      ? undefined
-      : await serveBullBoard({ redisUrl: config.redisUrl, port: options.bullBoardPort ?? 3000 });
-  if (board) logger.info({ url: board.url }, 'Bull Board is serving the queues');
+  const board = boardSettings
+    ? await serveBullBoard({ redisUrl: config.redisUrl, settings: boardSettings })
+    : undefined;
+  if (board)
+    logger.info(
+      {
+        url: board.url,
+        host: board.settings.host,
+        login: board.settings.credentials !== undefined,
+        readOnly: board.settings.readOnly,
+      },
+      'Bull Board is serving the queues',
+    );
   logger.info(
     { redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@'), llm: config.llmBaseUrl },
     'master ready',

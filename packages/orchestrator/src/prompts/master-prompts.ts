@@ -1,5 +1,5 @@
-import type { ChatMessage } from '@codegod/llm';
-import type { Task, TaskGraph, TaskGraphError } from '@codegod/protocol';
+import { type ChatMessage, MAX_REPAIR_ECHO_CHARS } from '@codegod/llm';
+import { cappedText, type Task, type TaskGraph, type TaskGraphError } from '@codegod/protocol';
 
 /** What each worker role can do; part of the stable prompt prefix. */
 export const ROLE_CAPABILITIES = `Roles and what their agents can do:
@@ -28,7 +28,8 @@ export function decomposeMessages(problem: string): ChatMessage[] {
 /** The follow-up that feeds a graph's validation errors back for repair. */
 export function repairMessages(graph: unknown, errors: TaskGraphError[]): ChatMessage[] {
   return [
-    { role: 'assistant', content: JSON.stringify(graph) },
+    // A graph past the echo limit is far over the task limit anyway; the model rewrites it whole.
+    { role: 'assistant', content: cappedText(JSON.stringify(graph), MAX_REPAIR_ECHO_CHARS) },
     {
       role: 'user',
       content: `That task graph is invalid:\n${errors.map((e) => `- ${e.message}`).join('\n')}\nReturn a corrected task graph as JSON.`,
