@@ -1,3 +1,6 @@
+export * from './acceptance/check-runner.js';
+export * from './acceptance/http-check.js';
+export * from './acceptance/search-bounded.js';
 export * from './action.js';
 export * from './backend/backend-toolkit.js';
 export * from './backend/python-requirements.js';
@@ -8,6 +11,7 @@ export * from './errors/docker-unavailable-error.js';
 export * from './errors/path-outside-workspace-error.js';
 export * from './errors/unsafe-argument-error.js';
 export * from './frontend/frontend-toolkit.js';
+export * from './sandbox/check-commands.js';
 export * from './sandbox/child-env.js';
 export * from './sandbox/command-runner.js';
 export * from './sandbox/runners/direct-runner.js';

@@ -21,7 +21,7 @@ const dependency: Result = {
   output: 'venv ready',
   reasoning: null,
   actions_taken: [],
-  validation: { valid: true, output: 'ok' },
+  validation: { valid: true, output: 'ok', checks: [] },
 };
 const input = (overrides: Partial<PromptInput> = {}): PromptInput => ({
   systemPrompt: ROLE_SYSTEM_PROMPTS.backend,

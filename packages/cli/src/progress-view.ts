@@ -1,4 +1,4 @@
-import type { RunEvent } from '@codegod/protocol';
+import { proofOf, type RunEvent } from '@codegod/protocol';
 
 interface Row {
   id: string;
@@ -69,7 +69,11 @@ export class ProgressView {
           row.note = `${event.phase} (iteration ${event.iteration})`;
           break;
         case 'task-end':
-          row.state = event.success ? 'done' : 'failed';
+          row.state = !event.success
+            ? 'failed'
+            : proofOf(event.result.validation.checks) === 'verified'
+              ? 'done, verified'
+              : 'done, unverified';
           row.endedAt = event.ts;
           row.note = event.success ? '' : event.result.output.slice(0, 80);
           break;
@@ -93,9 +97,19 @@ export class ProgressView {
         this.#out.write(`[${elapsed}] replan round ${event.round}: ${event.reason}\n`);
       if (event.type === 'run-end')
         this.#out.write(`[${elapsed}] run ${event.state}: ${event.reason}\n`);
-    } else if (event.type === 'replan') {
+      if (event.type === 'run-check') {
+        for (const check of event.checks) {
+          const verdict = check.passed ? 'passed' : 'FAILED';
+          this.#out.write(`[${elapsed}] run check ${verdict}: ${check.ran}: ${check.reason}\n`);
+        }
+      }
+    } else if (event.type === 'replan' || event.type === 'run-check') {
       this.#draw();
-      this.#out.write(`replan round ${event.round}: ${event.reason}\n`);
+      const lines =
+        event.type === 'replan'
+          ? [`replan round ${event.round}: ${event.reason}`]
+          : event.checks.map((c) => `run check ${c.passed ? 'passed' : 'FAILED'}: ${c.ran}`);
+      this.#out.write(`${lines.join('\n')}\n`);
       this.#drawnLines = 0;
     }
   }
@@ -123,9 +137,9 @@ export class ProgressView {
     const lines = [...this.#rows.values()].map((row) => {
       const duration =
         row.startedAt === undefined ? '' : seconds((row.endedAt ?? now) - row.startedAt);
-      return `${row.id.padEnd(24)} ${row.role.padEnd(9)} ${row.state.padEnd(12)} ${duration.padStart(7)}  ${row.note}`;
+      return `${row.id.padEnd(24)} ${row.role.padEnd(9)} ${row.state.padEnd(17)} ${duration.padStart(7)}  ${row.note}`;
     });
-    const header = `${'task'.padEnd(24)} ${'role'.padEnd(9)} ${'state'.padEnd(12)} ${'time'.padStart(7)}`;
+    const header = `${'task'.padEnd(24)} ${'role'.padEnd(9)} ${'state'.padEnd(17)} ${'time'.padStart(7)}`;
     const all = [header, ...lines];
     // Move up over the previous drawing and clear each line before redrawing.
     const up = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}A` : '';
