@@ -59,10 +59,13 @@ export function newRunId(): string {
 }
 
 function failureSummary(snapshot: RunSnapshot): string {
-  return snapshot.tasks
-    .filter((t) => t.state === 'failed')
-    .map((t) => `task ${t.task.id} failed: ${t.reason ?? t.result?.output ?? 'unknown reason'}`)
-    .join('; ');
+  return (
+    snapshot.tasks
+      .filter((t) => t.state === 'failed')
+      // The bus's reason already reads `task "id" failed: ...`.
+      .map((t) => t.reason ?? `task "${t.task.id}" failed: ${t.result?.output ?? 'unknown reason'}`)
+      .join('; ')
+  );
 }
 
 /**
