@@ -96,6 +96,9 @@ export function buildCommand(): Command {
       '\nExit codes: 0 the run succeeded, 1 the run failed (or succeeded unverified with --require-verified), 2 bad usage or an unreachable LLM/Redis.',
     )
     .action(async (problem: string, options: BuildOptions) => {
+      // Bad flags fail before anything is created or contacted.
+      const checkTimeout = positiveInt('--check-timeout', options.checkTimeout);
+      const checks = userChecks(options.check, Math.max(1, checkTimeout ?? CHECK_TIMEOUT_SECONDS));
       const config = loadConfig(process.env, {
         llmBaseUrl: options.llmUrl,
         llmModel: options.model,
@@ -107,8 +110,6 @@ export function buildCommand(): Command {
         : undefined;
       const maxReplanRounds = positiveInt('--max-replans', options.maxReplans);
       const timeout = positiveInt('--timeout', options.timeout);
-      const checkTimeout = positiveInt('--check-timeout', options.checkTimeout);
-      const checks = userChecks(options.check, Math.max(1, checkTimeout ?? CHECK_TIMEOUT_SECONDS));
       const limits = {
         ...(maxReplanRounds !== undefined ? { maxReplanRounds } : {}),
         ...(timeout !== undefined ? { maxWallMs: Math.max(1, timeout) * 1000 } : {}),
