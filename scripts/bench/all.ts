@@ -1,11 +1,13 @@
 // Every codegod benchmark in one run, printed as one table: the bus bench (bus.ts, run as a
 // child process), LLM concurrency (llm.ts), the prompts' stable prefix (prompt-prefix.ts) and
-// end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first).
+// end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first) and
+// the acceptance checks' overhead per task (checks.ts; also the built CLI).
 // Run: npx tsx --conditions=@codegod/source scripts/bench/all.ts [--quick]
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { type BenchRow, formatTable } from './bench-table.js';
+import { checkOverheadBench } from './checks.js';
 import { e2eBench } from './e2e.js';
 import { llmConcurrencyBench } from './llm.js';
 import { promptPrefixBench } from './prompt-prefix.js';
@@ -83,6 +85,7 @@ rows.push(...(await busBench()));
 rows.push(...(await attempt('LLM concurrency', () => llmConcurrencyBench(quick))));
 rows.push(...(await attempt('stable prefix', promptPrefixBench)));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));
+rows.push(...(await attempt('checks', () => checkOverheadBench(quick))));
 const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(0);
 console.log(
   `codegod benchmarks${quick ? ' (--quick sizes)' : ''}: ${started.toISOString().slice(0, 16)}Z, ` +
