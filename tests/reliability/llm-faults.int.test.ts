@@ -107,7 +107,7 @@ describe('LLM faults and hostile replies on the local fleet', () => {
       expect(outcome.report?.state).toBe('failed');
       expect(outcome.retries).toBe(retries);
       expect(outcome.taskReason).toMatch(pattern);
-      expect(outcome.report?.reason).toMatch(/task x failed/);
+      expect(outcome.report?.reason).toMatch(/task "x" failed/);
     },
     120_000,
   );

@@ -50,7 +50,9 @@ describe('no shell is ever spawned (static, over the built code)', () => {
     const execaUsers = files.filter((f) => /from ['"]execa['"]/.test(f.text));
     const shellTrue = files.filter((f) => /shell\s*:\s*(true|['"`])/.test(f.text));
     const stringCommands = files.filter((f) => /\bexecaCommand(Sync)?\b|\bexecSync\b/.test(f.text));
-    const sandbox = files.find((f) => f.path === 'packages/actions/dist/sandbox/sandbox.js')!;
+    // Since the CommandRunner port, the one spawner is the direct runner's process-group start.
+    const spawner = 'packages/actions/dist/sandbox/runners/direct-runner.js';
+    const sandbox = files.find((f) => f.path === spawner)!;
     const execaCalls = sandbox.text.match(/execa\([^)]*\{[^}]*\}/gs) ?? [];
     recordFault({
       fault: 'static scan of the built packages for shell use',
@@ -60,7 +62,7 @@ describe('no shell is ever spawned (static, over the built code)', () => {
       outcome: `${files.length} files scanned`,
     });
     expect(childProcess.map((f) => f.path)).toEqual([]);
-    expect(execaUsers.map((f) => f.path)).toEqual(['packages/actions/dist/sandbox/sandbox.js']);
+    expect(execaUsers.map((f) => f.path)).toEqual([spawner]);
     expect(shellTrue.map((f) => f.path)).toEqual([]);
     expect(stringCommands.map((f) => f.path)).toEqual([]);
     expect(execaCalls).toHaveLength(1);
