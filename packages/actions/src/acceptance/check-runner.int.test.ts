@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -11,7 +11,8 @@ import {
 import { freePort, tempDir, waitFor } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandRunner, CommandSpec } from '../sandbox/command-runner.js';
-import { createDirectRunner } from '../sandbox/runners/direct-runner.js';
+import { createDirectRunner, startInProcessGroup } from '../sandbox/runners/direct-runner.js';
+import { toolkitFor } from '../toolkit-for.js';
 import { createCheckRunner } from './check-runner.js';
 
 /** A direct runner that records every spec, to prove checks go through the sandbox's runner. */
@@ -32,6 +33,42 @@ function recordingRunner(): CommandRunner & { specs: CommandSpec[] } {
   };
 }
 
+/**
+ * A stand-in for a confining runner, for this test only (the real bubblewrap adapter is the
+ * isolation work's): bwrap with the network and pids unshared, the workspace the only place
+ * it may write. Commands that need the host's network cannot reach it from here.
+ */
+function unsharedNetworkRunner(): CommandRunner {
+  const wrap = (spec: CommandSpec) => ({
+    file: 'bwrap',
+    args: [
+      ...['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'],
+      ...['--bind', spec.workspace, spec.workspace, '--chdir', spec.cwd],
+      ...['--unshare-net', '--unshare-pid', '--die-with-parent', '--', spec.file, ...spec.args],
+    ],
+  });
+  return {
+    kind: 'bubblewrap',
+    start: (spec) => startInProcessGroup(spec, wrap),
+    run: (spec) => startInProcessGroup(spec, wrap).done,
+  };
+}
+
+/** Pids of live processes whose command line contains `needle` (works across pid namespaces). */
+function processesWith(needle: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(needle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number)
+    .filter(alive);
+}
+
 /** True while `pid` is a live process (a zombie is dead, only not yet reaped). */
 function alive(pid: number): boolean {
   try {
@@ -46,7 +83,7 @@ function alive(pid: number): boolean {
 // it writes both pids so the test can prove that neither outlives the check.
 const SERVICE = `import http.server, os, subprocess, sys, time
 port, mode = int(sys.argv[1]), sys.argv[2]
-child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", f"child-of-{port}"])
 with open("service.pids", "w") as f:
     f.write(f"{os.getpid()} {child.pid}")
 if mode == "crash":
@@ -222,10 +259,11 @@ describe('acceptance checks through the sandbox runner', () => {
     /** The service and its child, from the pid file the service wrote. */
     const servicePids = async () =>
       (await readFile(join(workspace, 'service.pids'), 'utf8')).split(' ').map(Number);
-    afterEach(async () => {
-      // A failing case must not leave its service behind for the next one.
-      for (const pid of await servicePids().catch(() => []))
-        if (alive(pid)) process.kill(pid, 'SIGKILL');
+    afterEach(() => {
+      // A failing case must not leave its service behind. Found by command line, not by the
+      // pid file: under the unshared-pid runner that file holds the sandbox's own pids.
+      const left = [...processesWith(`service.py ${port}`), ...processesWith(`child-of-${port}`)];
+      for (const pid of left) process.kill(pid, 'SIGKILL');
     });
     const expectGone = async () => {
       const pids = await servicePids();
@@ -288,6 +326,41 @@ describe('acceptance checks through the sandbox runner', () => {
       const [result] = await pending;
       expect(result).toMatchObject({ passed: false, reason: 'cancelled with its task' });
       await expectGone();
+    });
+
+    it('works under a runner that unshares the network, and still leaves no service behind', async () => {
+      const confined = unsharedNetworkRunner();
+      const box = (signal?: AbortSignal) =>
+        toolkitFor('backend', { runner: confined }).runChecks([http('ok')], {
+          workspace,
+          ...(signal ? { signal } : {}),
+        });
+      const [passed] = await box();
+      expect(passed).toMatchObject({
+        passed: true,
+        reason: 'GET /health returned 200, body matches',
+      });
+      // The service lived in its own network namespace: nothing listens here, nothing is left.
+      expect(processesWith(`service.py ${port}`)).toEqual([]);
+      expect(processesWith(`child-of-${port}`)).toEqual([]);
+      const controller = new AbortController();
+      const pending = box(controller.signal);
+      await waitFor(
+        'the confined service',
+        () => processesWith(`service.py ${port}`).length > 0,
+        15_000,
+      );
+      controller.abort();
+      expect((await pending)[0]).toMatchObject({
+        passed: false,
+        reason: 'cancelled with its task',
+      });
+      await waitFor(
+        'the confined service and its child to be gone',
+        () =>
+          [`service.py ${port}`, `child-of-${port}`].every((n) => processesWith(n).length === 0),
+        5000,
+      );
     });
 
     it('fails when the port is taken before the service starts, rather than asking a stranger', async () => {
