@@ -1,13 +1,14 @@
 // Every codegod benchmark in one run, printed as one table: the bus bench (bus.ts, run as a
 // child process), LLM concurrency (llm.ts), the LLM transport's cost (llm-transport.ts), the
 // prompts' stable prefix (prompt-prefix.ts), the cost of workspace-secret redaction
-// (redaction.ts) and end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs
-// `npx tsc -b` first).
+// (redaction.ts), end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs
+// `npx tsc -b` first) and the acceptance checks' overhead per task (checks.ts; also the built CLI).
 // Run: npx tsx --conditions=@codegod/source scripts/bench/all.ts [--quick]
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { type BenchRow, formatTable } from './bench-table.js';
+import { checkOverheadBench } from './checks.js';
 import { e2eBench } from './e2e.js';
 import { llmConcurrencyBench } from './llm.js';
 import { llmTransportBench } from './llm-transport.js';
@@ -89,6 +90,7 @@ rows.push(...(await attempt('LLM transport', () => llmTransportBench(quick))));
 rows.push(...(await attempt('stable prefix', promptPrefixBench)));
 rows.push(...(await attempt('redaction', () => redactionBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));
+rows.push(...(await attempt('checks', () => checkOverheadBench(quick))));
 const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(0);
 console.log(
   `codegod benchmarks${quick ? ' (--quick sizes)' : ''}: ${started.toISOString().slice(0, 16)}Z, ` +

@@ -4,7 +4,7 @@ import {
   type MissingDockerfileFixture,
   makeMissingDockerfileFixture,
 } from '@codegod/actions/testing';
-import { type ScriptedTask, taskRules } from '@codegod/agents/testing';
+import { decompositionReply, type ScriptedTask, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { runReportSchema } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
@@ -19,19 +19,19 @@ const dockerfileTask: ScriptedTask = {
   description: 'Write a Dockerfile for the Flask app',
   role: 'devops',
   depends_on: [],
+  acceptance: [{ type: 'file', path: 'Dockerfile', content_regex: '^FROM python:3\\.11-slim$' }],
 };
 /** dockerfile and env-file each wait for the other: not a DAG. */
-const cyclicGraph = {
-  tasks: [
-    { ...dockerfileTask, depends_on: ['env-file'] },
-    {
-      id: 'env-file',
-      description: 'Write the .env file',
-      role: 'devops',
-      depends_on: ['dockerfile'],
-    },
-  ],
-};
+const cyclicGraph = decompositionReply([
+  { ...dockerfileTask, depends_on: ['env-file'] },
+  {
+    id: 'env-file',
+    description: 'Write the .env file',
+    role: 'devops',
+    depends_on: ['dockerfile'],
+    acceptance: [{ type: 'file', path: '.env' }],
+  },
+]);
 
 // The LLM's decomposition has a dependency cycle: the master feeds the error back (phase
 // `repair`); a fixed graph runs, a graph that stays cyclic ends the CLI with one clear line.
@@ -65,7 +65,7 @@ describe('e2e: a cyclic decomposition, embedded CLI', () => {
   it('repairs the graph and runs it', { timeout: 120_000 }, async () => {
     llm.setRules([
       { match: { role: 'master', phase: 'decompose' }, reply: cyclicGraph },
-      { match: { role: 'master', phase: 'repair' }, reply: { tasks: [dockerfileTask] } },
+      { match: { role: 'master', phase: 'repair' }, reply: decompositionReply([dockerfileTask]) },
       ...taskRules('devops', 'dockerfile', [
         { action: 'create_dockerfile', args: { content: DOCKERFILE } },
       ]),
@@ -76,6 +76,10 @@ describe('e2e: a cyclic decomposition, embedded CLI', () => {
     expect(report.state).toBe('succeeded');
     expect(report.tasks.map((t) => [t.id, t.state])).toEqual([['dockerfile', 'succeeded']]);
     expect(report.tasks[0]?.validation?.valid).toBe(true);
+    expect(report.tasks[0]?.proof).toBe('verified');
+    expect(report.tasks[0]?.validation?.checks.map((c) => [c.ran, c.passed])).toEqual([
+      ['file Dockerfile matches /^FROM python:3\\.11-slim$/', true],
+    ]);
     await access(join(fixture.workspace, 'Dockerfile'));
     // The repair request carried the cycle back to the LLM.
     const repairs = llm.requests.filter((r) => r.phase === 'repair');

@@ -55,7 +55,15 @@ describe('e2e: "Flask not found", distributed fleet', () => {
   it('repairs the workspace, recording the task exactly once', { timeout: 180_000 }, async () => {
     const result = await runCodegod(
       children,
-      ['build', 'Flask not found', '--workspace', fixture.workspace, '--json'],
+      [
+        'build',
+        'Flask not found',
+        '--workspace',
+        fixture.workspace,
+        '--check',
+        'venv/bin/python app.py | grep -qx hello',
+        '--json',
+      ],
       childEnvironment({ REDIS_URL: redisServer.url }),
     );
     const logs = fleet.map((c) => `--- ${c.name}\n${c.output()}`).join('\n');
@@ -69,6 +77,18 @@ describe('e2e: "Flask not found", distributed fleet', () => {
     expect(task?.agent_id).toBe('backend-e2e-1');
     expect(task?.validation?.valid).toBe(true);
     expect(task?.validation?.output).toContain('venv/bin/python -c import flask\n-> exit 0');
+    // The task's own check ran on the worker; the run's --check travelled in the submission
+    // and ran on the master, as a shell line.
+    expect(task?.proof).toBe('verified');
+    expect(task?.validation?.checks.map((c) => [c.ran, c.passed])).toEqual([
+      ["venv/bin/python -c 'import flask, app'", true],
+    ]);
+    expect(report.proof.run_checks.map((c) => [c.ran, c.passed, c.exit_code])).toEqual([
+      ["sh -c 'venv/bin/python app.py | grep -qx hello'", true, 0],
+    ]);
+    expect(report.proof.summary).toBe('verified by 2 checks');
+    expect(report.reason).toBe('all tasks succeeded; 1 run check passed');
+    expect(result.stderr).toContain(`run ${report.run_id} succeeded: verified by 2 checks`);
     await expect(
       run(join(fixture.workspace, 'venv', 'bin', 'python'), ['-c', 'import flask']),
     ).resolves.toBeDefined();
@@ -81,6 +101,7 @@ describe('e2e: "Flask not found", distributed fleet', () => {
     const ends = events.filter((e) => e.type === 'task-end');
     expect(ends.map((e) => [e.task_id, e.success])).toEqual([['install-flask', true]]);
     expect(events.filter((e) => e.type === 'run-end').map((e) => e.state)).toEqual(['succeeded']);
+    expect(events.filter((e) => e.type === 'run-check').map((e) => e.passed)).toEqual([true]);
     // The master and the worker talked to the LLM from their own processes.
     const phases = llm.requests.map((r) => `${r.role}/${r.phase}`);
     expect(phases.filter((p) => p === 'master/decompose')).toHaveLength(1);

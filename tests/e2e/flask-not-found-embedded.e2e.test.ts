@@ -37,7 +37,16 @@ describe('e2e: "Flask not found", embedded CLI', () => {
   it('repairs the workspace and reports the validated task', { timeout: 180_000 }, async () => {
     const result = await runCodegod(
       children,
-      ['build', 'Flask not found', '--workspace', fixture.workspace, '--json'],
+      [
+        'build',
+        'Flask not found',
+        '--workspace',
+        fixture.workspace,
+        '--check',
+        "venv/bin/python -c 'import flask'",
+        '--require-verified',
+        '--json',
+      ],
       childEnvironment({
         ...fixture.pipEnv,
         VLLM_API_URL: llm.url,
@@ -52,6 +61,20 @@ describe('e2e: "Flask not found", embedded CLI', () => {
     expect(task).toMatchObject({ id: 'install-flask', role: 'backend', state: 'succeeded' });
     expect(task?.validation?.valid).toBe(true);
     expect(task?.validation?.output).toContain('venv/bin/python -c import flask\n-> exit 0');
+    expect(task?.proof).toBe('verified');
+    expect(task?.validation?.checks.map((c) => [c.ran, c.passed, c.exit_code])).toEqual([
+      ["venv/bin/python -c 'import flask, app'", true, 0],
+    ]);
+    expect(report.proof).toMatchObject({ summary: 'verified by 2 checks', unverified_tasks: [] });
+    expect(report.proof.run_checks.map((c) => [c.ran, c.passed])).toEqual([
+      [`sh -c 'venv/bin/python -c '\\''import flask'\\'''`, true],
+    ]);
+    // The CLI says how success was proven, check by check.
+    expect(result.stderr).toContain(`run ${report.run_id} succeeded: verified by 2 checks`);
+    expect(result.stderr).toMatch(
+      /install-flask +pass {2}venv\/bin\/python -c 'import flask, app': exit 0/,
+    );
+    expect(result.stderr).toMatch(/\(run\) +pass {2}sh -c/);
     expect(task?.actions_taken.map((a) => [a.action, a.success])).toEqual([
       ['install_dependency', true],
     ]);

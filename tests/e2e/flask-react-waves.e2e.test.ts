@@ -43,6 +43,13 @@ COPY package.json ./
 CMD ["python", "app.py"]
 `;
 
+const COMPOSE = `services:
+  app:
+    build: .
+    ports:
+      - "5000:5000"
+`;
+
 /**
  * The example plan with each wave depending on the whole previous wave. The example itself
  * chains backend and frontend separately, so the scheduler rightly starts frontend-ui as soon
@@ -129,7 +136,10 @@ describe('e2e: the six-task Flask + React plan, embedded CLI', () => {
         ...taskRules(
           'devops',
           'containerize',
-          [{ action: 'create_dockerfile', args: { content: DOCKERFILE } }],
+          [
+            { action: 'create_dockerfile', args: { content: DOCKERFILE } },
+            { action: 'write_file', args: { path: 'docker-compose.yml', content: COMPOSE } },
+          ],
           timed,
         ),
         ...taskRules(
@@ -168,6 +178,10 @@ describe('e2e: the six-task Flask + React plan, embedded CLI', () => {
     for (const task of report.tasks) {
       expect(task.state, `${task.id}: ${task.reason ?? task.output}`).toBe('succeeded');
       expect(task.validation?.valid, task.id).toBe(true);
+      // Each task proved its goal with the example's own acceptance checks.
+      expect(task.proof, task.id).toBe('verified');
+      expect(task.validation?.checks.length, task.id).toBe(task.acceptance.length);
+      expect(task.acceptance.length, task.id).toBeGreaterThan(0);
       expect(
         task.actions_taken.every((a) => a.success),
         task.id,
@@ -178,6 +192,7 @@ describe('e2e: the six-task Flask + React plan, embedded CLI', () => {
     expect(byId.get('frontend-ui')?.validation?.output).toContain('src/index.js\n-> exit 0');
     expect(byId.get('containerize')?.validation?.output).toContain('starts with FROM');
     expect(byId.get('integration-tests')?.validation?.output).toMatch(/1 passed, 0 failed/);
+    expect(report.proof.summary).toBe('verified by 10 checks');
 
     // Timing from the bus's records: waves in order, the tasks of a wave overlapping.
     const times = (id: string) => {

@@ -4,7 +4,7 @@ import {
   type ImportErrorTestsFixture,
   makeImportErrorTestsFixture,
 } from '@codegod/actions/testing';
-import { taskRules } from '@codegod/agents/testing';
+import { decompositionReply, replanReply, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { runReportSchema } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
@@ -28,34 +28,39 @@ describe('e2e: a failing testing task repaired by a replan, embedded CLI', () =>
       rules: [
         {
           match: { role: 'master', phase: 'decompose' },
-          reply: {
-            tasks: [
-              {
-                id: 'run-tests',
-                description: 'Run the test suite and make it pass',
-                role: 'testing',
-                depends_on: [],
-              },
-            ],
-          },
+          reply: decompositionReply([
+            {
+              id: 'run-tests',
+              description: 'Run the test suite and make it pass',
+              role: 'testing',
+              depends_on: [],
+              acceptance: [
+                {
+                  type: 'command',
+                  argv: ['python3', '-m', 'unittest', 'discover'],
+                  stderr_regex: '^Ran 2 tests',
+                },
+              ],
+            },
+          ]),
         },
         // The testing agent only ever runs the tests: it passes once the workspace is fixed.
         ...taskRules('testing', 'run-tests', [{ action: 'run_tests', args: {} }]),
         {
           match: { role: 'master', phase: 'replan', contains: "No module named 'calculator'" },
           times: 1,
-          reply: {
-            analysis: 'calculator moved to src/; the tests must import src.calculator',
-            give_up: false,
-            tasks: [
-              {
-                id: 'fix-test-imports',
-                description: 'Point the tests at src.calculator, in a venv of their own',
-                role: 'backend',
-                depends_on: [],
-              },
-            ],
-          },
+          reply: replanReply('calculator moved to src/; the tests must import src.calculator', [
+            {
+              id: 'fix-test-imports',
+              description: 'Point the tests at src.calculator, in a venv of their own',
+              role: 'backend',
+              depends_on: [],
+              acceptance: [
+                { type: 'file', path: fixture.testFile, content_regex: 'src\\.calculator' },
+                { type: 'command', argv: ['venv/bin/python', '-c', 'import sys'] },
+              ],
+            },
+          ]),
         },
         ...taskRules('backend', 'fix-test-imports', [
           { action: 'create_venv', args: { path: 'venv' } },
@@ -98,6 +103,10 @@ describe('e2e: a failing testing task repaired by a replan, embedded CLI', () =>
     expect(retried?.depends_on).toContain('fix-test-imports');
     expect(retried?.validation?.valid).toBe(true);
     expect(retried?.validation?.output).toMatch(/2 passed, 0 failed, 0 errors; exit 0/);
+    // Both tasks proved their goal: the retried suite's own check and the fix's.
+    expect(retried?.proof).toBe('verified');
+    expect(fix?.proof).toBe('verified');
+    expect(report.proof.summary).toBe('verified by 3 checks');
     // The remediation ran before the retry.
     expect(retried?.started_at ?? 0).toBeGreaterThanOrEqual(fix?.ended_at ?? Infinity);
 

@@ -184,8 +184,9 @@ describe('docker/Dockerfile', () => {
   const dockerfile = readFileSync(join(ROOT, 'docker/Dockerfile'), 'utf8');
 
   it('builds both service targets as the non-root node user, with a healthcheck', () => {
-    expect(dockerfile).toMatch(/^FROM runtime AS master-orchestrator$/m);
-    expect(dockerfile).toMatch(/^FROM runtime AS agent-worker$/m);
+    expect(dockerfile).toMatch(/^FROM runtime AS toolchain$/m);
+    expect(dockerfile).toMatch(/^FROM toolchain AS master-orchestrator$/m);
+    expect(dockerfile).toMatch(/^FROM toolchain AS agent-worker$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*healthcheck\.mjs/m);
     const lastUser = [...dockerfile.matchAll(/^USER (\S+)$/gm)].at(-1)?.[1];
     expect(lastUser).toBe('node');
@@ -193,10 +194,13 @@ describe('docker/Dockerfile', () => {
     expect(dockerfile).toContain('services/agent-worker/dist/main.js');
   });
 
-  it('gives the agent image python3 with venv and pip', () => {
-    const agentStage = dockerfile.slice(dockerfile.indexOf('AS agent-worker'));
+  it('gives the agent and master images python3 with venv and pip (run checks use them too)', () => {
+    const toolchain = dockerfile.slice(
+      dockerfile.indexOf('AS toolchain'),
+      dockerfile.indexOf('AS master-orchestrator'),
+    );
     for (const name of ['python3', 'python3-venv', 'python3-pip']) {
-      expect(agentStage).toMatch(new RegExp(`\\s${name}\\s`));
+      expect(toolchain).toMatch(new RegExp(`\\s${name}\\s`));
     }
   });
 });

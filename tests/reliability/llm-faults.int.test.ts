@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { decompositionReply } from '@codegod/agents/testing';
 import type { ScriptedFault, ScriptedRule } from '@codegod/llm/testing';
 import type { TaskGraph } from '@codegod/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,9 @@ import { agentRules, giveUpRule, planOf, REASONING, step } from './scripted-repl
 const ONE_TASK: TaskGraph = {
   tasks: [{ id: 'x', description: 'do one thing', role: 'backend', depends_on: [] }],
 };
+
+/** A check for the decompositions below, which are rejected for their graph before any runs. */
+const FILE_A = { type: 'file' as const, path: 'a.txt' };
 
 /** A plan reply that answers with each plan in turn, so every hostile step is tried. */
 function cycle(...plans: object[]): ScriptedRule['reply'] {
@@ -103,7 +107,7 @@ describe('LLM faults and hostile replies on the local fleet', () => {
       expect(outcome.report?.state).toBe('failed');
       expect(outcome.retries).toBe(retries);
       expect(outcome.taskReason).toMatch(pattern);
-      expect(outcome.report?.reason).toMatch(/task x failed/);
+      expect(outcome.report?.reason).toMatch(/task "x" failed/);
     },
     120_000,
   );
@@ -262,17 +266,17 @@ describe('LLM faults and hostile replies on the local fleet', () => {
   it.each([
     [
       'a cycle',
-      {
-        tasks: [
-          { id: 'a', description: 'a', role: 'backend', depends_on: ['b'] },
-          { id: 'b', description: 'b', role: 'backend', depends_on: ['a'] },
-        ],
-      },
+      decompositionReply([
+        { id: 'a', description: 'a', role: 'backend', depends_on: ['b'], acceptance: [FILE_A] },
+        { id: 'b', description: 'b', role: 'backend', depends_on: ['a'], acceptance: [FILE_A] },
+      ]),
       /cycle/,
     ],
     [
       'a dangling dependency',
-      { tasks: [{ id: 'a', description: 'a', role: 'backend', depends_on: ['ghost'] }] },
+      decompositionReply([
+        { id: 'a', description: 'a', role: 'backend', depends_on: ['ghost'], acceptance: [FILE_A] },
+      ]),
       /ghost/,
     ],
   ] as const)(

@@ -1,4 +1,11 @@
-import type { Observation, Task, Validation, WorkerRole } from '@codegod/protocol';
+import type {
+  AcceptanceCheck,
+  CheckResult,
+  Observation,
+  Task,
+  Validation,
+  WorkerRole,
+} from '@codegod/protocol';
 import type { z } from 'zod';
 
 /** What running one action produced. */
@@ -30,12 +37,24 @@ export interface ActionDefinition<S extends z.ZodObject = z.ZodObject> {
   run(input: z.output<S>, context: ActionContext): Promise<ActionOutcome>;
 }
 
-/** What a role brings to the agent loop: its actions, its Observe probe and its Validate check. */
-export interface RoleToolkit {
+/** A role's health check of the workspace: one half of Validate, the task's checks the other. */
+export type HealthCheck = Pick<Validation, 'valid' | 'output'>;
+
+/** Runs acceptance checks in a workspace, through a sandbox's runner. */
+export interface CheckRunner {
+  /** Runs every check, one after another; never throws for a failing check. */
+  runChecks(checks: readonly AcceptanceCheck[], context: ActionContext): Promise<CheckResult[]>;
+}
+
+/**
+ * What a role brings to the agent loop: its actions, its Observe probe, its health check and
+ * the runner of the task's acceptance checks.
+ */
+export interface RoleToolkit extends CheckRunner {
   role: WorkerRole;
   actions: readonly ActionDefinition[];
   /** Gathers real facts about the workspace for this role. */
   observe(task: Task, context: ActionContext): Promise<Observation>;
-  /** Runs a real check that the task is done. */
-  validate(task: Task, context: ActionContext): Promise<Validation>;
+  /** Checks that the role's side of the workspace is healthy (the venv imports, …). */
+  validate(task: Task, context: ActionContext): Promise<HealthCheck>;
 }

@@ -1,3 +1,6 @@
+export * from './acceptance/check-runner.js';
+export * from './acceptance/http-check.js';
+export * from './acceptance/search-bounded.js';
 export * from './action.js';
 export * from './backend/backend-toolkit.js';
 export * from './backend/python-requirements.js';
@@ -11,6 +14,7 @@ export * from './frontend/frontend-toolkit.js';
 export * from './redaction/redactor.js';
 export * from './redaction/secret-shapes.js';
 export * from './redaction/workspace-redactor.js';
+export * from './sandbox/check-commands.js';
 export * from './sandbox/child-env.js';
 export * from './sandbox/command-runner.js';
 export * from './sandbox/runners/direct-runner.js';

@@ -262,7 +262,7 @@ describe('createAgent', () => {
     const result = await run();
     // Iterations 2-4 all observe the same file, so rule (c) fires at 4; after the wipe, at 7.
     expect(result.output).toBe(
-      'stuck after wipes: nothing new was observed for 3 iterations (memory wiped 1 time(s) and retried)',
+      'stuck after wipes: nothing new was observed for 3 iterations (memory wiped 1 time(s) and retried); last validation: hello.txt has "same", expected "hi"',
     );
     expect(phases().filter((p) => !/:(observe|reason|plan|act)$/.test(p))).toEqual([
       '1:validate',
@@ -307,7 +307,7 @@ describe('createAgent', () => {
           output: 'venv ready',
           reasoning: null,
           actions_taken: [],
-          validation: { valid: true, output: 'ok' },
+          validation: { valid: true, output: 'ok', checks: [] },
         },
       },
     });

@@ -21,7 +21,7 @@ const dependency: Result = {
   output: 'venv ready',
   reasoning: null,
   actions_taken: [],
-  validation: { valid: true, output: 'ok' },
+  validation: { valid: true, output: 'ok', checks: [] },
 };
 const input = (overrides: Partial<PromptInput> = {}): PromptInput => ({
   systemPrompt: ROLE_SYSTEM_PROMPTS.backend,
@@ -89,6 +89,17 @@ describe('buildAgentMessages', () => {
       'Iteration 3: Action read_file {"path":"x"} failed: error 3. Validation: invalid 3',
     );
     expect(content).toContain('Iteration 5:');
+  });
+
+  it("says the task's acceptance checks decide when it is done, only when it has some", () => {
+    const note = 'The task is done only when every check in its "acceptance" passes';
+    const acceptance = [{ type: 'file' as const, path: 'app.py', content_regex: '/health' }];
+    const task = { id: 't1', description: 'Add /health', role: 'backend' as const, depends_on: [] };
+    const [, checked] = buildAgentMessages('plan', input({ task: { ...task, acceptance } }));
+    expect(checked!.content).toContain(note);
+    expect(checked!.content).toContain('"content_regex": "/health"');
+    const [, unchecked] = buildAgentMessages('plan', input({ task }));
+    expect(unchecked!.content).not.toContain(note);
   });
 
   it('shows the reasoning and asks for the plan in the plan phase', () => {

@@ -57,6 +57,11 @@ export function buildAgentMessages(phase: 'reason' | 'plan', input: PromptInput)
   if (Object.keys(input.knowledge).length > 0)
     sections.push(`Knowledge:\n${json(input.knowledge)}`);
   sections.push(`Task:\n${json(input.task)}`);
+  if ((input.task.acceptance ?? []).length > 0) {
+    sections.push(
+      'The task is done only when every check in its "acceptance" passes. codegod runs them after your actions; you cannot change or skip them, so do the work they check.',
+    );
+  }
   const dependencies = Object.entries(input.dependencies ?? {});
   if (dependencies.length > 0) {
     const lines = dependencies.map(

@@ -38,6 +38,7 @@ import {
   type StuckHistory,
   type StuckVerdict,
 } from './stuck-detector.js';
+import { validationWithChecks } from './validation-with-checks.js';
 
 /** What a task run needs from its agent. */
 export interface TaskRunParts {
@@ -116,7 +117,7 @@ export class TaskRun {
         if (this.wipes >= this.parts.limits.maxWipes) {
           throw new AgentStop(
             'stuck after wipes',
-            `${end.verdict.message} (memory wiped ${this.wipes} time(s) and retried)`,
+            `${end.verdict.message} (memory wiped ${this.wipes} time(s) and retried); last validation: ${this.lastValidation?.output ?? 'none'}`,
           );
         }
         await this.wipe(end.verdict);
@@ -249,10 +250,19 @@ export class TaskRun {
     }
   }
 
+  /**
+   * The role's health check, then the task's own acceptance checks: they come from the task,
+   * never from the agent's plan, so no plan can change, weaken or skip them.
+   */
   private async validate(): Promise<Validation> {
     this.checkBudgets();
-    const raw = await this.guard(() => this.parts.toolkit.validate(this.task, this.stepContext()));
-    const validation = validationSchema.parse(raw);
+    const { toolkit } = this.parts;
+    const health = await this.guard(() => toolkit.validate(this.task, this.stepContext()));
+    const checks = await this.guard(() =>
+      toolkit.runChecks(this.task.acceptance ?? [], this.stepContext()),
+    );
+    this.throwIfAborted(undefined);
+    const validation = validationSchema.parse(validationWithChecks(health, checks));
     this.lastValidation = validation;
     await this.record('validate', validation);
     return validation;

@@ -17,7 +17,12 @@ import type {
   WorkOptions,
 } from './task-bus.js';
 import { backoffDelay, errorMessage, failureResult, isNonRetryable } from './task-failure.js';
-import { emptyTaskMetrics, type TaskCounter, type TaskMetrics } from './task-metrics.js';
+import {
+  emptyTaskMetrics,
+  proofCounter,
+  type TaskCounter,
+  type TaskMetrics,
+} from './task-metrics.js';
 import { waitForRunState } from './wait-for-run.js';
 
 /** Settings of the in-process bus. */
@@ -91,10 +96,15 @@ export class InProcessTaskBus implements TaskBus {
 
   async startRun(spec: RunSpec): Promise<void> {
     if (this.runs.has(spec.runId)) throw new RunExistsError(spec.runId);
-    const core = new SchedulerCore(spec.graph.tasks, { holdOnFailure: spec.holdOnFailure });
+    const acceptance = spec.acceptance ?? [];
+    const core = new SchedulerCore(spec.graph.tasks, {
+      holdOnFailure: spec.holdOnFailure,
+      holdOnSuccess: acceptance.length > 0,
+    });
     const run: LocalRun = {
       runId: spec.runId,
       problem: spec.problem,
+      acceptance,
       createdAt: Date.now(),
       core,
       events: [],
@@ -414,6 +424,8 @@ export class InProcessTaskBus implements TaskBus {
     const timing = run.timings.get(taskId) ?? { attempts: 1 };
     run.timings.set(taskId, { ...timing, endedAt: Date.now() });
     this.count(result.success ? 'completed' : 'failed', 1);
+    const proof = proofCounter(result);
+    if (proof) this.count(proof, 1);
     this.emit({
       type: 'task-end',
       run_id: run.runId,

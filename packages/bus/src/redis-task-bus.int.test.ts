@@ -88,6 +88,8 @@ describe('RedisTaskBus in Redis', () => {
       expect(await redis.hgetall(redisKeys.metricsTasks())).toEqual({
         submitted: '3',
         completed: '1',
+        // The task that succeeded had no acceptance checks.
+        unverified: '1',
         failed: '1',
         skipped: '1',
       });

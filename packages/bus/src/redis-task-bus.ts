@@ -184,7 +184,11 @@ export class RedisTaskBus implements TaskBus {
 
   async startRun(spec: RunSpec): Promise<void> {
     // Building the core validates the graph before anything is written.
-    const core = new SchedulerCore(spec.graph.tasks, { holdOnFailure: spec.holdOnFailure });
+    const acceptance = spec.acceptance ?? [];
+    const core = new SchedulerCore(spec.graph.tasks, {
+      holdOnFailure: spec.holdOnFailure,
+      holdOnSuccess: acceptance.length > 0,
+    });
     this.lastCreatedAt = Math.max(Date.now(), this.lastCreatedAt + 1);
     const createdAt = this.lastCreatedAt;
     if (!(await this.store.createRun(spec, createdAt))) throw new RunExistsError(spec.runId);
@@ -192,6 +196,7 @@ export class RedisTaskBus implements TaskBus {
     await this.scheduler.adopt({
       runId: spec.runId,
       problem: spec.problem,
+      acceptance,
       createdAt,
       state: 'running',
       reason: '',

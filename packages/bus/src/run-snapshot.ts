@@ -1,3 +1,4 @@
+import type { AcceptanceCheck } from '@codegod/protocol';
 import type { SchedulerCore } from './scheduler-core.js';
 import type { RunSnapshot, TaskRecord } from './task-bus.js';
 
@@ -13,6 +14,8 @@ export interface TaskTimings {
 export interface RunMeta {
   runId: string;
   problem: string;
+  /** The run's own acceptance checks. */
+  acceptance: AcceptanceCheck[];
   createdAt: number;
   endedAt?: number;
 }
@@ -45,6 +48,8 @@ export function snapshotFromCore(
     state: status.state,
     reason: status.reason,
     awaitingReplan: status.awaitingReplan,
+    awaitingAcceptance: status.awaitingAcceptance,
+    acceptance: meta.acceptance,
     tasks,
     createdAt: meta.createdAt,
   };

@@ -8,7 +8,7 @@ const ok = (output = 'ok'): Result => ({
   output,
   reasoning: null,
   actions_taken: [],
-  validation: { valid: true, output },
+  validation: { valid: true, output, checks: [] },
 });
 const bad = (output = 'boom'): Result => ({ ...ok(output), success: false });
 const task = (id: string, dependsOn: string[] = []): Task => ({
@@ -112,6 +112,36 @@ describe('SchedulerCore', () => {
     expect(core.recordResult('b', ok()).accepted).toBe(false);
   });
 
+  it('holds a run whose tasks all succeeded for its acceptance checks, until it is finished', () => {
+    const core = new SchedulerCore([task('a'), task('b')], {
+      holdOnFailure: true,
+      holdOnSuccess: true,
+    });
+    core.markQueued(['a', 'b']);
+    core.recordResult('a', ok());
+    expect(core.status()).toMatchObject({ state: 'running', awaitingAcceptance: false });
+    core.recordResult('b', bad('boom'));
+    // A failure waits for a replan, not for the run's checks.
+    expect(core.status()).toMatchObject({ awaitingReplan: true, awaitingAcceptance: false });
+    core.extend({ add: [], retry: [{ taskId: 'b', dependsOn: [] }] });
+    core.markQueued(['b']);
+    core.recordResult('b', ok());
+    expect(core.status()).toEqual({
+      state: 'running',
+      reason: "all tasks succeeded; the run's acceptance checks are due",
+      awaitingReplan: false,
+      awaitingAcceptance: true,
+    });
+    // The run check failed: new work is added, and the run waits for it.
+    expect(core.extend({ add: [task('fix', ['a'])], retry: [] }).newlyReady).toHaveLength(1);
+    expect(core.status().awaitingAcceptance).toBe(false);
+    core.markQueued(['fix']);
+    core.recordResult('fix', ok());
+    expect(core.status().awaitingAcceptance).toBe(true);
+    core.finish('succeeded', '2 run checks passed');
+    expect(core.status()).toMatchObject({ state: 'succeeded', awaitingAcceptance: false });
+  });
+
   it('holds dependents on failure until a replan retries the task behind a fix', () => {
     const core = new SchedulerCore([task('a'), task('b', ['a']), task('c')], {
       holdOnFailure: true,
@@ -178,6 +208,7 @@ describe('SchedulerCore', () => {
     expect(core.status()).toEqual({
       state: 'failed',
       reason: 'budget spent',
+      awaitingAcceptance: false,
       awaitingReplan: false,
     });
     expect(core.recordResult('a', ok()).accepted).toBe(false);

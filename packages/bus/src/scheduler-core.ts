@@ -11,6 +11,11 @@ import { InvalidRunChangeError } from './errors/invalid-run-change-error.js';
 export interface SchedulerCoreOptions {
   /** Hold a failed task's dependents until `extend` or `finish`. Default: false. */
   holdOnFailure?: boolean;
+  /**
+   * Hold the run once every task has succeeded, until `extend` or `finish`: the run's own
+   * acceptance checks are due. Default: false (the run succeeds at once).
+   */
+  holdOnSuccess?: boolean;
   /** Generations of tasks retried by earlier replans, when rebuilding a stored run. Default: none. */
   generations?: Record<string, number>;
 }
@@ -48,6 +53,8 @@ export interface CoreStatus {
   reason: string;
   /** True when a failed task holds its dependents and nothing else can run. */
   awaitingReplan: boolean;
+  /** True when every task succeeded and the run waits for its acceptance checks. */
+  awaitingAcceptance: boolean;
 }
 
 /** The changes a replan makes; mirrors the port's RunExtension. */
@@ -72,6 +79,7 @@ export class SchedulerCore {
   /** Pending tasks whose dependencies are done and that nobody has queued yet. */
   private readonly readySet = new Set<string>();
   private readonly holdOnFailure: boolean;
+  private readonly holdOnSuccess: boolean;
   private terminalCount = 0;
   private activeCount = 0;
   private firstFailure: string | undefined;
@@ -79,6 +87,7 @@ export class SchedulerCore {
 
   constructor(tasks: readonly Task[], options: SchedulerCoreOptions = {}) {
     this.holdOnFailure = options.holdOnFailure ?? false;
+    this.holdOnSuccess = options.holdOnSuccess ?? false;
     const check = validateTaskGraph({ tasks });
     if (!check.ok) {
       throw new InvalidRunChangeError(check.errors.map((e) => e.message).join('; '));
@@ -201,17 +210,22 @@ export class SchedulerCore {
 
   /** The run's state, derived from its tasks. */
   status(): CoreStatus {
-    if (this.ended) return { ...this.ended, awaitingReplan: false };
+    const waiting = { awaitingReplan: false, awaitingAcceptance: false };
+    if (this.ended) return { ...this.ended, ...waiting };
     const allDone = this.terminalCount === this.nodes.size;
     if (this.holdOnFailure && this.firstFailure !== undefined) {
       const stuck = this.activeCount === 0 && this.readySet.size === 0;
-      return { state: 'running', reason: this.firstFailure, awaitingReplan: stuck };
+      return { state: 'running', reason: this.firstFailure, ...waiting, awaitingReplan: stuck };
     }
-    if (!allDone) return { state: 'running', reason: '', awaitingReplan: false };
+    if (!allDone) return { state: 'running', reason: '', ...waiting };
     if (this.firstFailure !== undefined) {
-      return { state: 'failed', reason: this.firstFailure, awaitingReplan: false };
+      return { state: 'failed', reason: this.firstFailure, ...waiting };
     }
-    return { state: 'succeeded', reason: 'all tasks succeeded', awaitingReplan: false };
+    if (this.holdOnSuccess) {
+      const reason = "all tasks succeeded; the run's acceptance checks are due";
+      return { state: 'running', reason, ...waiting, awaitingAcceptance: true };
+    }
+    return { state: 'succeeded', reason: 'all tasks succeeded', ...waiting };
   }
 
   private addNode(task: Task, generation: number): void {

@@ -1,4 +1,5 @@
 import type {
+  AcceptanceCheck,
   Result,
   RunEvent,
   RunState,
@@ -24,6 +25,13 @@ export interface RunSpec {
    * Default: false (dependents are skipped with the reason).
    */
   holdOnFailure?: boolean;
+  /**
+   * The run's own acceptance checks, kept with the run so a restarted master still has them.
+   * When there are any, the run does not succeed when its last task does: it waits in
+   * `awaitingAcceptance` until the master runs them and calls `finishRun` or `extendRun`.
+   * Default: none.
+   */
+  acceptance?: AcceptanceCheck[];
 }
 
 /** One task as the bus tracks it. */
@@ -52,6 +60,10 @@ export interface RunSnapshot {
   reason: string;
   /** True while a failed task holds its dependents, waiting for the master. */
   awaitingReplan: boolean;
+  /** True while every task has succeeded and the run's acceptance checks are due. */
+  awaitingAcceptance: boolean;
+  /** The run's own acceptance checks (RunSpec.acceptance). */
+  acceptance: AcceptanceCheck[];
   tasks: TaskRecord[];
   createdAt: number;
   endedAt?: number;
@@ -132,7 +144,10 @@ export interface TaskBus {
   readEvents(runId: string): Promise<RunEvent[]>;
   /** Calls `listener` for each new event of any run; returns an unsubscribe function. */
   subscribe(listener: (event: RunEvent) => void): () => void;
-  /** Resolves with the snapshot once the run is no longer running (or awaits a replan). */
+  /**
+   * Resolves with the snapshot once the run is no longer running; with `untilReplan`, also
+   * once it waits for the master (a replan, or its acceptance checks).
+   */
   waitForRun(
     runId: string,
     options?: { signal?: AbortSignal; untilReplan?: boolean },

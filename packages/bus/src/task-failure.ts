@@ -17,7 +17,7 @@ export function failureResult(reason: string): Result {
     output: reason,
     reasoning: null,
     actions_taken: [],
-    validation: { valid: false, output: reason },
+    validation: { valid: false, output: reason, checks: [] },
   };
 }
 

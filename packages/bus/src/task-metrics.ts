@@ -1,9 +1,15 @@
+import { proofOf, type Result } from '@codegod/protocol';
 import { z } from 'zod';
 
-/** The task counters of `codegod:metrics:tasks`. */
+/**
+ * The task counters of `codegod:metrics:tasks`. Every completed task is also counted as
+ * `verified` (its acceptance checks ran and passed) or `unverified` (it had none).
+ */
 export const TASK_COUNTERS = [
   'submitted',
   'completed',
+  'verified',
+  'unverified',
   'failed',
   'retried',
   'skipped',
@@ -19,6 +25,11 @@ export const taskMetricsSchema = z.object(
     [K in TaskCounter]: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
   },
 );
+
+/** The counter a recorded result adds to besides completed/failed: how a success was proven. */
+export function proofCounter(result: Result): 'verified' | 'unverified' | undefined {
+  return result.success ? proofOf(result.validation.checks) : undefined;
+}
 
 /** Task counters since the bus (or the Redis database) started. */
 export type TaskMetrics = z.infer<typeof taskMetricsSchema>;

@@ -5,7 +5,7 @@ import type { RunSnapshot, TaskBus } from './task-bus.js';
 /** Settings of `waitForRunState`. */
 export interface WaitForRunOptions {
   signal?: AbortSignal;
-  /** Also resolve when the run awaits a replan. Default: false. */
+  /** Also resolve when the run waits for the master: a replan, or its acceptance checks. Default: false. */
   untilReplan?: boolean;
   /** Re-check this often even without events (events can be missed across processes). Default: 1000. */
   pollMs?: number;
@@ -53,7 +53,9 @@ export function waitForRunState(
           if (!options.untilReplan && (await options.peek?.(runId)) === 'running') continue;
           const snapshot = await bus.getRun(runId);
           if (!snapshot) return finish(new RunNotFoundError(runId));
-          const replan = options.untilReplan === true && snapshot.awaitingReplan;
+          const replan =
+            options.untilReplan === true &&
+            (snapshot.awaitingReplan || snapshot.awaitingAcceptance);
           if (snapshot.state !== 'running' || replan) return finish(undefined, snapshot);
         } while (again && !settled);
       } catch (error) {

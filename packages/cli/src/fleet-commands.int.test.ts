@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { createRedisMemoryStore } from '@codegod/memory';
 import { RedisReportStore } from '@codegod/orchestrator';
-import { emptyAgentMemory, type RunReport } from '@codegod/protocol';
+import { emptyAgentMemory, type RunReport, runReportSchema } from '@codegod/protocol';
 import { freePort, type RedisServer, startRedisServer } from '@codegod/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,7 +77,7 @@ describe('codegod fleet commands against a real Redis', () => {
 
   it('shows a report with terminal control sequences stripped, and --json escaped', async () => {
     const hostile = 'bad\x1b[2J\x1b]0;pwned\x07\rFAKE';
-    const report: RunReport = {
+    const report: RunReport = runReportSchema.parse({
       run_id: 'run-hostile',
       problem: `problem ${hostile}`,
       workspace: '/w',
@@ -111,7 +111,7 @@ describe('codegod fleet commands against a real Redis', () => {
           duration_ms: null,
         },
       ],
-    };
+    });
     const client = new Redis(redis.url);
     await new RedisReportStore(client).save(report);
     client.disconnect();

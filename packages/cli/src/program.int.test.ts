@@ -64,6 +64,55 @@ describe('codegod plan (built CLI, real process)', () => {
     expect(bad.stderr).toMatch(/not valid JSON/);
   });
 
+  it("prints each task's acceptance checks, and says which tasks have none", async () => {
+    const result = await codegod('plan', example);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("    check: venv/bin/python -c 'import flask, app'\n");
+    expect(result.stdout).toContain('    check: file Dockerfile matches /^FROM /\n');
+    expect(result.stdout).not.toContain('no acceptance checks');
+    const file = join(dir.path, 'unchecked.json');
+    await writeFile(
+      file,
+      JSON.stringify({ tasks: [{ id: 'a', description: 'a', role: 'backend', depends_on: [] }] }),
+    );
+    expect((await codegod('plan', file)).stdout).toContain(
+      'no acceptance checks: success will be unverified',
+    );
+  });
+
+  it('rejects a plan whose check leaves the workspace: exit 2, one line naming the field', async () => {
+    const file = join(dir.path, 'escape.json');
+    const task = { id: 'a', description: 'a', role: 'backend', depends_on: [] };
+    const acceptance = [{ type: 'file', path: '../../etc/passwd' }];
+    await writeFile(file, JSON.stringify({ tasks: [{ ...task, acceptance }] }));
+    const result = await codegod('plan', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(
+      'task "a": acceptance[0].path: must stay inside the workspace (no "..")',
+    );
+  });
+
+  it('build: --check takes a shell line; an empty one is a usage error naming the flag', async () => {
+    const help = await codegod('build', '--help');
+    expect(help.stdout).toMatch(/--check <command line>/);
+    expect(help.stdout).toMatch(/--require-verified/);
+    const empty = await codegod('build', 'x', '-w', join(dir.path, 'ws'), '--check', ' ');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr.trim().split('\n')).toHaveLength(1);
+    expect(empty.stderr).toMatch(/^codegod: --check must be a shell command line/);
+    const timeout = await codegod(
+      'build',
+      'x',
+      '-w',
+      join(dir.path, 'ws'),
+      '--check-timeout',
+      'soon',
+    );
+    expect(timeout.code).toBe(2);
+    expect(timeout.stderr).toMatch(/--check-timeout must be a whole number/);
+  });
+
   it('exits 2 on an unknown flag and 0 on --help', async () => {
     expect((await codegod('plan', example, '--frobnicate')).code).toBe(2);
     const help = await codegod('--help');

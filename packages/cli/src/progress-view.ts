@@ -1,4 +1,4 @@
-import type { RunEvent } from '@codegod/protocol';
+import { proofOf, type RunEvent } from '@codegod/protocol';
 import { terminalLine } from './terminal-text.js';
 
 interface Row {
@@ -71,7 +71,11 @@ export class ProgressView {
           break;
         // Notes quote models and commands: one line, no terminal control sequences.
         case 'task-end':
-          row.state = event.success ? 'done' : 'failed';
+          row.state = !event.success
+            ? 'failed'
+            : proofOf(event.result.validation.checks) === 'verified'
+              ? 'done, verified'
+              : 'done, unverified';
           row.endedAt = event.ts;
           row.note = event.success ? '' : terminalLine(event.result.output, 80);
           break;
@@ -95,9 +99,22 @@ export class ProgressView {
       if (event.type === 'replan')
         this.#out.write(`[${elapsed}] replan round ${event.round}: ${reason}\n`);
       if (event.type === 'run-end') this.#out.write(`[${elapsed}] run ${event.state}: ${reason}\n`);
-    } else if (event.type === 'replan') {
+      if (event.type === 'run-check') {
+        for (const check of event.checks) {
+          const verdict = check.passed ? 'passed' : 'FAILED';
+          const what = `${terminalLine(check.ran, 200)}: ${terminalLine(check.reason, 300)}`;
+          this.#out.write(`[${elapsed}] run check ${verdict}: ${what}\n`);
+        }
+      }
+    } else if (event.type === 'replan' || event.type === 'run-check') {
       this.#draw();
-      this.#out.write(`replan round ${event.round}: ${terminalLine(event.reason, 500)}\n`);
+      const lines =
+        event.type === 'replan'
+          ? [`replan round ${event.round}: ${terminalLine(event.reason, 500)}`]
+          : event.checks.map(
+              (c) => `run check ${c.passed ? 'passed' : 'FAILED'}: ${terminalLine(c.ran, 200)}`,
+            );
+      this.#out.write(`${lines.join('\n')}\n`);
       this.#drawnLines = 0;
     }
   }
@@ -125,9 +142,9 @@ export class ProgressView {
     const lines = [...this.#rows.values()].map((row) => {
       const duration =
         row.startedAt === undefined ? '' : seconds((row.endedAt ?? now) - row.startedAt);
-      return `${row.id.padEnd(24)} ${row.role.padEnd(9)} ${row.state.padEnd(12)} ${duration.padStart(7)}  ${row.note}`;
+      return `${row.id.padEnd(24)} ${row.role.padEnd(9)} ${row.state.padEnd(17)} ${duration.padStart(7)}  ${row.note}`;
     });
-    const header = `${'task'.padEnd(24)} ${'role'.padEnd(9)} ${'state'.padEnd(12)} ${'time'.padStart(7)}`;
+    const header = `${'task'.padEnd(24)} ${'role'.padEnd(9)} ${'state'.padEnd(17)} ${'time'.padStart(7)}`;
     const all = [header, ...lines];
     // Move up over the previous drawing and clear each line before redrawing.
     const up = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}A` : '';

@@ -36,6 +36,8 @@ export async function followRun(
       workspace: (await new RedisRunWorkspaces(fleet.redis).get(runId)) ?? '/',
       plan: null,
       limits: null,
+      // The run's checks are kept with the run itself; the master reads them from there.
+      run_checks: [],
       submitted_at: Date.now(),
     });
   }
@@ -103,6 +105,7 @@ export async function runDistributed(
             max_wall_ms: request.limits.maxWallMs ?? null,
           }
         : null,
+      run_checks: request.checks ?? [],
       submitted_at: Date.now(),
     });
     process.stderr.write(

@@ -6,6 +6,7 @@ import {
   observationSchema,
   type Plan,
   planSchema,
+  proofOf,
   type Reasoning,
   type RunEvent,
   type RunReport,
@@ -15,6 +16,7 @@ import {
   validationSchema,
 } from '@codegod/protocol';
 import { z } from 'zod';
+import { lastRunChecks, runProof } from './run-proof.js';
 
 /** Tokens a run spent, in total and by role. */
 export interface RunTokens {
@@ -78,12 +80,15 @@ export function buildRunReport(
   const tasks: TaskReport[] = snapshot.tasks.map((record) => {
     const s = steps.get(record.task.id);
     const result = record.result;
+    const validation = result?.validation ?? s?.validation ?? null;
     return {
       id: record.task.id,
       description: record.task.description,
       role: record.task.role,
       depends_on: record.task.depends_on,
+      acceptance: record.task.acceptance ?? [],
       state: record.state,
+      proof: record.state === 'succeeded' ? proofOf(validation?.checks ?? []) : null,
       reason: record.reason ?? null,
       agent_id: record.agentId ?? null,
       attempts: record.attempts,
@@ -92,7 +97,7 @@ export function buildRunReport(
       reasoning: result?.reasoning ?? s?.reasoning ?? null,
       plan: s?.plan ?? null,
       actions_taken: result?.actions_taken ?? s?.actions ?? [],
-      validation: result?.validation ?? s?.validation ?? null,
+      validation,
       output: result?.output ?? null,
       queued_at: record.queuedAt ?? null,
       started_at: record.startedAt ?? null,
@@ -115,5 +120,6 @@ export function buildRunReport(
     replan_rounds: events.filter((e) => e.type === 'replan').length,
     tokens: context.tokens,
     tasks,
+    proof: runProof(snapshot.state, tasks, lastRunChecks(events)),
   };
 }

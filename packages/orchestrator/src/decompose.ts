@@ -1,5 +1,7 @@
 import type { LlmClient, TokenUsage } from '@codegod/llm';
 import {
+  type AcceptanceCheck,
+  readCheckList,
   type TaskGraph,
   type TaskGraphError,
   validateTaskGraph,
@@ -7,22 +9,65 @@ import {
 } from '@codegod/protocol';
 import { z } from 'zod';
 import { DecompositionError } from './errors/decomposition-error.js';
+import { fromLlmCheck, type LlmCheck, llmCheckSchema, shellCheckErrors } from './llm-checks.js';
 import { decomposeMessages, repairMessages } from './prompts/master-prompts.js';
 
-/** A task as the LLM writes it; ids and dependencies are checked by validateTaskGraph after. */
+/**
+ * A task as the LLM writes it: at least one acceptance check that proves it done. Ids,
+ * dependencies and checks are checked by validateTaskGraph after.
+ */
 export const llmTaskSchema = z.object({
   id: z.string(),
   description: z.string(),
   role: z.enum(WORKER_ROLES),
   depends_on: z.array(z.string()),
+  acceptance: z
+    .array(llmCheckSchema)
+    .min(1)
+    .describe('executable checks that pass only when the task is done'),
 });
+/** A task as the LLM writes it. */
+export type LlmTask = z.infer<typeof llmTaskSchema>;
 
 /** The LLM-facing task graph schema (strict-JSON-schema friendly). */
-export const llmTaskGraphSchema = z.object({ tasks: z.array(llmTaskSchema) });
+export const llmTaskGraphSchema = z.object({
+  tasks: z.array(llmTaskSchema),
+  run_checks: z
+    .array(llmCheckSchema)
+    .describe('checks of the whole problem, run once every task has succeeded; may be empty'),
+});
+
+/** Protocol tasks from the LLM's: each check's null fields take their defaults. */
+export function fromLlmTasks(tasks: readonly LlmTask[]) {
+  return tasks.map((task) => ({ ...task, acceptance: task.acceptance.map(fromLlmCheck) }));
+}
+
+/** Errors for checks that start a shell, in every task of `tasks`. */
+export function taskShellErrors(tasks: readonly LlmTask[]): TaskGraphError[] {
+  return tasks.flatMap((task) =>
+    shellCheckErrors(task.acceptance, { label: `task "${task.id}"`, taskIds: [task.id] }),
+  );
+}
+
+/** The run checks the LLM proposed, or the errors that make them unusable. */
+function readRunChecks(checks: readonly LlmCheck[]): {
+  runChecks: AcceptanceCheck[];
+  errors: TaskGraphError[];
+} {
+  const errors = shellCheckErrors(checks, { label: 'run_checks', taskIds: [] });
+  const read = readCheckList(checks.map(fromLlmCheck));
+  if ('problem' in read) {
+    errors.push({ code: 'invalid-check', message: `run_checks: ${read.problem}`, task_ids: [] });
+    return { runChecks: [], errors };
+  }
+  return { runChecks: read.checks, errors };
+}
 
 /** What `decompose` returns. */
 export interface Decomposition {
   graph: TaskGraph;
+  /** Checks of the whole problem the master proposed (argv, no shell); may be empty. */
+  runChecks: AcceptanceCheck[];
   /** LLM calls made: 1 plus the repairs. */
   attempts: number;
   /** The errors of each rejected graph, in order. */
@@ -61,8 +106,13 @@ export async function decompose(
     usage.promptTokens += reply.usage.promptTokens;
     usage.completionTokens += reply.usage.completionTokens;
     usage.totalTokens += reply.usage.totalTokens;
-    const validation = validateTaskGraph(reply.value);
-    const errors: TaskGraphError[] = validation.ok ? [] : [...validation.errors];
+    const validation = validateTaskGraph({ tasks: fromLlmTasks(reply.value.tasks) });
+    const { runChecks, errors: runCheckErrors } = readRunChecks(reply.value.run_checks);
+    const errors: TaskGraphError[] = [
+      ...(validation.ok ? [] : validation.errors),
+      ...taskShellErrors(reply.value.tasks),
+      ...runCheckErrors,
+    ];
     // Named first, whatever else is wrong: a graph this large is the problem to fix.
     if (reply.value.tasks.length > options.maxTasks) {
       errors.unshift({
@@ -72,7 +122,7 @@ export async function decompose(
       });
     }
     if (validation.ok && errors.length === 0) {
-      return { graph: validation.graph, attempts: attempt, rejected, usage };
+      return { graph: validation.graph, runChecks, attempts: attempt, rejected, usage };
     }
     rejected.push(errors);
     messages = [...messages, ...repairMessages(reply.value, errors)];

@@ -1,4 +1,4 @@
-import { createFileToolkit, planReply, reasoningReply } from '@codegod/agents/testing';
+import { createFileToolkit, planReply, reasoningReply, replanReply } from '@codegod/agents/testing';
 import { ScriptedLlmClient } from '@codegod/llm/testing';
 import { WORKER_ROLES } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
@@ -32,18 +32,16 @@ describe('Orchestrator replan bounds', () => {
         {
           match: { phase: 'replan' },
           // A new remediation task each round (ids must stay unique in the run).
-          reply: () => ({
-            analysis: 'try again',
-            give_up: false,
-            tasks: [
+          reply: () =>
+            replanReply('try again', [
               {
                 id: `prepare-${++rounds}`,
                 description: 'prepare',
                 role: 'backend',
                 depends_on: [],
+                acceptance: [{ type: 'file', path: 'out.txt', content_regex: '^right$' }],
               },
-            ],
-          }),
+            ]),
         },
       ],
     });

@@ -7,13 +7,20 @@ import {
 import type { RunSnapshot, TaskBus } from '@codegod/bus';
 import { type LlmClient, redactingLlmClient } from '@codegod/llm';
 import type { MemoryStore } from '@codegod/memory';
-import { CodegodError, type RunReport, type TaskGraph } from '@codegod/protocol';
+import {
+  type AcceptanceCheck,
+  type CheckResult,
+  CodegodError,
+  type RunReport,
+  type TaskGraph,
+} from '@codegod/protocol';
 import { buildRunReport, type RunTokens } from './build-run-report.js';
 import { decompose } from './decompose.js';
 import { type OrchestratorLimits, resolveLimits } from './orchestrator-options.js';
 import { redactRunReport } from './redact-run-report.js';
 import { replan } from './replan.js';
 import type { ReportStore } from './report-store.js';
+import { describeFailedRunChecks, type RunCheckRunner } from './run-checks.js';
 import type { RunWorkspaces } from './run-workspaces.js';
 
 /** What the master needs; all ports, no vendor types. */
@@ -24,6 +31,8 @@ export interface OrchestratorDependencies {
   reports: ReportStore;
   /** Where each run's workspace is recorded for the workers. */
   workspaces: RunWorkspaces;
+  /** Runs a run's own acceptance checks, confined like the agents' actions. */
+  checks: RunCheckRunner;
   /** Tokens a run has spent so far. Default: none counted (token budget never fires). */
   tokenUsage?: (runId: string) => Promise<RunTokens>;
   /** Bounds on each run; see OrchestratorLimits for defaults. */
@@ -48,6 +57,11 @@ export interface RunRequest {
   runId?: string;
   /** This run's own bounds, over the orchestrator's (e.g. from `codegod build --timeout`). */
   limits?: Partial<OrchestratorLimits>;
+  /**
+   * The user's checks of the whole run (`codegod build --check`); they always run, before any
+   * the master proposes, once every task has succeeded. Default: none.
+   */
+  checks?: AcceptanceCheck[];
 }
 
 /** A new run id: sortable by time, unique, safe in Redis keys and job ids. */
@@ -56,10 +70,13 @@ export function newRunId(): string {
 }
 
 function failureSummary(snapshot: RunSnapshot): string {
-  return snapshot.tasks
-    .filter((t) => t.state === 'failed')
-    .map((t) => `task ${t.task.id} failed: ${t.reason ?? t.result?.output ?? 'unknown reason'}`)
-    .join('; ');
+  return (
+    snapshot.tasks
+      .filter((t) => t.state === 'failed')
+      // The bus's reason already reads `task "id" failed: ...`.
+      .map((t) => t.reason ?? `task "${t.task.id}" failed: ${t.result?.output ?? 'unknown reason'}`)
+      .join('; ')
+  );
 }
 
 /**
@@ -95,9 +112,11 @@ export class Orchestrator {
       : this.#limits;
     const redactor = (this.#deps.redactor ?? createWorkspaceRedactor)(request.workspace);
     await redactor.refresh();
-    const graph =
-      request.plan ??
-      (await this.decompose(request.problem, runId, options.signal, redactor.redact)).graph;
+    const decomposition = request.plan
+      ? undefined
+      : await this.decompose(request.problem, runId, options.signal, redactor.redact);
+    const graph = request.plan ?? decomposition!.graph;
+    const acceptance = [...(request.checks ?? []), ...(decomposition?.runChecks ?? [])];
     if (graph.tasks.length > limits.maxTasks) {
       throw new CodegodError(
         'task-budget',
@@ -106,7 +125,13 @@ export class Orchestrator {
     }
     if (request.limits) this.#runLimits.set(runId, limits);
     await this.#deps.workspaces.set(runId, request.workspace);
-    await this.#deps.bus.startRun({ runId, problem: request.problem, graph, holdOnFailure: true });
+    await this.#deps.bus.startRun({
+      runId,
+      problem: request.problem,
+      graph,
+      holdOnFailure: true,
+      ...(acceptance.length > 0 ? { acceptance } : {}),
+    });
     // follow() goes on with this redactor: values it saw while decomposing stay hidden.
     this.#redactors.set(runId, redactor);
     await options.onStarted?.();
@@ -187,9 +212,27 @@ export class Orchestrator {
           options.signal?.removeEventListener('abort', abort);
         }
         if (snapshot.state !== 'running') break;
-        if (!snapshot.awaitingReplan) continue;
+        let failedRunChecks: CheckResult[] = [];
+        if (snapshot.awaitingAcceptance) {
+          const verdict = await this.#runChecks(runId, snapshot, deadline, options.signal);
+          if (verdict.kind === 'stop') {
+            await bus.cancelRun(runId, verdict.reason);
+            break;
+          }
+          if (verdict.kind === 'passed') {
+            const count = snapshot.acceptance.length;
+            const reason = `all tasks succeeded; ${count} run check${count === 1 ? '' : 's'} passed`;
+            await bus.finishRun(runId, 'succeeded', reason);
+            continue;
+          }
+          failedRunChecks = verdict.failed;
+        } else if (!snapshot.awaitingReplan) continue;
         await redactor.refresh();
-        const summary = redactor.redact(failureSummary(snapshot));
+        const summary = redactor.redact(
+          failedRunChecks.length > 0
+            ? describeFailedRunChecks(failedRunChecks)
+            : failureSummary(snapshot),
+        );
         if (rounds >= limits.maxReplanRounds) {
           await bus.finishRun(
             runId,
@@ -210,6 +253,7 @@ export class Orchestrator {
               round: rounds,
               maxTasks: limits.maxTasks,
               maxRepairs: limits.maxDecompositionRepairs,
+              failedRunChecks,
             },
           );
           if (decision.kind === 'give-up') {
@@ -248,6 +292,50 @@ export class Orchestrator {
     }
     await redactor.refresh();
     return redactor;
+  }
+
+  /**
+   * Runs the run's own checks once every task has succeeded, records them as a `run-check`
+   * event, and says whether they passed. Bounded by the run's deadline and the caller's signal.
+   */
+  async #runChecks(
+    runId: string,
+    snapshot: RunSnapshot,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<
+    | { kind: 'passed' }
+    | { kind: 'failed'; failed: CheckResult[] }
+    | { kind: 'stop'; reason: string }
+  > {
+    const workspace = await this.#deps.workspaces.get(runId);
+    if (!workspace) return { kind: 'stop', reason: 'the run has no workspace recorded' };
+    const budget = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+    const checkSignal = signal ? AbortSignal.any([signal, budget]) : budget;
+    this.#deps.onNotice?.(runId, `running ${snapshot.acceptance.length} run check(s)`);
+    const raw = await this.#deps.checks.runChecks(snapshot.acceptance, {
+      workspace,
+      signal: checkSignal,
+    });
+    // Check output goes into an event, the report and the replan prompt: workspace secrets stay out.
+    const redactor = await this.#redactor(runId);
+    const results = redactor.redactValue(raw) as CheckResult[];
+    if (signal?.aborted) return { kind: 'stop', reason: 'cancelled by the user' };
+    if (budget.aborted) {
+      const limits = this.#runLimits.get(runId) ?? this.#limits;
+      return { kind: 'stop', reason: `time budget exceeded (${limits.maxWallMs} ms)` };
+    }
+    const passed = results.every((result) => result.passed);
+    await this.#deps.bus.appendEvent({
+      type: 'run-check',
+      run_id: runId,
+      ts: Date.now(),
+      passed,
+      checks: results,
+    });
+    return passed
+      ? { kind: 'passed' }
+      : { kind: 'failed', failed: results.filter((r) => !r.passed) };
   }
 
   /** Checks the budgets and the stall counter once. */

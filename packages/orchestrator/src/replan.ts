@@ -1,6 +1,7 @@
 import type { RunExtension, RunSnapshot } from '@codegod/bus';
 import { type LlmClient, MAX_REPAIR_ECHO_CHARS } from '@codegod/llm';
 import {
+  type CheckResult,
   cappedList,
   cappedText,
   type TaskGraph,
@@ -8,10 +9,10 @@ import {
   validateTaskGraph,
 } from '@codegod/protocol';
 import { z } from 'zod';
-import { llmTaskSchema } from './decompose.js';
+import { fromLlmTasks, llmTaskSchema, taskShellErrors } from './decompose.js';
 import { type FailureReport, replanMessages } from './prompts/master-prompts.js';
 
-/** The LLM-facing remediation schema. */
+/** The LLM-facing remediation schema: remediation tasks carry their checks too. */
 export const llmReplanSchema = z.object({
   analysis: z.string(),
   give_up: z.boolean(),
@@ -45,6 +46,11 @@ export interface ReplanOptions {
   maxTasks: number;
   /** Re-asks when the remediation graph is invalid. */
   maxRepairs: number;
+  /**
+   * The run's own checks that failed after every task had succeeded; the remediation adds
+   * the missing work (nothing is retried). Default: none (a replan after failed tasks).
+   */
+  failedRunChecks?: CheckResult[];
   signal?: AbortSignal;
 }
 
@@ -59,7 +65,11 @@ export async function replan(
 ): Promise<ReplanDecision> {
   const failures = failureReports(snapshot);
   const graph: TaskGraph = { tasks: snapshot.tasks.map((r) => r.task) };
-  let messages = replanMessages(options.problem, graph, failures, options.round);
+  let messages = replanMessages(options.problem, graph, {
+    failures,
+    failedRunChecks: options.failedRunChecks ?? [],
+    round: options.round,
+  });
   let lastErrors: TaskGraphError[] = [];
   for (let attempt = 1; attempt <= options.maxRepairs + 1; attempt++) {
     const reply = await llm.generate(llmReplanSchema, messages, {
@@ -72,7 +82,8 @@ export async function replan(
     if (reply.value.give_up || reply.value.tasks.length === 0) {
       return { kind: 'give-up', reason: reply.value.analysis || 'the master found no remediation' };
     }
-    const newIds = reply.value.tasks.map((t) => t.id);
+    const newTasks = fromLlmTasks(reply.value.tasks);
+    const newIds = newTasks.map((t) => t.id);
     const retry = failures.map((f) => ({ taskId: f.task.id, dependsOn: newIds }));
     const combined = {
       tasks: [
@@ -80,18 +91,21 @@ export async function replan(
           const retried = retry.find((r) => r.taskId === t.id);
           return retried ? { ...t, depends_on: [...t.depends_on, ...retried.dependsOn] } : t;
         }),
-        ...reply.value.tasks,
+        ...newTasks,
       ],
     };
     const validation = validateTaskGraph(combined);
-    lastErrors = validation.ok ? [] : validation.errors;
+    lastErrors = [
+      ...(validation.ok ? [] : validation.errors),
+      ...taskShellErrors(reply.value.tasks),
+    ];
     if (validation.ok && combined.tasks.length > options.maxTasks) {
       return {
         kind: 'give-up',
         reason: `task budget exceeded: remediation would make ${combined.tasks.length} tasks (limit ${options.maxTasks})`,
       };
     }
-    if (validation.ok) {
+    if (validation.ok && lastErrors.length === 0) {
       const added = validation.graph.tasks.slice(graph.tasks.length);
       return {
         kind: 'extend',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkResultSchema } from './acceptance.js';
 import {
   actionTakenSchema,
   observationSchema,
@@ -33,6 +34,13 @@ export const runEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('run-start'), problem: z.string(), task_count: z.number() }),
   z.object({ ...base, type: z.literal('run-end'), state: runStateSchema, reason: z.string() }),
   z.object({ ...base, type: z.literal('replan'), round: z.number().int(), reason: z.string() }),
+  /** The run's own acceptance checks ran, once every task had succeeded. */
+  z.object({
+    ...base,
+    type: z.literal('run-check'),
+    passed: z.boolean(),
+    checks: z.array(checkResultSchema),
+  }),
   z.object({ ...taskBase, type: z.literal('task-queue') }),
   z.object({
     ...taskBase,

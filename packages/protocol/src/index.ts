@@ -1,3 +1,4 @@
+export * from './acceptance.js';
 export * from './errors/codegod-error.js';
 export * from './errors/config-error.js';
 export * from './errors/non-retryable-task-error.js';

@@ -62,7 +62,21 @@ const result = {
     },
     { step: 2, action: 'run_command', success: true, output: '' },
   ],
-  validation: { valid: true, output: 'python -c "import flask": exit 0' },
+  validation: {
+    valid: true,
+    output: 'python -c "import flask": exit 0',
+    checks: [
+      {
+        check: { type: 'command', argv: ['venv/bin/python', '-c', 'import flask'] },
+        ran: "venv/bin/python -c 'import flask'",
+        passed: true,
+        exit_code: 0,
+        reason: 'exit 0',
+        output: '',
+        duration_ms: 41,
+      },
+    ],
+  },
 };
 const memory = {
   agent_role: 'backend',
@@ -92,6 +106,10 @@ const flaskReactGraph = {
       description: 'Add the API routes',
       role: 'backend',
       depends_on: ['backend-setup'],
+      acceptance: [
+        { type: 'file', path: 'app.py', content_regex: '/api/' },
+        { type: 'http', service: ['venv/bin/python', 'app.py'], port: 5000, path: '/api/health' },
+      ],
     },
     {
       id: 'frontend-ui',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkResultSchema } from './acceptance.js';
 import { roleSchema } from './roles.js';
 import { taskSchema } from './task.js';
 
@@ -54,10 +55,15 @@ export const actionTakenSchema = z.object({
 /** One executed step. */
 export type ActionTaken = z.infer<typeof actionTakenSchema>;
 
-/** The Validate step's output. */
+/**
+ * The Validate step's output: `valid` only when the role's health check and every one of the
+ * task's acceptance checks passed. `output` leads with the failing checks' output (what the
+ * next iteration's prompt shows); `checks` lists every acceptance check that ran.
+ */
 export const validationSchema = z.object({
   valid: z.boolean(),
   output: z.string(),
+  checks: z.array(checkResultSchema).default([]),
 });
 /** The Validate step's output. */
 export type Validation = z.infer<typeof validationSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { acceptanceCheckSchema, checkResultSchema } from './acceptance.js';
 import {
   actionTakenSchema,
   observationSchema,
@@ -15,7 +16,14 @@ export const taskReportSchema = z.object({
   description: z.string(),
   role: workerRoleSchema,
   depends_on: z.array(taskIdSchema),
+  /** The task's acceptance checks, as planned. */
+  acceptance: z.array(acceptanceCheckSchema).default([]),
   state: taskStateSchema,
+  /**
+   * How a succeeded task proved it: `verified` (its acceptance checks ran and passed) or
+   * `unverified` (it had none); null when it did not succeed.
+   */
+  proof: z.enum(['verified', 'unverified']).nullable().default(null),
   reason: z.string().nullable(),
   agent_id: z.string().nullable(),
   attempts: z.number().int(),
@@ -34,6 +42,20 @@ export const taskReportSchema = z.object({
 /** One task in a run report. */
 export type TaskReport = z.infer<typeof taskReportSchema>;
 
+/** How a run's success was proven. */
+export const runProofSchema = z.object({
+  /** One line, e.g. "verified by 7 checks" or "2 tasks unverified (no acceptance checks)". */
+  summary: z.string(),
+  /** Checks that passed: those of succeeded tasks, plus the run's own. */
+  checks_passed: z.number().int(),
+  /** Succeeded tasks without acceptance checks. */
+  unverified_tasks: z.array(taskIdSchema),
+  /** The last run of the run's own acceptance checks (`--check`, master-proposed). */
+  run_checks: z.array(checkResultSchema),
+});
+/** How a run's success was proven. */
+export type RunProof = z.infer<typeof runProofSchema>;
+
 /** The complete, inspectable record of a run. */
 export const runReportSchema = z.object({
   run_id: z.string(),
@@ -50,6 +72,12 @@ export const runReportSchema = z.object({
     by_role: z.record(z.string(), z.number()),
   }),
   tasks: z.array(taskReportSchema),
+  proof: runProofSchema.default({
+    summary: 'not recorded',
+    checks_passed: 0,
+    unverified_tasks: [],
+    run_checks: [],
+  }),
 });
 /** The complete, inspectable record of a run. */
 export type RunReport = z.infer<typeof runReportSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { acceptanceCheckSchema, MAX_CHECKS } from './acceptance.js';
 import { taskGraphSchema } from './task.js';
 
 /** A problem submitted to the master service by `codegod build` in distributed mode. */
@@ -17,6 +18,11 @@ export const submissionSchema = z.object({
     })
     .nullable()
     .default(null),
+  /**
+   * The run's acceptance checks (`codegod build --check`, as `sh -c` command checks); the
+   * master runs them once every task has succeeded. Default: none.
+   */
+  run_checks: z.array(acceptanceCheckSchema).max(MAX_CHECKS).default([]),
   submitted_at: z.number().int(),
 });
 /** A problem submitted to the master service. */

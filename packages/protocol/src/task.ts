@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { acceptanceCheckSchema, MAX_CHECKS } from './acceptance.js';
 import { workerRoleSchema } from './roles.js';
 
 /** A task id: short, readable, safe inside Redis keys and job ids. */
@@ -14,6 +15,11 @@ export const taskSchema = z.object({
   description: z.string().min(1),
   role: workerRoleSchema,
   depends_on: z.array(taskIdSchema),
+  /**
+   * Executable checks that the task is done, run after the role's own health check; the task
+   * succeeds only when all pass. Absent or empty: the task may succeed, reported unverified.
+   */
+  acceptance: z.array(acceptanceCheckSchema).max(MAX_CHECKS).optional(),
 });
 /** One node of a task graph. */
 export type Task = z.infer<typeof taskSchema>;

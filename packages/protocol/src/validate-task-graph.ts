@@ -1,3 +1,4 @@
+import { type AcceptanceCheck, readCheckList } from './acceptance.js';
 import { isWorkerRole, WORKER_ROLES } from './roles.js';
 import { type Task, type TaskGraph, taskIdSchema } from './task.js';
 import { cappedText } from './text/capped-list.js';
@@ -9,6 +10,7 @@ export type TaskGraphErrorCode =
   | 'duplicate-id'
   | 'unknown-role'
   | 'unknown-dependency'
+  | 'invalid-check'
   | 'cycle';
 
 /** One problem found in a task graph, naming the tasks involved. */
@@ -112,6 +114,7 @@ const SUMMARY_NOUN: Record<TaskGraphErrorCode, string> = {
   'duplicate-id': 'duplicate ids',
   'unknown-role': 'tasks with an unknown role',
   'unknown-dependency': 'unknown dependencies',
+  'invalid-check': 'tasks with invalid acceptance checks',
   cycle: 'dependency cycles',
 };
 
@@ -192,12 +195,36 @@ function readTask(raw: unknown, index: number, errors: GraphErrorList): Task | u
     });
     return undefined;
   }
+  const acceptance = readChecks(raw.acceptance, id.data, errors);
+  if (acceptance === null) return undefined;
   return {
     id: id.data,
     description: raw.description as string,
     role: raw.role,
     depends_on: dependsOn as string[],
+    ...(acceptance ? { acceptance } : {}),
   };
+}
+
+/**
+ * Reads a task's `acceptance`: undefined when absent, null (after recording an error) when
+ * invalid. Argv must be non-empty, paths inside the workspace, timeouts in bounds and regexes
+ * must compile; each problem names the check's index and field.
+ */
+function readChecks(
+  raw: unknown,
+  taskId: string,
+  errors: GraphErrorList,
+): AcceptanceCheck[] | undefined | null {
+  if (raw === undefined) return undefined;
+  const read = readCheckList(raw);
+  if ('checks' in read) return read.checks;
+  errors.push({
+    code: 'invalid-check',
+    message: `task "${taskId}": ${read.problem}`,
+    task_ids: [taskId],
+  });
+  return null;
 }
 
 /** `a -> b -> … -> a`, naming at most MAX_IDS_IN_MESSAGE ids of a long cycle. */

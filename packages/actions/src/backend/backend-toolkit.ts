@@ -1,5 +1,6 @@
-import type { Observation, Validation } from '@codegod/protocol';
-import type { ActionContext, RoleToolkit } from '../action.js';
+import type { Observation } from '@codegod/protocol';
+import { checkRunner } from '../acceptance/check-runner.js';
+import type { ActionContext, HealthCheck, RoleToolkit } from '../action.js';
 import {
   checkFileExistsAction,
   readFileAction,
@@ -76,7 +77,7 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
   async function validate(
     _task: unknown,
     { workspace, signal }: ActionContext,
-  ): Promise<Validation> {
+  ): Promise<HealthCheck> {
     const box = sandbox(workspace);
     const venv = await findVenv(box);
     if (!venv) return { valid: false, output: 'no virtual environment (venv/ or .venv/) found' };
@@ -112,5 +113,6 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
     ],
     observe,
     validate,
+    ...checkRunner(sandbox),
   };
 }

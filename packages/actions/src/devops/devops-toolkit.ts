@@ -1,5 +1,6 @@
-import type { Observation, Validation } from '@codegod/protocol';
-import type { ActionContext, RoleToolkit } from '../action.js';
+import type { Observation } from '@codegod/protocol';
+import { checkRunner } from '../acceptance/check-runner.js';
+import type { ActionContext, HealthCheck, RoleToolkit } from '../action.js';
 import {
   checkFileExistsAction,
   readFileAction,
@@ -58,7 +59,7 @@ export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit {
     };
   }
 
-  async function validate(_task: unknown, { workspace }: ActionContext): Promise<Validation> {
+  async function validate(_task: unknown, { workspace }: ActionContext): Promise<HealthCheck> {
     const box = sandbox(workspace);
     if (!(await box.exists('Dockerfile'))) return { valid: false, output: 'Dockerfile is missing' };
     const problems = await dockerfileProblems(await box.readFile('Dockerfile'), (source) =>
@@ -85,5 +86,6 @@ export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit {
     ],
     observe,
     validate,
+    ...checkRunner(sandbox),
   };
 }

@@ -1,5 +1,6 @@
-import type { Observation, Validation } from '@codegod/protocol';
-import type { ActionContext, RoleToolkit } from '../action.js';
+import type { Observation } from '@codegod/protocol';
+import { checkRunner } from '../acceptance/check-runner.js';
+import type { ActionContext, HealthCheck, RoleToolkit } from '../action.js';
 import {
   checkFileExistsAction,
   readFileAction,
@@ -71,7 +72,7 @@ export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit {
   async function validate(
     _task: unknown,
     { workspace, signal }: ActionContext,
-  ): Promise<Validation> {
+  ): Promise<HealthCheck> {
     const box = sandbox(workspace);
     const pkg = await readPackageJson(box).catch(() => undefined);
     if (!pkg) return { valid: false, output: 'package.json is missing or malformed' };
@@ -104,5 +105,6 @@ export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit {
     ],
     observe,
     validate,
+    ...checkRunner(sandbox),
   };
 }

@@ -2,6 +2,12 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { CommandNotAllowedError } from '../errors/command-not-allowed-error.js';
 import { assertSafeArgument } from './assert-safe-argument.js';
+import {
+  type CheckCommandOptions,
+  type CheckCommandResult,
+  checkCommands,
+  type StartedCheckCommand,
+} from './check-commands.js';
 import { childEnv, makeRedactor } from './child-env.js';
 import type { SandboxKind } from './command-runner.js';
 import { resolveInside } from './resolve-inside.js';
@@ -57,6 +63,20 @@ export interface Sandbox {
   writeFile(path: string, content: string): Promise<void>;
   /** Runs an allowlisted executable with an argument array and no shell. */
   run(command: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  /**
+   * Runs any argv to its end: an acceptance check's, so not limited to the allowlist and not
+   * screened, but with the same runner, a confined cwd, the filtered env, timeout, output cap,
+   * redaction and no shell.
+   */
+  runCheckCommand(
+    argv: readonly string[],
+    options?: CheckCommandOptions,
+  ): Promise<CheckCommandResult>;
+  /** Starts such an argv in the background (an `http` check's probe); stop() kills its tree. */
+  startCheckCommand(
+    argv: readonly string[],
+    options?: CheckCommandOptions,
+  ): Promise<StartedCheckCommand>;
   /** Hides secret values and URL credentials in `text`. */
   redact(text: string): string;
 }
@@ -152,6 +172,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       await writeFile(absolute, content, 'utf8');
     },
     run,
+    ...checkCommands({
+      workspace,
+      env,
+      redact,
+      runner,
+      timeoutMs: settings.timeoutMs,
+      maxOutputBytes: settings.maxOutputBytes,
+    }),
     redact,
   };
 }

@@ -1,5 +1,6 @@
-import type { Observation, Validation } from '@codegod/protocol';
-import type { ActionContext, RoleToolkit } from '../action.js';
+import type { Observation } from '@codegod/protocol';
+import { checkRunner } from '../acceptance/check-runner.js';
+import type { ActionContext, HealthCheck, RoleToolkit } from '../action.js';
 import { readFileAction, runCommandAction, writeFileAction } from '../shared/common-actions.js';
 import { sandboxFactory, type ToolkitOptions } from '../shared/sandbox-for.js';
 import { describeFinding, parseFailures } from './parse-failures.js';
@@ -52,7 +53,7 @@ export function testingToolkit(options: ToolkitOptions = {}): RoleToolkit {
   async function validate(
     _task: unknown,
     { workspace, signal }: ActionContext,
-  ): Promise<Validation> {
+  ): Promise<HealthCheck> {
     const suite = await runTestSuite(sandbox(workspace), store, signal);
     if (!suite) return { valid: false, output: 'no tests found to run' };
     const { run } = suite;
@@ -72,5 +73,6 @@ export function testingToolkit(options: ToolkitOptions = {}): RoleToolkit {
     ],
     observe,
     validate,
+    ...checkRunner(sandbox),
   };
 }

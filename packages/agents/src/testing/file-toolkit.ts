@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import type { ActionDefinition, ActionOutcome, RoleToolkit } from '@codegod/actions';
+import {
+  type ActionDefinition,
+  type ActionOutcome,
+  createCheckRunner,
+  type RoleToolkit,
+} from '@codegod/actions';
 import type { WorkerRole } from '@codegod/protocol';
 import { z } from 'zod';
 
@@ -73,10 +78,12 @@ async function listFiles(root: string, dir = root): Promise<string[]> {
 
 /**
  * A small real toolkit for tests of the agent loop: it writes and reads files in the
- * workspace, observes the files and their hashes, and validates one file's content.
+ * workspace, observes the files and their hashes, validates one file's content, and runs the
+ * task's acceptance checks with the real check runner (direct runner).
  */
 export function createFileToolkit(options: FileToolkitOptions): RoleToolkit {
   return {
+    ...createCheckRunner(),
     role: options.role ?? 'backend',
     actions: [writeFileAction, readFileAction] as readonly ActionDefinition[],
     async observe(_task, { workspace }) {

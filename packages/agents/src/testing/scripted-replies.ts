@@ -1,4 +1,5 @@
 import type { ScriptedRule } from '@codegod/llm/testing';
+import type { AcceptanceCheck } from '@codegod/protocol';
 
 // Replies for the scripted LLM server in the shapes the agent asks for (its plan steps carry
 // `args_json`), shared by every test that drives agents through it.
@@ -37,12 +38,54 @@ export function planReply(steps: ScriptedStep[]) {
   };
 }
 
-/** A task of a decomposition or replan reply. */
+/** A task of a decomposition or replan reply; the master's schema wants at least one check. */
 export interface ScriptedTask {
   id: string;
   description: string;
   role: 'backend' | 'frontend' | 'devops' | 'testing';
   depends_on: string[];
+  acceptance: AcceptanceCheck[];
+}
+
+/** The fields of each check kind the LLM must write, `null` when unused. */
+const CHECK_FIELDS = {
+  command: ['argv', 'cwd', 'exit_code', 'stdout_regex', 'stderr_regex', 'timeout_ms'],
+  file: ['path', 'content_regex'],
+  http: [
+    'service',
+    'cwd',
+    'port',
+    'method',
+    'path',
+    'status',
+    'body_regex',
+    'startup_timeout_ms',
+    'timeout_ms',
+  ],
+} as const;
+
+/** A check as the master's LLM writes it: every field present, null where `check` has none. */
+export function llmCheck(check: AcceptanceCheck): Record<string, unknown> {
+  const given = check as Record<string, unknown>;
+  return Object.fromEntries([
+    ['type', check.type],
+    ...CHECK_FIELDS[check.type].map((field) => [field, given[field] ?? null]),
+  ]);
+}
+
+/** A task as the master's LLM writes it. */
+function llmTask(task: ScriptedTask) {
+  return { ...task, acceptance: task.acceptance.map(llmCheck) };
+}
+
+/** A decomposition reply: the tasks, and the checks of the whole run the master proposes. */
+export function decompositionReply(tasks: ScriptedTask[], runChecks: AcceptanceCheck[] = []) {
+  return { tasks: tasks.map(llmTask), run_checks: runChecks.map(llmCheck) };
+}
+
+/** A replan reply adding `tasks` (or giving up when there are none). */
+export function replanReply(analysis: string, tasks: ScriptedTask[]) {
+  return { analysis, give_up: tasks.length === 0, tasks: tasks.map(llmTask) };
 }
 
 /**

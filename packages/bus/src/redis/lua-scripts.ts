@@ -4,7 +4,10 @@ import type { Redis } from 'ioredis';
 // Each script checks and writes in one step, so concurrent workers (in any process) cannot
 // both record a task, and nothing is recorded for a run that already ended.
 
-/** KEYS: run, tasks, results, events, metrics. ARGV: taskId, generation, record, counter, channel, message, event. */
+/**
+ * KEYS: run, tasks, results, events, metrics.
+ * ARGV: taskId, generation, record, counter, channel, message, event, proof counter ('' for none).
+ */
 const RECORD_RESULT = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
 local generation = redis.call('HGET', KEYS[2], ARGV[1] .. '#gen') or '0'
@@ -12,6 +15,7 @@ if generation ~= ARGV[2] then return 0 end
 if redis.call('HSETNX', KEYS[3], ARGV[1] .. '#' .. ARGV[2], ARGV[3]) == 0 then return 0 end
 redis.call('XADD', KEYS[4], '*', 'e', ARGV[7])
 redis.call('HINCRBY', KEYS[5], ARGV[4], 1)
+if ARGV[8] ~= nil and ARGV[8] ~= '' then redis.call('HINCRBY', KEYS[5], ARGV[8], 1) end
 redis.call('PUBLISH', ARGV[5], ARGV[6])
 return 1
 `;

@@ -1,4 +1,5 @@
 import {
+  acceptanceCheckSchema,
   type Result,
   type RunEvent,
   type RunState,
@@ -14,7 +15,7 @@ import { z } from 'zod';
 import type { RunMeta, TaskTimings } from '../run-snapshot.js';
 import { SchedulerCore } from '../scheduler-core.js';
 import type { RunSpec } from '../task-bus.js';
-import type { TaskCounter } from '../task-metrics.js';
+import { proofCounter, type TaskCounter } from '../task-metrics.js';
 import { BUS_CHANNEL } from './bus-message.js';
 import { type BusScripts, defineBusScripts } from './lua-scripts.js';
 
@@ -32,6 +33,16 @@ const SUMMARY_FIELDS = Object.keys(
 ) as (keyof typeof runSummarySchema.shape)[];
 
 const runHashSchema = runSummarySchema.extend({
+  acceptance: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined) return [];
+      const parsed = z.array(acceptanceCheckSchema).safeParse(safeJson(text));
+      if (parsed.success) return parsed.data;
+      context.addIssue({ code: 'custom', message: 'run acceptance is not a check list' });
+      return z.NEVER;
+    }),
   graph: z.string().transform((text, context) => {
     const parsed = z.array(taskSchema).safeParse(safeJson(text));
     if (parsed.success) return parsed.data;
@@ -110,6 +121,7 @@ export class RedisRunStore {
         state: 'running',
         reason: '',
         hold: spec.holdOnFailure ? '1' : '0',
+        acceptance: JSON.stringify(spec.acceptance ?? []),
         replans: '0',
         graph: JSON.stringify(spec.graph.tasks),
       })
@@ -135,7 +147,11 @@ export class RedisRunStore {
       const generation = Number(taskHash[`${task.id}#gen`] ?? 0);
       if (generation > 0) generations[task.id] = generation;
     }
-    const core = new SchedulerCore(run.graph, { holdOnFailure: run.hold === '1', generations });
+    const core = new SchedulerCore(run.graph, {
+      holdOnFailure: run.hold === '1',
+      holdOnSuccess: run.acceptance.length > 0,
+      generations,
+    });
     const results = new Map<string, z.infer<typeof resultRecordSchema>>();
     for (const task of run.graph) {
       const field = `${task.id}#${generations[task.id] ?? 0}`;
@@ -166,6 +182,7 @@ export class RedisRunStore {
     return {
       runId,
       problem: run.problem,
+      acceptance: run.acceptance,
       createdAt: run.created_at,
       ...(run.ended_at === undefined ? {} : { endedAt: run.ended_at }),
       state: run.state,
@@ -227,6 +244,7 @@ export class RedisRunStore {
       BUS_CHANNEL,
       message,
       eventJson,
+      proofCounter(result) ?? '',
     );
     return recorded === 1;
   }

@@ -8,13 +8,21 @@ export function okResult(output = 'done'): Result {
     output,
     reasoning: null,
     actions_taken: [],
-    validation: { valid: true, output },
+    validation: { valid: true, output, checks: [] },
   };
+}
+
+/** A successful Result whose validation ran one acceptance check, which passed. */
+export function verifiedResult(output = 'done'): Result {
+  const check = { type: 'file' as const, path: 'app.py' };
+  const passed = { check, ran: 'file app.py exists', passed: true, exit_code: null };
+  const result = { ...passed, reason: 'app.py exists (file)', output: '', duration_ms: 1 };
+  return { ...okResult(output), validation: { valid: true, output, checks: [result] } };
 }
 
 /** A failed Result with `output`. */
 export function failedResult(output = 'failed'): Result {
-  return { ...okResult(output), success: false, validation: { valid: false, output } };
+  return { ...okResult(output), success: false, validation: { valid: false, output, checks: [] } };
 }
 
 /** A task for tests; the description defaults to the id. */

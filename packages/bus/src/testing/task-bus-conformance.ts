@@ -1,7 +1,14 @@
 import { NonRetryableTaskError, type Result, type RunEvent } from '@codegod/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskBus, TaskJob } from '../task-bus.js';
-import { deferred, failedResult, okResult, testRunId, testTask } from './fixtures.js';
+import {
+  deferred,
+  failedResult,
+  okResult,
+  testRunId,
+  testTask,
+  verifiedResult,
+} from './fixtures.js';
 
 /** What the suite needs from an adapter. */
 export interface ConformanceHarness {
@@ -227,6 +234,51 @@ export function taskBusConformance(name: string, create: () => Promise<Conforman
       expect(snapshot.state).toBe('succeeded');
       expect(snapshot.tasks.map((t) => t.task.id).sort()).toEqual(['a', 'b', 'fix']);
       expect(count(await bus.readEvents(runId), 'replan')).toBe(1);
+    });
+
+    it('holds a run with acceptance checks after its last task until the master ends or extends it', async () => {
+      const runId = testRunId('accept');
+      await bus.work('backend', async (job) =>
+        job.task.id === 'a' ? verifiedResult('a') : okResult(job.task.id),
+      );
+      const acceptance = [{ type: 'command' as const, argv: ['sh', '-c', 'pytest -q'] }];
+      const before = await bus.metrics?.();
+      const graph = { tasks: [testTask('a')] };
+      await bus.startRun({ runId, problem: 'accept', graph, holdOnFailure: true, acceptance });
+      const held = await wait(bus, runId, true);
+      expect(held).toMatchObject({
+        state: 'running',
+        awaitingAcceptance: true,
+        awaitingReplan: false,
+        acceptance,
+      });
+      expect(held.tasks[0]).toMatchObject({ state: 'succeeded' });
+      // The run check failed: the master adds the missing work, and the run waits again.
+      await bus.extendRun(runId, {
+        add: [testTask('b', ['a'])],
+        retry: [],
+        reason: 'check failed',
+      });
+      const again = await wait(bus, runId, true);
+      expect(again).toMatchObject({ state: 'running', awaitingAcceptance: true });
+      expect(again.tasks.map((t) => [t.task.id, t.state])).toEqual([
+        ['a', 'succeeded'],
+        ['b', 'succeeded'],
+      ]);
+      await bus.finishRun(runId, 'succeeded', '1 run check passed');
+      const done = await wait(bus, runId);
+      expect(done).toMatchObject({
+        state: 'succeeded',
+        reason: '1 run check passed',
+        awaitingAcceptance: false,
+      });
+      const after = await bus.metrics?.();
+      if (before && after) {
+        // Task a proved itself with a passing check; b had none.
+        expect(after.verified - before.verified).toBe(1);
+        expect(after.unverified - before.unverified).toBe(1);
+        expect(after.completed - before.completed).toBe(2);
+      }
     });
 
     it('lists and inspects runs and their events; rejects a reused run id', async () => {

@@ -1,11 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '@codegod/config';
-import type { RunReport, TaskGraph } from '@codegod/protocol';
-import { CodegodError } from '@codegod/protocol';
+import {
+  type AcceptanceCheck,
+  CodegodError,
+  MAX_CHECKS,
+  shellCommandCheck,
+  type TaskGraph,
+} from '@codegod/protocol';
 import { Command } from 'commander';
 import { EXIT, setRunExitCode } from '../exit-code.js';
 import { readPlanFile } from '../plan-file.js';
+import { printSummary } from '../report-summary.js';
 import { runDistributed } from '../run-distributed.js';
 import { runEmbedded } from '../run-embedded.js';
 import { terminalLine } from '../terminal-text.js';
@@ -20,6 +26,31 @@ interface BuildOptions {
   model?: string;
   maxReplans?: string;
   timeout?: string;
+  check: string[];
+  checkTimeout?: string;
+  requireVerified?: boolean;
+}
+
+/** Seconds a `--check` may run by default: long enough for a project's test suite. */
+const CHECK_TIMEOUT_SECONDS = 600;
+
+/** Collects a repeatable option's values. */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The user's `--check` lines as `sh -c` command checks; bad lines are usage errors. */
+function userChecks(lines: readonly string[], timeoutSeconds: number): AcceptanceCheck[] {
+  if (lines.length > MAX_CHECKS) {
+    throw new CodegodError('usage', `--check: at most ${MAX_CHECKS} checks (got ${lines.length})`);
+  }
+  return lines.map((line) => {
+    if (line.trim() === '' || line.length > 8192 || line.includes('\0')) {
+      throw new CodegodError(
+        'usage',
+        `--check must be a shell command line of 1 to 8192 characters (got ${JSON.stringify(line.slice(0, 80))})`,
+      );
+    }
+    return shellCommandCheck(line, timeoutSeconds * 1000);
+  });
 }
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -32,23 +63,6 @@ function positiveInt(name: string, value: string | undefined): number | undefine
     );
   }
   return n;
-}
-
-/**
- * Prints a short summary of the report on stderr, so stdout can stay JSON with --json. Reasons
- * and outputs come from models and commands: one line each, without terminal control sequences.
- */
-export function printSummary(report: RunReport, out: NodeJS.WritableStream): void {
-  const done = report.tasks.filter((t) => t.state === 'succeeded').length;
-  out.write(
-    `\nrun ${report.run_id} ${report.state}: ${terminalLine(report.reason, 500)}\n` +
-      `  ${done}/${report.tasks.length} tasks succeeded, ${report.replan_rounds} replan rounds, ` +
-      `${report.tokens.total} tokens, ${((report.duration_ms ?? 0) / 1000).toFixed(1)}s\n`,
-  );
-  for (const task of report.tasks.filter((t) => t.state !== 'succeeded')) {
-    const why = terminalLine(task.reason ?? task.output ?? '', 300);
-    out.write(`  ${task.id} (${task.role}) ${task.state}: ${why}\n`);
-  }
 }
 
 /** `codegod build "<problem>"`: solves a problem in a workspace, embedded or on the fleet. */
@@ -65,14 +79,31 @@ export function buildCommand(): Command {
     .option('--model <name>', 'model name (default: $LLM_MODEL)')
     .option('--max-replans <n>', 'replan rounds after failed tasks (default: 3)')
     .option('--timeout <seconds>', 'wall-time budget of the run (default: 3600)')
+    .option(
+      '--check <command line>',
+      'a shell command line that must pass once every task has succeeded, e.g. "cd app && pytest -q"; runs in the same sandbox as the agents (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--check-timeout <seconds>',
+      `time each --check may take (default: ${CHECK_TIMEOUT_SECONDS})`,
+    )
+    .option(
+      '--require-verified',
+      'exit 1 when the run succeeded but some task had no acceptance checks (unverified)',
+    )
     .addHelpText(
       'after',
-      '\nExit codes: 0 the run succeeded; 1 the run failed (its report says why); 2 bad usage or\n' +
-        'bad input, or the LLM or Redis unreachable or misbehaving before the run could start\n' +
-        '(timeout, a reply that is not an OpenAI-compatible JSON reply, a reply over\n' +
-        'LLM_MAX_REPLY_BYTES).',
+      '\nExit codes: 0 the run succeeded; 1 the run failed (its report says why), or it succeeded\n' +
+        'unverified with --require-verified; 2 bad usage or bad input, or the LLM or Redis\n' +
+        'unreachable or misbehaving before the run could start (timeout, a reply that is not an\n' +
+        'OpenAI-compatible JSON reply, a reply over LLM_MAX_REPLY_BYTES).',
     )
     .action(async (problem: string, options: BuildOptions) => {
+      // Bad flags fail before anything is created or contacted.
+      const checkTimeout = positiveInt('--check-timeout', options.checkTimeout);
+      const checks = userChecks(options.check, Math.max(1, checkTimeout ?? CHECK_TIMEOUT_SECONDS));
       const config = loadConfig(process.env, {
         llmBaseUrl: options.llmUrl,
         llmModel: options.model,
@@ -88,7 +119,13 @@ export function buildCommand(): Command {
         ...(maxReplanRounds !== undefined ? { maxReplanRounds } : {}),
         ...(timeout !== undefined ? { maxWallMs: Math.max(1, timeout) * 1000 } : {}),
       };
-      const request = { problem, workspace, ...(plan ? { plan } : {}), limits };
+      const request = {
+        problem,
+        workspace,
+        ...(plan ? { plan } : {}),
+        limits,
+        ...(checks.length > 0 ? { checks } : {}),
+      };
       const report = config.redisUrl
         ? await runDistributed(config, request)
         : await runEmbedded(config, request);
@@ -97,6 +134,14 @@ export function buildCommand(): Command {
       if (written.refused) process.stderr.write(`codegod: ${written.refused}\n`);
       process.stderr.write(`  report: ${written.path}\n`);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      const unverified = report.proof.unverified_tasks;
+      if (report.state === 'succeeded' && options.requireVerified && unverified.length > 0) {
+        process.stderr.write(
+          `codegod: --require-verified: ${unverified.length} task(s) succeeded without acceptance checks: ${unverified.join(', ')}\n`,
+        );
+        setRunExitCode(EXIT.failed);
+        return;
+      }
       setRunExitCode(report.state === 'succeeded' ? EXIT.ok : EXIT.failed);
     });
 }

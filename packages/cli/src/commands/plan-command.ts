@@ -1,4 +1,4 @@
-import { taskGraphWaves } from '@codegod/protocol';
+import { describeCheck, taskGraphWaves } from '@codegod/protocol';
 import { Command } from 'commander';
 import { readPlanFile } from '../plan-file.js';
 
@@ -6,7 +6,10 @@ import { readPlanFile } from '../plan-file.js';
 export function planCommand(): Command {
   return new Command('plan')
     .description('validate a plan file (a task graph) and print the waves it would run in')
-    .argument('<file>', 'plan file: JSON with "tasks" of id, description, role, depends_on')
+    .argument(
+      '<file>',
+      'plan file: JSON with "tasks" of id, description, role, depends_on and optional acceptance checks',
+    )
     .option('--json', 'print the waves as JSON')
     .action(async (file: string, options: { json?: boolean }) => {
       const graph = await readPlanFile(file);
@@ -25,6 +28,11 @@ export function planCommand(): Command {
           process.stdout.write(
             `  ${task.id.padEnd(24)} ${task.role.padEnd(9)} ${task.description}${after}\n`,
           );
+          const checks = task.acceptance ?? [];
+          if (checks.length === 0) {
+            process.stdout.write(`    no acceptance checks: success will be unverified\n`);
+          }
+          for (const check of checks) process.stdout.write(`    check: ${describeCheck(check)}\n`);
         }
       });
     });

@@ -2,6 +2,7 @@ import { CodegodError, type RunReport } from '@codegod/protocol';
 import { Command } from 'commander';
 import { EXIT, setRunExitCode } from '../exit-code.js';
 import { withFleet } from '../fleet-connection.js';
+import { checkLines } from '../report-summary.js';
 import { followRun } from '../run-distributed.js';
 import { terminalLine, terminalText } from '../terminal-text.js';
 
@@ -34,6 +35,7 @@ function printReport(report: RunReport): void {
     `run ${report.run_id}: ${report.state} (${terminalLine(report.reason, 500)})\n` +
       `problem: ${terminalText(report.problem)}\n`,
   );
+  if (report.state === 'succeeded') process.stdout.write(`proof: ${report.proof.summary}\n`);
   for (const task of report.tasks) {
     const took = task.duration_ms === null ? '' : ` in ${(task.duration_ms / 1000).toFixed(1)}s`;
     process.stdout.write(`  ${task.id.padEnd(24)} ${task.role.padEnd(9)} ${task.state}${took}`);
@@ -41,6 +43,8 @@ function printReport(report: RunReport): void {
     if (task.validation)
       process.stdout.write(`    validation: ${terminalLine(task.validation.output, 200)}\n`);
   }
+  const checks = checkLines(report);
+  if (checks.length > 0) process.stdout.write(`checks:\n${checks.join('\n')}\n`);
 }
 
 /** `codegod show RUN`: a run's report (or its live state while it runs). */

@@ -8,6 +8,7 @@ import { Orchestrator } from '../orchestrator.js';
 import type { OrchestratorLimits } from '../orchestrator-options.js';
 import { InMemoryReportStore } from '../report-store.js';
 import { startRoleWorker } from '../role-worker.js';
+import type { RunCheckRunner } from '../run-checks.js';
 import type { RunTokenLedger } from '../run-token-ledger.js';
 import { InMemoryRunWorkspaces } from '../run-workspaces.js';
 
@@ -27,6 +28,11 @@ export interface EmbeddedFleetOptions {
   agentLimits?: AgentLimitsInput;
   /** Task attempts and backoff of the in-process bus (defaults as InProcessTaskBus). */
   bus?: { attempts?: number; backoffMs?: number };
+  /**
+   * Runs each run's own checks (`--check`, master-proposed). Default: the testing toolkit's
+   * check runner, so they go through the same sandbox runner as the agents' actions.
+   */
+  checks?: RunCheckRunner;
   /** Lines of progress from the master (replans, stalls). */
   onNotice?: (runId: string, message: string) => void;
 }
@@ -80,6 +86,7 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
     memory,
     reports,
     workspaces,
+    checks: options.checks ?? options.toolkits.testing,
     ...(ledger ? { tokenUsage: (runId: string) => ledger.usage(runId) } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),

@@ -1,4 +1,5 @@
 import type { RunReport, Submission } from '@codegod/protocol';
+import { runProof } from '../run-proof.js';
 
 /** The report of a run that failed before it started (no task graph could be made). */
 export function failedRunReport(submission: Submission, error: unknown): RunReport {
@@ -15,5 +16,6 @@ export function failedRunReport(submission: Submission, error: unknown): RunRepo
     replan_rounds: 0,
     tokens: { total: 0, by_role: {} },
     tasks: [],
+    proof: runProof('failed', [], []),
   };
 }

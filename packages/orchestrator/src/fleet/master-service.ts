@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { createCheckRunner } from '@codegod/actions';
 import { createRedisTaskBus, RedisAgentStatusRegistry } from '@codegod/bus';
 import { resolveBullBoardSettings, serveBullBoard } from '@codegod/bus/bull-board';
 import type { CodegodConfig, Logger } from '@codegod/config';
@@ -10,6 +11,7 @@ import { Orchestrator } from '../orchestrator.js';
 import type { OrchestratorLimits } from '../orchestrator-options.js';
 import { RedisRunTokens, TeeTokenMeter } from '../redis-run-tokens.js';
 import { RedisReportStore } from '../report-store.js';
+import type { RunCheckRunner } from '../run-checks.js';
 import { RedisRunWorkspaces } from '../run-workspaces.js';
 import { SubmissionQueue } from '../submission-queue.js';
 import { failedRunReport } from './failed-run-report.js';
@@ -37,6 +39,11 @@ export interface MasterServiceOptions {
   bullBoardPort?: number | null;
   /** Heartbeat period into `codegod:agents:status`, in ms. Default: 5000. */
   heartbeatMs?: number;
+  /**
+   * Runs each run's own checks in its workspace. Default: `createCheckRunner()`, the sandbox
+   * settings every agent worker uses (the same runner as their actions).
+   */
+  checks?: RunCheckRunner;
 }
 
 /** A running master service. */
@@ -82,6 +89,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
     memory,
     reports,
     workspaces: new RedisRunWorkspaces(redis),
+    checks: options.checks ?? createCheckRunner(),
     tokenUsage: (runId) => runTokens.usage(runId),
     ...(options.limits ? { limits: options.limits } : {}),
     onNotice: (runId, message) => logger.info({ runId }, message),
@@ -113,6 +121,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
             workspace: submission.workspace,
             ...(submission.plan ? { plan: submission.plan } : {}),
             ...(submission.limits ? { limits: runLimits(submission.limits) } : {}),
+            ...(submission.run_checks.length > 0 ? { checks: submission.run_checks } : {}),
           },
           { onStarted: () => queue.done(raw) },
         );

@@ -1,5 +1,15 @@
 import { type ChatMessage, MAX_REPAIR_ECHO_CHARS } from '@codegod/llm';
-import { cappedText, type Task, type TaskGraph, type TaskGraphError } from '@codegod/protocol';
+import {
+  type AcceptanceCheck,
+  type CheckResult,
+  cappedText,
+  type Task,
+  type TaskGraph,
+  type TaskGraphError,
+  WORKER_ROLES,
+  type WorkerRole,
+} from '@codegod/protocol';
+import { toLlmCheck } from '../llm-checks.js';
 
 /** What each worker role can do; part of the stable prompt prefix. */
 export const ROLE_CAPABILITIES = `Roles and what their agents can do:
@@ -8,14 +18,44 @@ export const ROLE_CAPABILITIES = `Roles and what their agents can do:
 - devops: Dockerfiles, images, containers, .env files, deployment.
 - testing: run test suites (pytest, npm test, node --test), check syntax, turn failures into findings.`;
 
+/** An example acceptance check per role, for the decomposition prompt. */
+export const ROLE_CHECK_EXAMPLES: Record<WorkerRole, AcceptanceCheck[]> = {
+  backend: [
+    {
+      type: 'http',
+      service: ['venv/bin/python', 'app.py'],
+      port: 5000,
+      path: '/health',
+      status: 200,
+      body_regex: 'ok',
+    },
+    { type: 'command', argv: ['venv/bin/python', '-c', 'import flask'] },
+  ],
+  frontend: [{ type: 'command', argv: ['npm', 'run', 'build'], cwd: 'frontend' }],
+  devops: [{ type: 'file', path: 'Dockerfile', content_regex: '^FROM ' }],
+  testing: [
+    { type: 'command', argv: ['venv/bin/python', '-m', 'pytest', '-q'], stdout_regex: 'passed' },
+  ],
+};
+
+/** How to write acceptance checks, with an example per role; part of the stable prefix. */
+export const ACCEPTANCE_GUIDE = `Acceptance checks: every task has at least one in "acceptance". codegod runs them after the agent's work and the task succeeds only if all pass, so each must fail until the task is really done. Fields you do not use are null; paths are relative to the workspace. Kinds:
+- "command": runs argv with no shell (never "sh -c"); passes on exit_code (default 0) and the optional stdout_regex/stderr_regex.
+- "file": path exists, and its content matches content_regex when given.
+- "http": starts the service argv, waits for port on 127.0.0.1, sends method (default GET) path, expects status (default 200) and body_regex when given, then stops the service.
+Examples:
+${WORKER_ROLES.map((role) => ROLE_CHECK_EXAMPLES[role].map((check) => `- ${role}: ${JSON.stringify(toLlmCheck(check))}`).join('\n')).join('\n')}
+"run_checks" check the whole problem once every task has succeeded (often the problem's own symptom, e.g. the failing import); use [] when the task checks cover it.`;
+
 const MASTER_SYSTEM = `You are the master orchestrator of codegod, a fleet of software agents.
 You break a user's problem into a small graph of concrete tasks for role agents.
 Rules:
-- Each task has a unique short id (letters, digits, "-", "_", "."), a one-sentence description, one role, and depends_on: the ids of tasks that must finish first.
+- Each task has a unique short id (letters, digits, "-", "_", "."), a one-sentence description, one role, depends_on: the ids of tasks that must finish first, and acceptance: the checks that prove it done.
 - No cycles. Only depend on ids that exist in the graph.
 - Tasks of different roles that do not depend on each other run in parallel; prefer wide graphs over long chains.
 - Use as few tasks as solve the problem.
-${ROLE_CAPABILITIES}`;
+${ROLE_CAPABILITIES}
+${ACCEPTANCE_GUIDE}`;
 
 /** Messages asking for a task graph. Stable system content first, the problem last. */
 export function decomposeMessages(problem: string): ChatMessage[] {
@@ -45,14 +85,27 @@ export interface FailureReport {
   failedActions: string[];
 }
 
-/** Messages asking for remediation tasks after failures. */
+/** What a replan is asked to fix: failed tasks, or the run's own checks that failed. */
+export interface ReplanInput {
+  failures: FailureReport[];
+  /** The run's checks that failed once every task had succeeded. */
+  failedRunChecks: CheckResult[];
+  round: number;
+}
+
+/** A failed run check, as the replan prompt shows it. */
+function describeFailedCheck(check: CheckResult): string {
+  const output = check.output ? `\n  output:\n${check.output.replace(/^/gm, '    ')}` : '';
+  return `- ${check.ran}: ${check.reason}${output}`;
+}
+
+/** Messages asking for remediation tasks after failed tasks or failed run checks. */
 export function replanMessages(
   problem: string,
   graph: TaskGraph,
-  failures: FailureReport[],
-  round: number,
+  input: ReplanInput,
 ): ChatMessage[] {
-  const failureText = failures
+  const failureText = input.failures
     .map(
       (f) =>
         `Task "${f.task.id}" (${f.task.role}): ${f.task.description}\n` +
@@ -61,15 +114,17 @@ export function replanMessages(
         f.failedActions.map((a) => `  failed action: ${a}\n`).join(''),
     )
     .join('\n');
+  const what =
+    input.failures.length > 0
+      ? `These tasks failed:\n${failureText}\nReturn remediation tasks (new unique ids; they may depend on existing tasks) that fix the cause. The failed tasks run again after your new tasks.`
+      : `Every task succeeded, but these checks of the whole problem failed:\n${input.failedRunChecks.map(describeFailedCheck).join('\n')}\nReturn tasks (new unique ids; they may depend on existing tasks) that do the missing work; the checks run again after them.`;
   return [
     { role: 'system', content: MASTER_SYSTEM },
     {
       role: 'user',
       content:
         `Problem: ${problem}\nCurrent task graph: ${JSON.stringify(graph)}\n` +
-        `Replan round ${round}. These tasks failed:\n${failureText}\n` +
-        'Return remediation tasks (new unique ids; they may depend on existing tasks) that fix the cause. ' +
-        'The failed tasks run again after your new tasks. Set give_up to true only if no task can fix it.',
+        `Replan round ${input.round}. ${what} Set give_up to true only if no task can fix it.`,
     },
   ];
 }
