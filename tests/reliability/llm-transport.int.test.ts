@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { decompositionReply } from '@codegod/agents/testing';
 import {
   type ScriptedFault,
   type ScriptedLlmServer,
@@ -206,15 +207,16 @@ describe('LLM transport faults through `codegod build`', () => {
     timeout: 120_000,
   }, async () => {
     const size = 10_000;
-    const graph = {
-      tasks: Array.from({ length: size }, (_, i) => ({
+    const graph = decompositionReply(
+      Array.from({ length: size }, (_, i) => ({
         id: `t${i}`,
         description: 'x',
-        role: 'backend',
+        role: 'backend' as const,
         depends_on:
           i === size - 1 ? Array.from({ length: size }, (_, j) => `t${j}`) : [`t${i + 1}`],
+        acceptance: [{ type: 'file' as const, path: 'app.py' }],
       })),
-    };
+    );
     llm.setRules([{ match: { role: 'master' }, reply: graph }]);
     const exit = await codegodBuild(['a problem', '-w', await workspace()], {
       VLLM_API_URL: llm.url,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeSecretsFixture, type SecretsFixture } from '@codegod/actions/testing';
-import { planReply, reasoningReply, taskRules } from '@codegod/agents/testing';
+import { decompositionReply, planReply, reasoningReply, taskRules } from '@codegod/agents/testing';
 import {
   type RecordedRequest,
   type ScriptedLlmServer,
@@ -44,12 +44,23 @@ function secretRules(): ScriptedRule[] {
   return [
     {
       match: { phase: 'decompose' },
-      reply: {
-        tasks: [
-          { id: 'peek', description: 'look at the config', role: 'backend', depends_on: [] },
-          { id: 'tests', description: 'run the config tests', role: 'testing', depends_on: [] },
-        ],
-      },
+      reply: decompositionReply([
+        {
+          id: 'peek',
+          description: 'look at the config',
+          role: 'backend',
+          depends_on: [],
+          acceptance: [{ type: 'file', path: '.env' }],
+        },
+        {
+          id: 'tests',
+          description: 'run the config tests',
+          role: 'testing',
+          depends_on: [],
+          // Fails, printing the secrets: check output must be redacted like action output.
+          acceptance: [{ type: 'command', argv: ['python3', '-m', 'unittest', 'test_config'] }],
+        },
+      ]),
     },
     ...taskRules('backend', 'peek', [
       { action: 'read_file', args: { path: '.env' } },
