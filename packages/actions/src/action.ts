@@ -1,4 +1,4 @@
-import type { Observation, Task, Validation, WorkerRole } from '@codegod/protocol';
+import type { Observation, SandboxKind, Task, Validation, WorkerRole } from '@codegod/protocol';
 import type { z } from 'zod';
 
 /** What running one action produced. */
@@ -33,6 +33,11 @@ export interface ActionDefinition<S extends z.ZodObject = z.ZodObject> {
 /** What a role brings to the agent loop: its actions, its Observe probe and its Validate check. */
 export interface RoleToolkit {
   role: WorkerRole;
+  /**
+   * How the toolkit's commands are confined; recorded in the run's events and report.
+   * Undefined for toolkits that run no commands (test doubles).
+   */
+  sandbox?: SandboxKind;
   actions: readonly ActionDefinition[];
   /** Gathers real facts about the workspace for this role. */
   observe(task: Task, context: ActionContext): Promise<Observation>;

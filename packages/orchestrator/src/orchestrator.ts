@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RunSnapshot, TaskBus } from '@codegod/bus';
 import type { LlmClient } from '@codegod/llm';
 import type { MemoryStore } from '@codegod/memory';
-import { CodegodError, type RunReport, type TaskGraph } from '@codegod/protocol';
+import { CodegodError, type RunReport, type SandboxKind, type TaskGraph } from '@codegod/protocol';
 import { buildRunReport, type RunTokens } from './build-run-report.js';
 import { decompose } from './decompose.js';
 import { type OrchestratorLimits, resolveLimits } from './orchestrator-options.js';
@@ -24,6 +24,11 @@ export interface OrchestratorDependencies {
   limits?: Partial<OrchestratorLimits>;
   /** Called with a line of progress the user may want to see (replans, stalls, budgets). */
   onNotice?: (runId: string, message: string) => void;
+  /**
+   * How this master's workers confine commands, when it knows (embedded mode: its toolkits).
+   * The report adds what the workers themselves recorded. Default: only what they recorded.
+   */
+  sandbox?: readonly SandboxKind[];
 }
 
 /** A problem to solve. */
@@ -244,7 +249,11 @@ export class Orchestrator {
     const events = await bus.readEvents(runId);
     const tokens = (await this.#deps.tokenUsage?.(runId)) ?? { total: 0, by_role: {} };
     const workspace = (await this.#deps.workspaces.get(runId)) ?? '';
-    const report = buildRunReport(snapshot, events, { workspace, tokens });
+    const report = buildRunReport(snapshot, events, {
+      workspace,
+      tokens,
+      sandbox: this.#deps.sandbox ?? [],
+    });
     await reports.save(report);
     return report;
   }

@@ -101,6 +101,7 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
 
   return {
     role: 'backend',
+    sandbox: sandbox.kind,
     actions: [
       createVenvAction(sandbox),
       installDependencyAction(sandbox),

@@ -73,6 +73,7 @@ export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit {
 
   return {
     role: 'devops',
+    sandbox: sandbox.kind,
     actions: [
       createDockerfileAction(sandbox),
       buildImageAction(sandbox, engine),

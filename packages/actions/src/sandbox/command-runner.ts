@@ -1,5 +1,7 @@
+import type { SandboxKind } from '@codegod/protocol';
+
 /** How commands are confined: by bubblewrap, by the container the worker runs in, or not at all. */
-export type SandboxKind = 'bubblewrap' | 'container' | 'none';
+export type { SandboxKind };
 
 /** One command to run: an executable and its arguments, never a shell line. */
 export interface CommandSpec {

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { createCommandRunner, SANDBOX_SETTINGS, UNCONFINED_WARNING } from '@codegod/actions';
 import { loadConfig } from '@codegod/config';
 import type { RunReport, TaskGraph } from '@codegod/protocol';
 import { CodegodError } from '@codegod/protocol';
@@ -18,6 +19,7 @@ interface BuildOptions {
   model?: string;
   maxReplans?: string;
   timeout?: string;
+  sandbox?: string;
 }
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -59,9 +61,18 @@ export function buildCommand(): Command {
     .option('--model <name>', 'model name (default: $LLM_MODEL)')
     .option('--max-replans <n>', 'replan rounds after failed tasks (default: 3)')
     .option('--timeout <seconds>', 'wall-time budget of the run (default: 3600)')
+    .option(
+      '--sandbox <kind>',
+      `how embedded runs confine commands: ${SANDBOX_SETTINGS.join(', ')} (default: $CODEGOD_SANDBOX, else auto)`,
+    )
     .addHelpText(
       'after',
-      '\nExit codes: 0 the run succeeded, 1 the run failed, 2 bad usage or an unreachable LLM/Redis.',
+      '\nSandbox: auto confines every command with bubblewrap (read-only system, the workspace the only\n' +
+        'writable place, no network except for installs, private /tmp and HOME, resource limits) and\n' +
+        'refuses commands when bwrap does not work; install it with `apt-get install bubblewrap`.\n' +
+        '`--sandbox none` runs commands with your full rights (a warning is printed and the report\n' +
+        'records it). On the fleet (REDIS_URL set), each worker reads CODEGOD_SANDBOX itself.\n' +
+        '\nExit codes: 0 the run succeeded, 1 the run failed, 2 bad usage or an unreachable LLM/Redis.',
     )
     .action(async (problem: string, options: BuildOptions) => {
       const config = loadConfig(process.env, {
@@ -80,9 +91,24 @@ export function buildCommand(): Command {
         ...(timeout !== undefined ? { maxWallMs: Math.max(1, timeout) * 1000 } : {}),
       };
       const request = { problem, workspace, ...(plan ? { plan } : {}), limits };
-      const report = config.redisUrl
-        ? await runDistributed(config, request)
-        : await runEmbedded(config, request);
+      if (config.redisUrl && options.sandbox !== undefined) {
+        throw new CodegodError(
+          'usage',
+          '--sandbox applies to embedded runs; with REDIS_URL set the fleet workers confine commands, each as its own CODEGOD_SANDBOX says.',
+        );
+      }
+      let report: RunReport;
+      if (config.redisUrl) {
+        report = await runDistributed(config, request);
+      } else {
+        // Before the LLM is asked anything: a sandbox that cannot work here is one line, exit 2.
+        const runner = createCommandRunner(
+          options.sandbox !== undefined ? { sandbox: options.sandbox } : {},
+        );
+        if (runner.kind === 'none')
+          process.stderr.write(`codegod: warning: ${UNCONFINED_WARNING}\n`);
+        report = await runEmbedded(config, request, runner);
+      }
       const file = join(workspace, '.codegod', `${report.run_id}.json`);
       await mkdir(join(workspace, '.codegod'), { recursive: true });
       await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
