@@ -1,5 +1,4 @@
-import { lstat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { PathOutsideWorkspaceError } from '../errors/path-outside-workspace-error.js';
 import { assertSafeArgument } from './assert-safe-argument.js';
 import { resolveInside } from './resolve-inside.js';
@@ -17,32 +16,20 @@ export function pathCandidates(argument: string): string[] {
     return equals === -1 ? [] : [argument.slice(equals + 1)];
   }
   if (!argument.startsWith('-')) return [argument];
+  // A cluster is option letters and then, maybe, the last one's value: `-qt/x` is -q -t /x.
   const tails = new Set<string>();
-  if (argument.length > 2) tails.add(argument.slice(2));
-  for (let i = 2; i < argument.length; i++) {
-    if ('/~.='.includes(argument[i]!)) tails.add(argument.slice(argument[i] === '=' ? i + 1 : i));
+  for (let end = 2; end < argument.length && /^[A-Za-z]+$/.test(argument.slice(1, end)); end++) {
+    tails.add(argument.slice(end).replace(/^=/, ''));
   }
   return [...tails].filter((tail) => tail !== '');
 }
 
-/** Absolute, home-relative, or with a `..` segment: a path whatever the directory looks like. */
-function pathLike(value: string): boolean {
-  return value.startsWith('/') || value.startsWith('~') || value.split(/[\\/]/).includes('..');
-}
-
-async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /**
  * Checks one command's arguments: no shell metacharacters, and every part that may be taken
- * as a path stays in the workspace. Path-like parts must resolve inside; any other part that
- * names an existing path, or a new one in an existing folder, must resolve inside after
- * following symlinks (`door/venv` with `door -> /elsewhere` is refused). `~` is refused: pip
- * and npm expand it to the home folder.
+ * as a path stays in the workspace once resolved against `cwd` with every symlink followed,
+ * also through folders that do not exist yet (`door/new/venv` with `door -> /elsewhere` is
+ * refused: `python3 -m venv` makes the missing folders). Words that are not paths resolve
+ * to harmless names inside. `~` is refused: pip and npm expand it to the home folder.
  */
 export async function screenArguments(
   workspace: string,
@@ -55,10 +42,7 @@ export async function screenArguments(
       if (candidate.startsWith('~')) {
         throw new PathOutsideWorkspaceError(candidate, workspace, 'the home folder');
       }
-      const absolute = resolve(cwd, candidate);
-      if (pathLike(candidate) || (await exists(absolute)) || (await exists(dirname(absolute)))) {
-        await resolveInside(workspace, absolute);
-      }
+      await resolveInside(workspace, resolve(cwd, candidate));
     }
   }
 }
