@@ -1,6 +1,7 @@
 // Every codegod benchmark in one run, printed as one table: the bus bench (bus.ts, run as a
-// child process), LLM concurrency (llm.ts), the prompts' stable prefix (prompt-prefix.ts) and
-// end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first).
+// child process), LLM concurrency (llm.ts), the prompts' stable prefix (prompt-prefix.ts), the
+// bubblewrap runner's cost per command against none (sandbox.ts) and end-to-end
+// `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first).
 // Run: npx tsx --conditions=@codegod/source scripts/bench/all.ts [--quick]
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -9,6 +10,7 @@ import { type BenchRow, formatTable } from './bench-table.js';
 import { e2eBench } from './e2e.js';
 import { llmConcurrencyBench } from './llm.js';
 import { promptPrefixBench } from './prompt-prefix.js';
+import { sandboxBench } from './sandbox.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -82,6 +84,7 @@ const rows: BenchRow[] = [];
 rows.push(...(await busBench()));
 rows.push(...(await attempt('LLM concurrency', () => llmConcurrencyBench(quick))));
 rows.push(...(await attempt('stable prefix', promptPrefixBench)));
+rows.push(...(await attempt('sandbox', () => sandboxBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));
 const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(0);
 console.log(

@@ -28,6 +28,15 @@ function cmdline(pid: number): string {
   }
 }
 
+/** Clock ticks per second of /proc's start times (USER_HZ, 100 on every Linux build). */
+const TICKS_PER_SECOND = 100;
+
+/** Milliseconds since `entry` started. */
+export function ageMs(entry: ProcessEntry): number {
+  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return (uptime - Number(entry.start) / TICKS_PER_SECOND) * 1000;
+}
+
 /** Every process below `root` (children, grandchildren…), read from /proc. */
 export function descendants(root: number): ProcessEntry[] {
   const children = new Map<number, number[]>();

@@ -38,6 +38,7 @@ export function createCommandRunner(options: CommandRunnerOptions = {}): Command
       return createBubblewrapRunner({
         bwrap: probe.bwrap,
         prlimit: probe.prlimit,
+        ...(probe.timeout ? { timeout: probe.timeout } : {}),
         dropCapabilities: probe.asRoot,
         limits: settings.limits,
       });

@@ -11,6 +11,8 @@ export type BubblewrapProbe =
       prlimit: string;
       /** True when running as root: bwrap then keeps every capability unless told to drop them. */
       asRoot: boolean;
+      /** Absolute path of coreutils `timeout`, the in-sandbox backstop; undefined when missing. */
+      timeout: string | undefined;
     }
   | { ok: false; problem: string };
 
@@ -70,7 +72,7 @@ export function runBubblewrapProbe(path = process.env.PATH ?? ''): BubblewrapPro
         .split('\n')[0] || `exit ${result.exitCode}`;
     return { ok: false, problem: `bwrap cannot create a sandbox here (${why})` };
   }
-  return { ok: true, bwrap, prlimit, asRoot };
+  return { ok: true, bwrap, prlimit, asRoot, timeout: findExecutable('timeout', path) };
 }
 
 let cached: BubblewrapProbe | undefined;

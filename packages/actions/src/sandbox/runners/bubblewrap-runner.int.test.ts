@@ -1,12 +1,13 @@
 import { mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandRunnerConformance } from '../../testing/command-runner-conformance.js';
 import type { CommandOutput, CommandRunner, CommandSpec } from '../command-runner.js';
 import { createCommandRunner } from '../create-command-runner.js';
 import { probeBubblewrap } from './bubblewrap-probe.js';
-import { SANDBOX_HOME } from './bubblewrap-runner.js';
+import { BACKSTOP_GRACE_MS, bubblewrapCommand, SANDBOX_HOME } from './bubblewrap-runner.js';
 
 // Real bwrap (`.ci/run` installs it). Places outside the workspace live under /var/tmp, on the
 // root filesystem: /tmp is replaced by a private tmpfs inside, so a canary there proves less.
@@ -175,5 +176,36 @@ describe('bubblewrap runner', () => {
     const spin = await python('while True: pass');
     expect(spin.exitCode).not.toBe(0);
     expect(spin.timedOut).toBe(false);
+  }, 60_000);
+
+  it('ends an orphaned sandbox by itself after its timeout (the backstop inside bwrap)', async () => {
+    // As if the worker died before bwrap armed --die-with-parent: nobody outside kills it.
+    const probe = probeBubblewrap();
+    if (!probe.ok || !probe.timeout) throw new Error('this test needs bwrap and coreutils timeout');
+    const { file, args } = bubblewrapCommand(
+      {
+        file: 'sleep',
+        args: ['600'],
+        cwd: workspace,
+        workspace,
+        env: env(),
+        timeoutMs: 500,
+        maxOutputBytes: 1024,
+      },
+      {
+        bwrap: probe.bwrap,
+        prlimit: probe.prlimit,
+        timeout: probe.timeout,
+        dropCapabilities: probe.asRoot,
+        limits: { cpuSeconds: 60, memoryMb: 512, maxProcesses: 1024, maxFileMb: 16 },
+      },
+    );
+    const result = await execa(file, args, {
+      env: env(),
+      reject: false,
+      timeout: BACKSTOP_GRACE_MS + 20_000,
+    });
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(137);
   }, 60_000);
 });

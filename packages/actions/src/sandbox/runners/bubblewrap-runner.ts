@@ -36,6 +36,13 @@ export interface BubblewrapRunnerOptions {
   bwrap: string;
   /** Absolute path of `prlimit`. */
   prlimit: string;
+  /**
+   * Absolute path of coreutils `timeout`: inside the sandbox it kills the command
+   * BACKSTOP_GRACE_MS after its own timeout. Only matters when the worker died in the
+   * millisecond between forking bwrap and bwrap arming --die-with-parent (bwrap does not
+   * re-check its parent), which would otherwise leave that sandbox running. Default: none.
+   */
+  timeout?: string;
   /** Drops every capability inside; needed when the worker runs as root. */
   dropCapabilities: boolean;
   limits: ResourceLimits;
@@ -44,6 +51,9 @@ export interface BubblewrapRunnerOptions {
 }
 
 const MIB = 1024 * 1024;
+
+/** How long after the command's timeout the in-sandbox backstop kills it. */
+export const BACKSTOP_GRACE_MS = 10_000;
 
 /** Absolute paths the command's environment names (PIP_FIND_LINKS, CA bundles…) under /tmp. */
 function pathsUnderTmp(spec: CommandSpec): string[] {
@@ -120,6 +130,13 @@ export function bubblewrapCommand(
     `--nproc=${limits.maxProcesses}`,
     `--fsize=${limits.maxFileMb * MIB}`,
     '--',
+    ...(options.timeout
+      ? [
+          options.timeout,
+          '--signal=KILL',
+          `${Math.ceil((spec.timeoutMs + BACKSTOP_GRACE_MS) / 1000)}s`,
+        ]
+      : []),
     spec.file,
     ...spec.args,
   ];
