@@ -12,7 +12,10 @@ export interface CommandSpec {
   cwd: string;
   /** The absolute, real path of the workspace: the only place the command may write. */
   workspace: string;
-  /** The whole environment of the command (already filtered). */
+  /**
+   * The whole environment of the command (already filtered). A confining adapter may replace
+   * HOME, TMPDIR and npm_config_cache with private ones (and changing directory may set PWD).
+   */
   env: Readonly<Record<string, string>>;
   /** Milliseconds before the command and everything it started are killed. */
   timeoutMs: number;
@@ -20,7 +23,11 @@ export interface CommandSpec {
   maxOutputBytes: number;
   /** Stops the command and everything it started when aborted. */
   signal?: AbortSignal;
-  /** Whether the command may use the network. Default: false (only dependency installs need it). */
+  /**
+   * Whether the command may use the network. Default: false (only dependency installs need
+   * it). Under bubblewrap each command without it gets its own empty network namespace, so a
+   * service started with `start()` and a check that talks to it over localhost both need it.
+   */
   network?: boolean;
 }
 
