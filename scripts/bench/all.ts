@@ -1,8 +1,9 @@
 // Every codegod benchmark in one run, printed as one table: the bus bench (bus.ts, run as a
 // child process), LLM concurrency (llm.ts), the LLM transport's cost (llm-transport.ts), the
 // prompts' stable prefix (prompt-prefix.ts), the cost of workspace-secret redaction
-// (redaction.ts), end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs
-// `npx tsc -b` first) and the acceptance checks' overhead per task (checks.ts; also the built CLI).
+// (redaction.ts), the bubblewrap runner's cost per command against none (sandbox.ts),
+// end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first) and
+// the acceptance checks' overhead per task (checks.ts; also the built CLI).
 // Run: npx tsx --conditions=@codegod/source scripts/bench/all.ts [--quick]
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -14,6 +15,7 @@ import { llmConcurrencyBench } from './llm.js';
 import { llmTransportBench } from './llm-transport.js';
 import { promptPrefixBench } from './prompt-prefix.js';
 import { redactionBench } from './redaction.js';
+import { sandboxBench } from './sandbox.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -89,6 +91,7 @@ rows.push(...(await attempt('LLM concurrency', () => llmConcurrencyBench(quick))
 rows.push(...(await attempt('LLM transport', () => llmTransportBench(quick))));
 rows.push(...(await attempt('stable prefix', promptPrefixBench)));
 rows.push(...(await attempt('redaction', () => redactionBench(quick))));
+rows.push(...(await attempt('sandbox', () => sandboxBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));
 rows.push(...(await attempt('checks', () => checkOverheadBench(quick))));
 const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(0);

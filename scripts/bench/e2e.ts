@@ -28,8 +28,8 @@ const WORKER = join(ROOT, 'services/agent-worker/dist/main.js');
 /** The roles the tasks go to: the two whose allowlist has a Python to sleep with. */
 const BUSY_ROLES: readonly WorkerRole[] = ['backend', 'testing'];
 type Mode = 'embedded' | 'distributed';
-/** The action every task's plan runs. */
-const SLEEP_ARGS = ['-c', 'import time; time.sleep(0.05)'];
+/** The action every task's plan runs (one expression: the sandbox refuses `;` in arguments). */
+const SLEEP_ARGS = ['-c', "__import__('time').sleep(0.05)"];
 
 const reasoning = {
   problem_analysis: 'the task needs one 50 ms command',

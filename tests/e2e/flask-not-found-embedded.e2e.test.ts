@@ -78,6 +78,9 @@ describe('e2e: "Flask not found", embedded CLI', () => {
     expect(task?.actions_taken.map((a) => [a.action, a.success])).toEqual([
       ['install_dependency', true],
     ]);
+    // Confined by default (auto picks bubblewrap here), and the report says so.
+    expect(report.sandbox).toEqual(['bubblewrap']);
+    expect(task?.sandbox).toBe('bubblewrap');
     // The report on disk is the one printed.
     const file = join(fixture.workspace, '.codegod', `${report.run_id}.json`);
     expect(runReportSchema.parse(JSON.parse(await readFile(file, 'utf8')))).toEqual(report);

@@ -19,6 +19,13 @@ export interface ComposeService {
   depends_on?: Record<string, { condition: string }> | string[];
   healthcheck?: { test: string[] | string };
   group_add?: string[];
+  user?: string;
+  read_only?: boolean;
+  tmpfs?: string[] | string;
+  cap_drop?: string[];
+  security_opt?: string[];
+  pids_limit?: number | string;
+  mem_limit?: number | string;
   build?: { context: string; dockerfile: string; target?: string };
   deploy?: {
     resources?: {

@@ -173,6 +173,35 @@ describe('docker-compose.agents.yml', () => {
     expect(withSocket).toEqual(['devops-agent']);
   });
 
+  it('confines the agents and the master (it runs run checks): container sandbox, non-root, read-only, no capabilities, bounded', () => {
+    for (const name of [...Object.keys(AGENTS), 'master-orchestrator']) {
+      const agent = service(name);
+      expect(agent.environment?.CODEGOD_SANDBOX, name).toBe('container');
+      expect(agent.user, name).toBe('node');
+      expect(agent.read_only, name).toBe(true);
+      expect([agent.tmpfs ?? []].flat(), name).toEqual(['/tmp']);
+      // HOME (pip and npm caches) on the tmpfs: the rest of the root filesystem is read-only.
+      expect(agent.environment?.HOME, name).toBe('/tmp');
+      expect(agent.cap_drop, name).toEqual(['ALL']);
+      expect(agent.security_opt, name).toContain('no-new-privileges:true');
+      expect(Number(agent.pids_limit), name).toBe(512);
+      expect(agent.mem_limit, name).toBe('4g');
+      // The workspace volume is the only writable mount (devops also gets the Docker socket).
+      const writable = (agent.volumes ?? []).filter(
+        (volume) => typeof volume === 'string' || volume.type !== 'tmpfs',
+      );
+      expect(mountTargets({ volumes: writable }), name).toEqual(
+        name === 'devops-agent' ? ['/workspace', '/var/run/docker.sock'] : ['/workspace'],
+      );
+    }
+    const custom = composeConfig({
+      CODEGOD_AGENT_PIDS_LIMIT: '128',
+      CODEGOD_AGENT_MEMORY_LIMIT: '2g',
+    }).services['backend-agent'];
+    expect(Number(custom?.pids_limit)).toBe(128);
+    expect(custom?.mem_limit).toBe('2g');
+  });
+
   it('binds published ports to 127.0.0.1 by default', () => {
     for (const name of SERVICES) {
       for (const port of ports(name)) expect(port.host_ip, name).toBe('127.0.0.1');
@@ -192,6 +221,16 @@ describe('docker/Dockerfile', () => {
     expect(lastUser).toBe('node');
     expect(dockerfile).toContain('services/master-orchestrator/dist/main.js');
     expect(dockerfile).toContain('services/agent-worker/dist/main.js');
+  });
+
+  it('makes the container the sandbox of the agent and master images', () => {
+    const agentStage = dockerfile.slice(dockerfile.indexOf('AS agent-worker'));
+    expect(agentStage).toMatch(/CODEGOD_SANDBOX=container/);
+    const masterStage = dockerfile.slice(
+      dockerfile.indexOf('AS master-orchestrator'),
+      dockerfile.indexOf('AS agent-worker'),
+    );
+    expect(masterStage).toMatch(/CODEGOD_SANDBOX=container/);
   });
 
   it('gives the agent and master images python3 with venv and pip (run checks use them too)', () => {

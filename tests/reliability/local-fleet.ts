@@ -118,8 +118,11 @@ export interface LocalFleet {
   readonly processes: FleetProcess[];
   startMaster(): Promise<FleetProcess>;
   startWorker(role: string, agentId?: string): FleetProcess;
-  /** A fresh workspace folder under `dir`; with `venv`, a pip-less venv so backend validates. */
-  workspace(options?: { venv?: boolean }): Promise<string>;
+  /**
+   * A fresh workspace folder under `dir`; with `venv`, a pip-less venv so backend validates;
+   * `files` are written into it (name to content).
+   */
+  workspace(options?: { venv?: boolean; files?: Record<string, string> }): Promise<string>;
   /** Runs `codegod build` against this fleet with a plan file; never rejects. */
   build(
     problem: string,
@@ -180,6 +183,9 @@ export async function startLocalFleet(options: LocalFleetOptions = {}): Promise<
     async workspace(workspaceOptions = {}) {
       const path = join(scratch.path, `ws-${randomUUID().slice(0, 8)}`);
       await mkdir(path, { recursive: true });
+      for (const [name, content] of Object.entries(workspaceOptions.files ?? {})) {
+        await writeFile(join(path, name), content);
+      }
       if (workspaceOptions.venv) {
         await new Promise<void>((done, fail) => {
           const child = spawn('python3', ['-m', 'venv', '--without-pip', join(path, 'venv')], {

@@ -8,7 +8,7 @@ import {
   waitFor,
 } from './local-fleet.js';
 import { recordFault } from './reliability-summary.js';
-import { agentRules, planOf, sleepStep } from './scripted-replies.js';
+import { agentRules, planOf, SLOW_SCRIPT, slowStep } from './scripted-replies.js';
 
 // The master and Redis die mid-run; the run must still end with one result per task.
 
@@ -58,7 +58,7 @@ describe('restarts mid-run', () => {
   };
 
   it('SIGKILL the master mid-run, start another: the run resumes and the CLI gets the report', async () => {
-    const f = await startLocalFleet({ rules: agentRules('backend', planOf(sleepStep(0.8))) });
+    const f = await startLocalFleet({ rules: agentRules('backend', planOf(slowStep(0.8))) });
     fleet = f;
     const first = await f.startMaster();
     await Promise.all([
@@ -66,7 +66,11 @@ describe('restarts mid-run', () => {
       f.startWorker('backend').ready,
       f.startWorker('backend').ready,
     ]);
-    const build = f.build('survive a master crash', await f.workspace({ venv: true }), GRAPH);
+    const build = f.build(
+      'survive a master crash',
+      await f.workspace({ venv: true, files: { 'slow.py': SLOW_SCRIPT } }),
+      GRAPH,
+    );
     await waitFor('two finished tasks', async () => ((await taskEnds(f)) >= 2 ? true : undefined));
     await killHard(first);
     const second = await f.startMaster();
@@ -92,7 +96,7 @@ describe('restarts mid-run', () => {
   it('restart Redis (AOF) mid-run: the run completes, nothing lost or doubled', async () => {
     const f = await startLocalFleet({
       aof: true,
-      rules: agentRules('backend', planOf(sleepStep(0.8))),
+      rules: agentRules('backend', planOf(slowStep(0.8))),
     });
     fleet = f;
     const master = await f.startMaster();
@@ -103,7 +107,7 @@ describe('restarts mid-run', () => {
     ]);
     const build = f.build(
       'survive a redis restart',
-      await f.workspace({ venv: true }),
+      await f.workspace({ venv: true, files: { 'slow.py': SLOW_SCRIPT } }),
       GRAPH,
       90_000,
     );

@@ -18,12 +18,34 @@ export function planOf(...steps: ScriptedStep[]) {
   return planReply(steps);
 }
 
-/** A backend step that runs python for `seconds`, so a kill lands mid-task. */
-export function sleepStep(seconds: number) {
-  return step('run_command', {
-    command: 'python3',
-    args: ['-c', `import time; time.sleep(${seconds})`],
-  });
+/**
+ * A slow command that is allowed to run: `python3 slow.py SECONDS` in the workspace. The
+ * script (SLOW_SCRIPT, written by the test) logs `start ID` to executions.log, keeps a child
+ * process alive for SECONDS, then logs `end ID`: an execution that reached its end.
+ */
+export function slowStep(seconds: number) {
+  return step('run_command', { command: 'python3', args: ['slow.py', String(seconds)] });
+}
+
+/** The script `slowStep` runs; write it to the workspace as slow.py. */
+export const SLOW_SCRIPT = `import subprocess, sys, time, uuid
+run = uuid.uuid4().hex[:8]
+log = open('executions.log', 'a', buffering=1)
+log.write('start ' + run + '\\n')
+# A child, so the command is a process tree, as npm and pip commands are.
+child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])
+time.sleep(float(sys.argv[1]))
+child.kill()
+log.write('end ' + run + '\\n')
+`;
+
+/** The lines of executions.log: `start ID` and `end ID`. */
+export function executions(log: string): { starts: string[]; ends: string[] } {
+  const lines = log.split('\n').filter((line) => line.trim());
+  return {
+    starts: lines.filter((l) => l.startsWith('start ')).map((l) => l.slice(6)),
+    ends: lines.filter((l) => l.startsWith('end ')).map((l) => l.slice(4)),
+  };
 }
 
 /** Rules answering every agent of `role` with REASONING and `plan`; the master gives up on replan. */

@@ -45,30 +45,32 @@ describe('no shell is ever spawned (static, over the built code)', () => {
     expect(files.some((f) => f.path === 'packages/actions/dist/sandbox/sandbox.js')).toBe(true);
   });
 
-  it('nothing imports child_process, execa is used only by the command runner, with shell: false', () => {
+  it('nothing imports child_process; execa only in the command runners, with shell: false', () => {
     const childProcess = files.filter((f) => /['"](node:)?child_process['"]/.test(f.text));
     const execaUsers = files.filter((f) => /from ['"]execa['"]/.test(f.text));
     const shellTrue = files.filter((f) => /shell\s*:\s*(true|['"`])/.test(f.text));
     const stringCommands = files.filter((f) => /\bexecaCommand(Sync)?\b|\bexecSync\b/.test(f.text));
-    const spawner = files.find(
-      (f) => f.path === 'packages/actions/dist/sandbox/runners/direct-runner.js',
-    )!;
-    const execaCalls = spawner.text.match(/execa\([^)]*\{[^}]*\}/gs) ?? [];
+    // Every command goes through startInProcessGroup; the bubblewrap probe starts one empty sandbox.
+    const spawners = [
+      'packages/actions/dist/sandbox/runners/bubblewrap-probe.js',
+      'packages/actions/dist/sandbox/runners/direct-runner.js',
+    ];
+    const execaCalls = execaUsers.flatMap(
+      (f) => f.text.match(/execa(Sync)?\([^)]*\{[^}]*\}/gs) ?? [],
+    );
     recordFault({
       fault: 'static scan of the built packages for shell use',
       behaviour:
-        'one spawner (the command runner, execa with shell: false); no child_process, no shell: true',
+        'two spawners (the process-group runner and the bubblewrap probe, execa with shell: false); no child_process, no shell: true',
       bound: 'checked on every test run',
       outcome: `${files.length} files scanned`,
     });
     expect(childProcess.map((f) => f.path)).toEqual([]);
-    expect(execaUsers.map((f) => f.path)).toEqual([
-      'packages/actions/dist/sandbox/runners/direct-runner.js',
-    ]);
+    expect(execaUsers.map((f) => f.path).sort()).toEqual(spawners);
     expect(shellTrue.map((f) => f.path)).toEqual([]);
     expect(stringCommands.map((f) => f.path)).toEqual([]);
-    expect(execaCalls).toHaveLength(1);
-    expect(execaCalls[0]).toMatch(/shell:\s*false/);
+    expect(execaCalls).toHaveLength(2);
+    for (const call of execaCalls) expect(call).toMatch(/shell:\s*false/);
   });
 });
 

@@ -1,5 +1,6 @@
 import type {
   AcceptanceCheck,
+  SandboxKind,
   CheckResult,
   Observation,
   Task,
@@ -52,6 +53,11 @@ export interface CheckRunner {
  */
 export interface RoleToolkit extends CheckRunner {
   role: WorkerRole;
+  /**
+   * How the toolkit's commands are confined; recorded in the run's events and report.
+   * Undefined for toolkits that run no commands (test doubles).
+   */
+  sandbox?: SandboxKind;
   actions: readonly ActionDefinition[];
   /** Gathers real facts about the workspace for this role. */
   observe(task: Task, context: ActionContext): Promise<Observation>;

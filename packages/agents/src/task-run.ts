@@ -401,7 +401,14 @@ export class TaskRun {
   }
 
   private async record(phase: Phase, data: unknown): Promise<void> {
-    await this.emit({ type: 'task-step', iteration: this.iteration, phase, data });
+    const { sandbox } = this.parts.toolkit;
+    await this.emit({
+      type: 'task-step',
+      iteration: this.iteration,
+      phase,
+      data,
+      ...(sandbox ? { sandbox } : {}),
+    });
   }
 
   /**

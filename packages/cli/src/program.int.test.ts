@@ -121,3 +121,58 @@ describe('codegod plan (built CLI, real process)', () => {
     expect((await codegod('plan', '--help')).stdout).toMatch(/task graph/);
   });
 });
+
+describe('codegod build --sandbox (built CLI, real process)', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  beforeAll(async () => {
+    dir = await tempDir();
+  });
+  afterAll(() => dir.remove());
+
+  it('documents the flag and its default in --help', async () => {
+    const help = await codegod('build', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--sandbox <kind>.*auto, bubblewrap,\s+container, none/s);
+    expect(help.stdout).toContain('apt-get install bubblewrap');
+  });
+
+  it('rejects an unknown kind with exit 2 and one line naming the flag and the variable', async () => {
+    const result = await codegod('build', 'x', '--workspace', dir.path, '--sandbox', 'docker');
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/CODEGOD_SANDBOX.*--sandbox/);
+  });
+
+  it('warns before anything runs when commands would run unconfined', async () => {
+    // No LLM answers on this port: the run stops right after the warning.
+    const result = await codegod(
+      'build',
+      'x',
+      '--workspace',
+      dir.path,
+      '--sandbox',
+      'none',
+      '--llm-url',
+      'http://127.0.0.1:9/v1',
+    );
+    expect(result.code).toBe(2);
+    const [warning] = result.stderr.trim().split('\n');
+    expect(warning).toBe(
+      'codegod: warning: sandbox none: commands run with your full rights, confined only by argument checks (opted in with --sandbox none / CODEGOD_SANDBOX=none).',
+    );
+  });
+
+  it('refuses --sandbox on the fleet, where each worker chooses', async () => {
+    const result = await run(
+      process.execPath,
+      [bin, 'build', 'x', '-w', dir.path, '--sandbox', 'none'],
+      {
+        env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:9' },
+      },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(result).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--sandbox applies to embedded runs'),
+    });
+  });
+});

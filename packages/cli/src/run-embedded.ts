@@ -1,3 +1,4 @@
+import type { CommandRunner } from '@codegod/actions';
 import type { CodegodConfig } from '@codegod/config';
 import { createLlmClient } from '@codegod/llm';
 import {
@@ -16,8 +17,15 @@ async function checkLlm(llm: ReturnType<typeof createLlmClient>): Promise<void> 
   if (!health.ok) throw new CodegodError('llm-unreachable', health.message);
 }
 
-/** Runs a problem embedded: master and one worker per role in this process, no Redis. */
-export async function runEmbedded(config: CodegodConfig, request: RunRequest): Promise<RunReport> {
+/**
+ * Runs a problem embedded: master and one worker per role in this process, no Redis. Every
+ * command of every role goes through `runner`.
+ */
+export async function runEmbedded(
+  config: CodegodConfig,
+  request: RunRequest,
+  runner: CommandRunner,
+): Promise<RunReport> {
   const ledger = new RunTokenLedger();
   const llm = createLlmClient({
     baseURL: config.llmBaseUrl,
@@ -30,7 +38,7 @@ export async function runEmbedded(config: CodegodConfig, request: RunRequest): P
   const fleet = await startEmbeddedFleet({
     llm,
     ledger,
-    toolkits: defaultToolkits(),
+    toolkits: defaultToolkits({ runner }),
     onNotice: (_runId, message) => process.stderr.write(`codegod: ${terminalText(message)}\n`),
   });
   const unsubscribe = fleet.bus.subscribe((event) => view.update(event));

@@ -11,6 +11,7 @@ import {
   type RunEvent,
   type RunReport,
   reasoningSchema,
+  type SandboxKind,
   type TaskReport,
   type Validation,
   validationSchema,
@@ -26,6 +27,7 @@ export interface RunTokens {
 
 interface StepRecords {
   iterations: number;
+  sandbox: SandboxKind | null;
   observation: Observation | null;
   reasoning: Reasoning | null;
   plan: Plan | null;
@@ -40,6 +42,7 @@ function stepRecordsByTask(events: RunEvent[]): Map<string, StepRecords> {
     if (event.type !== 'task-step') continue;
     const records = byTask.get(event.task_id) ?? {
       iterations: 0,
+      sandbox: null,
       observation: null,
       reasoning: null,
       plan: null,
@@ -47,6 +50,7 @@ function stepRecordsByTask(events: RunEvent[]): Map<string, StepRecords> {
       validation: null,
     };
     records.iterations = Math.max(records.iterations, event.iteration);
+    records.sandbox = event.sandbox ?? records.sandbox;
     const data: unknown = event.data;
     switch (event.phase) {
       case 'observe':
@@ -70,11 +74,14 @@ function stepRecordsByTask(events: RunEvent[]): Map<string, StepRecords> {
   return byTask;
 }
 
-/** Builds the run report from the bus's snapshot and the run's event log. */
+/**
+ * Builds the run report from the bus's snapshot and the run's event log. `context.sandbox` is
+ * what the master itself knows of its workers' confinement; the workers' events add theirs.
+ */
 export function buildRunReport(
   snapshot: RunSnapshot,
   events: RunEvent[],
-  context: { workspace: string; tokens: RunTokens },
+  context: { workspace: string; tokens: RunTokens; sandbox?: readonly SandboxKind[] },
 ): RunReport {
   const steps = stepRecordsByTask(events);
   const tasks: TaskReport[] = snapshot.tasks.map((record) => {
@@ -91,6 +98,7 @@ export function buildRunReport(
       proof: record.state === 'succeeded' ? proofOf(validation?.checks ?? []) : null,
       reason: record.reason ?? null,
       agent_id: record.agentId ?? null,
+      sandbox: s?.sandbox ?? null,
       attempts: record.attempts,
       iterations: s?.iterations ?? 0,
       observation: s?.observation ?? null,
@@ -118,6 +126,12 @@ export function buildRunReport(
     ended_at: snapshot.endedAt ?? null,
     duration_ms: snapshot.endedAt !== undefined ? snapshot.endedAt - snapshot.createdAt : null,
     replan_rounds: events.filter((e) => e.type === 'replan').length,
+    sandbox: [
+      ...new Set([
+        ...(context.sandbox ?? []),
+        ...tasks.flatMap((task) => (task.sandbox ? [task.sandbox] : [])),
+      ]),
+    ].sort(),
     tokens: context.tokens,
     tasks,
     proof: runProof(snapshot.state, tasks, lastRunChecks(events)),

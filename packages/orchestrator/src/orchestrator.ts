@@ -12,6 +12,7 @@ import {
   type CheckResult,
   CodegodError,
   type RunReport,
+  type SandboxKind,
   type TaskGraph,
 } from '@codegod/protocol';
 import { buildRunReport, type RunTokens } from './build-run-report.js';
@@ -44,6 +45,11 @@ export interface OrchestratorDependencies {
    * run report pass through it. Default: `createWorkspaceRedactor(workspace)`.
    */
   redactor?: (workspace: string) => WorkspaceRedactor;
+  /**
+   * How this master's workers confine commands, when it knows (embedded mode: its toolkits).
+   * The report adds what the workers themselves recorded. Default: only what they recorded.
+   */
+  sandbox?: readonly SandboxKind[];
 }
 
 /** A problem to solve. */
@@ -383,7 +389,7 @@ export class Orchestrator {
     const workspace = (await this.#deps.workspaces.get(runId)) ?? '';
     await redactor.refresh();
     const report = redactRunReport(
-      buildRunReport(snapshot, events, { workspace, tokens }),
+      buildRunReport(snapshot, events, { workspace, tokens, sandbox: this.#deps.sandbox ?? [] }),
       redactor,
     );
     await reports.save(report);

@@ -9,6 +9,7 @@ import {
   validationSchema,
 } from './records.js';
 import { workerRoleSchema } from './roles.js';
+import { sandboxKindSchema } from './sandbox-kind.js';
 import { runStateSchema, taskIdSchema } from './task.js';
 
 const base = {
@@ -54,6 +55,8 @@ export const runEventSchema = z.discriminatedUnion('type', [
     agent_id: z.string(),
     iteration: z.number().int(),
     phase: phaseSchema,
+    /** How the agent's commands were confined (absent from agents that run none, and old events). */
+    sandbox: sandboxKindSchema.optional(),
     data: z.union([
       observationSchema,
       reasoningSchema,

@@ -7,6 +7,7 @@ export * from './records.js';
 export * from './redis-keys.js';
 export * from './roles.js';
 export * from './run-report.js';
+export * from './sandbox-kind.js';
 export * from './submission.js';
 export * from './task.js';
 export * from './text/capped-list.js';

@@ -8,6 +8,7 @@ import {
   validationSchema,
 } from './records.js';
 import { workerRoleSchema } from './roles.js';
+import { sandboxKindSchema } from './sandbox-kind.js';
 import { runStateSchema, taskIdSchema, taskStateSchema } from './task.js';
 
 /** One task in a run report: its records from the last iteration, timings and tokens. */
@@ -26,6 +27,8 @@ export const taskReportSchema = z.object({
   proof: z.enum(['verified', 'unverified']).nullable().default(null),
   reason: z.string().nullable(),
   agent_id: z.string().nullable(),
+  /** How the commands of the task's last attempt were confined; null when unknown (old reports). */
+  sandbox: sandboxKindSchema.nullable().default(null),
   attempts: z.number().int(),
   iterations: z.number().int(),
   observation: observationSchema.nullable(),
@@ -67,6 +70,12 @@ export const runReportSchema = z.object({
   ended_at: z.number().nullable(),
   duration_ms: z.number().nullable(),
   replan_rounds: z.number().int(),
+  /**
+   * How the run's commands were confined: every runner kind its workers reported (several when
+   * replicas differ), plus the one the CLI chose in embedded mode. Null in reports written
+   * before codegod recorded it.
+   */
+  sandbox: z.array(sandboxKindSchema).nullable().default(null),
   tokens: z.object({
     total: z.number(),
     by_role: z.record(z.string(), z.number()),

@@ -11,7 +11,8 @@ import {
 import { freePort, tempDir, waitFor } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandRunner, CommandSpec } from '../sandbox/command-runner.js';
-import { createDirectRunner, startInProcessGroup } from '../sandbox/runners/direct-runner.js';
+import { createCommandRunner } from '../sandbox/create-command-runner.js';
+import { createDirectRunner } from '../sandbox/runners/direct-runner.js';
 import { toolkitFor } from '../toolkit-for.js';
 import { createCheckRunner } from './check-runner.js';
 
@@ -30,27 +31,6 @@ function recordingRunner(): CommandRunner & { specs: CommandSpec[] } {
       specs.push(spec);
       return direct.run(spec);
     },
-  };
-}
-
-/**
- * A stand-in for a confining runner, for this test only (the real bubblewrap adapter is the
- * isolation work's): bwrap with the network and pids unshared, the workspace the only place
- * it may write. Commands that need the host's network cannot reach it from here.
- */
-function unsharedNetworkRunner(): CommandRunner {
-  const wrap = (spec: CommandSpec) => ({
-    file: 'bwrap',
-    args: [
-      ...['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'],
-      ...['--bind', spec.workspace, spec.workspace, '--chdir', spec.cwd],
-      ...['--unshare-net', '--unshare-pid', '--die-with-parent', '--', spec.file, ...spec.args],
-    ],
-  });
-  return {
-    kind: 'bubblewrap',
-    start: (spec) => startInProcessGroup(spec, wrap),
-    run: (spec) => startInProcessGroup(spec, wrap).done,
   };
 }
 
@@ -328,8 +308,8 @@ describe('acceptance checks through the sandbox runner', () => {
       await expectGone();
     });
 
-    it('works under a runner that unshares the network, and still leaves no service behind', async () => {
-      const confined = unsharedNetworkRunner();
+    it('works under the bubblewrap runner (network unshared), and still leaves no service behind', async () => {
+      const confined = createCommandRunner({ sandbox: 'bubblewrap' });
       const box = (signal?: AbortSignal) =>
         toolkitFor('backend', { runner: confined }).runChecks([http('ok')], {
           workspace,

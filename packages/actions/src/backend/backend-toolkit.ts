@@ -102,6 +102,7 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
 
   return {
     role: 'backend',
+    sandbox: sandbox.kind,
     actions: [
       createVenvAction(sandbox),
       installDependencyAction(sandbox),

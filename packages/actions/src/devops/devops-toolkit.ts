@@ -74,6 +74,7 @@ export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit {
 
   return {
     role: 'devops',
+    sandbox: sandbox.kind,
     actions: [
       createDockerfileAction(sandbox),
       buildImageAction(sandbox, engine),

@@ -7,9 +7,11 @@ import { failed, fromCommand, succeeded } from '../shared/outcome.js';
 import type { SandboxFactory } from '../shared/sandbox-for.js';
 import { entryPoint, packageJsonSchema, readPackageJson } from './package-json.js';
 
-/** An npm package from the registry, optionally with a version, range or tag; no URLs or paths. */
-const NPM_SPEC =
-  /^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*(@[A-Za-z0-9.^~<>=|*+ -]+)?$/;
+/**
+ * An npm package from the registry, optionally with a version, range or tag; no URLs, paths or
+ * flags (a name may not start with `-`: `-g` would install the workspace globally).
+ */
+const NPM_SPEC = /^(@[a-z0-9~][a-z0-9._~-]*\/)?[a-z0-9~][a-z0-9._~-]*(@[A-Za-z0-9.^~<>=|*+ -]+)?$/;
 const packageSpec = z.string().regex(NPM_SPEC, 'expected a package like react or react@^18');
 const scriptName = z.string().regex(/^[A-Za-z0-9:._-]+$/, 'expected a script name like build');
 

@@ -92,6 +92,7 @@ export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit {
 
   return {
     role: 'frontend',
+    sandbox: sandbox.kind,
     actions: [
       npmInstallAction(sandbox),
       npmRunAction(sandbox),

@@ -1,5 +1,7 @@
+import type { SandboxKind } from '@codegod/protocol';
+
 /** How commands are confined: by bubblewrap, by the container the worker runs in, or not at all. */
-export type SandboxKind = 'bubblewrap' | 'container' | 'none';
+export type { SandboxKind };
 
 /** One command to run: an executable and its arguments, never a shell line. */
 export interface CommandSpec {
@@ -10,7 +12,10 @@ export interface CommandSpec {
   cwd: string;
   /** The absolute, real path of the workspace: the only place the command may write. */
   workspace: string;
-  /** The whole environment of the command (already filtered). */
+  /**
+   * The whole environment of the command (already filtered). A confining adapter may replace
+   * HOME, TMPDIR and npm_config_cache with private ones (and changing directory may set PWD).
+   */
   env: Readonly<Record<string, string>>;
   /** Milliseconds before the command and everything it started are killed. */
   timeoutMs: number;
@@ -18,7 +23,11 @@ export interface CommandSpec {
   maxOutputBytes: number;
   /** Stops the command and everything it started when aborted. */
   signal?: AbortSignal;
-  /** Whether the command may use the network. Default: false (only dependency installs need it). */
+  /**
+   * Whether the command may use the network. Default: false (only dependency installs need
+   * it). Under bubblewrap each command without it gets its own empty network namespace, so a
+   * service started with `start()` and a check that talks to it over localhost both need it.
+   */
   network?: boolean;
 }
 

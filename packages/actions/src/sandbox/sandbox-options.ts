@@ -3,6 +3,8 @@ import { isAbsolute } from 'node:path';
 import { ConfigError } from '@codegod/protocol';
 import { z } from 'zod';
 import type { CommandRunner } from './command-runner.js';
+import type { ResourceLimits } from './command-runner-options.js';
+import { createCommandRunner } from './create-command-runner.js';
 
 /** Settings for `createSandbox`. */
 export interface SandboxOptions {
@@ -27,8 +29,24 @@ export interface SandboxOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Names of extra variables to pass through to commands. Default: none. */
   passEnv?: readonly string[];
-  /** What runs (and confines) each command. Default: the direct runner (no confinement). */
+  /**
+   * What runs (and confines) each command. Default: the runner `sandbox` names, made with
+   * `createCommandRunner` (bubblewrap when `bwrap` works here).
+   */
   runner?: CommandRunner;
+  /**
+   * Which runner confines commands when `runner` is not given: `auto`, `bubblewrap`,
+   * `container` or `none`. Default: `CODEGOD_SANDBOX` from `env`, else `auto`.
+   */
+  sandbox?: string;
+  /** Resource limits of commands under bubblewrap. Default: as documented on `ResourceLimits`. */
+  limits?: Partial<ResourceLimits>;
+  /**
+   * Screens arguments (metacharacters, paths, pip and npm options, requirements files) before
+   * a command runs: defence in depth over the runner. Default: true. Only the isolation suite
+   * turns it off, to show what each runner holds on its own.
+   */
+  screening?: boolean;
 }
 
 /** Sandbox settings with defaults applied and values checked. */
@@ -39,7 +57,8 @@ export interface ResolvedSandboxOptions {
   maxOutputBytes: number;
   env: Readonly<Record<string, string | undefined>>;
   passEnv: readonly string[];
-  runner: CommandRunner | undefined;
+  runner: CommandRunner;
+  screening: boolean;
 }
 
 /** Environment variables behind the numeric settings. */
@@ -83,7 +102,10 @@ function readNumber(
   return parsed.data;
 }
 
-/** Applies defaults once and rejects bad values, naming the option and its variable. */
+/**
+ * Applies defaults once and rejects bad values, naming the option and its variable. Throws
+ * SandboxUnavailableError when the chosen runner cannot work here.
+ */
 export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxOptions {
   const env = options.env ?? process.env;
   if (!isAbsolute(options.workspace)) {
@@ -119,6 +141,13 @@ export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxO
     maxOutputBytes: readNumber('maxOutputBytes', options.maxOutputBytes, env),
     env,
     passEnv: options.passEnv ?? [],
-    runner: options.runner,
+    screening: options.screening ?? true,
+    runner:
+      options.runner ??
+      createCommandRunner({
+        env,
+        ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}),
+        ...(options.limits ? { limits: options.limits } : {}),
+      }),
   };
 }

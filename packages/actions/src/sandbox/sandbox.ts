@@ -1,7 +1,6 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { CommandNotAllowedError } from '../errors/command-not-allowed-error.js';
-import { assertSafeArgument } from './assert-safe-argument.js';
 import {
   type CheckCommandOptions,
   type CheckCommandResult,
@@ -10,9 +9,12 @@ import {
 } from './check-commands.js';
 import { childEnv, makeRedactor } from './child-env.js';
 import type { SandboxKind } from './command-runner.js';
+import { withInstallLock } from './install-lock.js';
 import { resolveInside } from './resolve-inside.js';
-import { createDirectRunner } from './runners/direct-runner.js';
 import { resolveSandboxOptions, type SandboxOptions } from './sandbox-options.js';
+import { screenArguments } from './screen-arguments.js';
+import { screenRequirementsFile } from './screen-requirements-file.js';
+import { screenToolUse } from './screen-tool-use.js';
 
 /** What a command did. Output is capped and has secrets redacted. */
 export interface CommandResult {
@@ -40,7 +42,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /**
    * Skips the metacharacter and path checks on arguments. Only for arguments the caller has
-   * already validated against a stricter schema (pip's `flask>=3` needs `>`).
+   * already validated against a stricter schema (pip's `flask>=3` needs `>`). How the command
+   * uses pip or npm is screened all the same.
    */
   trustedArguments?: boolean;
   /** Whether the command may use the network (dependency installs). Default: false. */
@@ -81,16 +84,11 @@ export interface Sandbox {
   redact(text: string): string;
 }
 
-/** Arguments that look like paths: absolute, home-relative, or with a `..` segment. */
-function pathLike(value: string): boolean {
-  return value.startsWith('/') || value.startsWith('~') || value.split(/[\\/]/).includes('..');
-}
-
 /** Creates a sandbox over `options.workspace`. Throws ConfigError for bad settings. */
 export function createSandbox(options: SandboxOptions): Sandbox {
   const settings = resolveSandboxOptions(options);
   const { workspace, allowlist } = settings;
-  const runner = settings.runner ?? createDirectRunner();
+  const { runner } = settings;
   const redact = makeRedactor(settings.env);
   const env = childEnv(settings.env, settings.passEnv);
   const allowedNames = new Set(allowlist.filter((entry) => !entry.includes('/')));
@@ -114,34 +112,35 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     return resolveInside(workspace, rel, { followLeaf: false });
   }
 
-  async function checkArguments(args: readonly string[]): Promise<void> {
-    for (const argument of args) {
-      assertSafeArgument(argument);
-      const value = argument.startsWith('-') ? argument.slice(argument.indexOf('=') + 1) : argument;
-      if (argument.startsWith('-') && !argument.includes('=')) continue;
-      if (pathLike(value)) await resolveInside(workspace, value);
-    }
-  }
-
   async function run(
     command: string,
     args: readonly string[],
     runOptions: RunOptions = {},
   ): Promise<CommandResult> {
     const file = await executable(command);
-    if (!runOptions.trustedArguments) await checkArguments(args);
     const cwd = await resolvePath(runOptions.cwd ?? '.');
-    const output = await runner.run({
-      file,
-      args,
-      cwd,
-      workspace,
-      env,
-      timeoutMs: runOptions.timeoutMs ?? settings.timeoutMs,
-      maxOutputBytes: settings.maxOutputBytes,
-      ...(runOptions.signal ? { signal: runOptions.signal } : {}),
-      network: runOptions.network ?? false,
-    });
+    // Installs take the workspace's lock whether or not screening is on.
+    const use = screenToolUse(command, args, { refuse: settings.screening });
+    if (settings.screening) {
+      if (!runOptions.trustedArguments) await screenArguments(workspace, cwd, args);
+      for (const requirements of use.requirementFiles) {
+        await screenRequirementsFile(workspace, resolve(cwd, requirements), cwd);
+      }
+    }
+    const start = (argv: { file: string; args: readonly string[] }) =>
+      runner.run({
+        ...argv,
+        cwd,
+        workspace,
+        env,
+        timeoutMs: runOptions.timeoutMs ?? settings.timeoutMs,
+        maxOutputBytes: settings.maxOutputBytes,
+        ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+        network: runOptions.network ?? false,
+      });
+    const output = use.mutatesDependencies
+      ? await withInstallLock(workspace, { file, args }, start)
+      : await start({ file, args });
     return {
       ...output,
       commandLine: redact([command, ...args].join(' ')),

@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import type { SandboxKind } from '../sandbox/command-runner.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { resolveSandboxOptions, type SandboxOptions } from '../sandbox/sandbox-options.js';
 
@@ -6,13 +7,22 @@ import { resolveSandboxOptions, type SandboxOptions } from '../sandbox/sandbox-o
 export type ToolkitOptions = Omit<SandboxOptions, 'workspace' | 'allowlist'>;
 
 /** Makes sandboxes over a task's workspace with one role's allowlist. */
-export type SandboxFactory = (workspace: string) => Sandbox;
+export interface SandboxFactory {
+  (workspace: string): Sandbox;
+  /** How the sandboxes' commands are confined. */
+  readonly kind: SandboxKind;
+}
 
-/** Checks `options` now, so a bad value fails when the toolkit is built, not mid-task. */
+/**
+ * Checks `options` now, so a bad value (or a sandbox that cannot work here) fails when the
+ * toolkit is built, not mid-task. Every sandbox of the toolkit shares the one runner.
+ */
 export function sandboxFactory(
   allowlist: readonly string[],
   options: ToolkitOptions = {},
 ): SandboxFactory {
-  resolveSandboxOptions({ ...options, workspace: tmpdir(), allowlist });
-  return (workspace) => createSandbox({ ...options, workspace, allowlist });
+  const { runner } = resolveSandboxOptions({ ...options, workspace: tmpdir(), allowlist });
+  const factory = (workspace: string) =>
+    createSandbox({ ...options, runner, workspace, allowlist });
+  return Object.assign(factory, { kind: runner.kind });
 }

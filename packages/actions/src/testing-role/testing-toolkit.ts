@@ -62,6 +62,7 @@ export function testingToolkit(options: ToolkitOptions = {}): RoleToolkit {
 
   return {
     role: 'testing',
+    sandbox: sandbox.kind,
     actions: [
       runTestsAction(sandbox, store),
       validateOutputAction(sandbox),

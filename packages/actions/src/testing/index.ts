@@ -1,4 +1,5 @@
 export * from './build-wheel.js';
+export * from './command-runner-conformance.js';
 export * from './fake-docker-server.js';
 export * from './flask-app-fixture.js';
 export * from './import-error-tests-fixture.js';

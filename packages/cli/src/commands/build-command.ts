@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { createCommandRunner, SANDBOX_SETTINGS, UNCONFINED_WARNING } from '@codegod/actions';
 import { loadConfig } from '@codegod/config';
 import {
   type AcceptanceCheck,
   CodegodError,
   MAX_CHECKS,
+  type RunReport,
   shellCommandCheck,
   type TaskGraph,
 } from '@codegod/protocol';
@@ -29,6 +31,7 @@ interface BuildOptions {
   check: string[];
   checkTimeout?: string;
   requireVerified?: boolean;
+  sandbox?: string;
 }
 
 /** Seconds a `--check` may run by default: long enough for a project's test suite. */
@@ -93,9 +96,19 @@ export function buildCommand(): Command {
       '--require-verified',
       'exit 1 when the run succeeded but some task had no acceptance checks (unverified)',
     )
+    .option(
+      '--sandbox <kind>',
+      `how embedded runs confine commands: ${SANDBOX_SETTINGS.join(', ')} (default: $CODEGOD_SANDBOX, else auto)`,
+    )
     .addHelpText(
       'after',
-      '\nExit codes: 0 the run succeeded; 1 the run failed (its report says why), or it succeeded\n' +
+      '\nSandbox: auto confines every command with bubblewrap (read-only system, the workspace the only\n' +
+        'writable place, no network except for installs, private /tmp and HOME, resource limits) and\n' +
+        'refuses commands when bwrap does not work; install it with `apt-get install bubblewrap`.\n' +
+        '`--sandbox none` runs commands with your full rights (a warning is printed and the report\n' +
+        'records it). On the fleet (REDIS_URL set), each worker reads CODEGOD_SANDBOX itself.\n' +
+        'Acceptance checks (--check and the tasks\' own) run in the same sandbox as the agents.\n' +
+        '\nExit codes: 0 the run succeeded; 1 the run failed (its report says why), or it succeeded\n' +
         'unverified with --require-verified; 2 bad usage or bad input, or the LLM or Redis\n' +
         'unreachable or misbehaving before the run could start (timeout, a reply that is not an\n' +
         'OpenAI-compatible JSON reply, a reply over LLM_MAX_REPLY_BYTES).',
@@ -126,9 +139,24 @@ export function buildCommand(): Command {
         limits,
         ...(checks.length > 0 ? { checks } : {}),
       };
-      const report = config.redisUrl
-        ? await runDistributed(config, request)
-        : await runEmbedded(config, request);
+      if (config.redisUrl && options.sandbox !== undefined) {
+        throw new CodegodError(
+          'usage',
+          '--sandbox applies to embedded runs; with REDIS_URL set the fleet workers confine commands, each as its own CODEGOD_SANDBOX says.',
+        );
+      }
+      let report: RunReport;
+      if (config.redisUrl) {
+        report = await runDistributed(config, request);
+      } else {
+        // Before the LLM is asked anything: a sandbox that cannot work here is one line, exit 2.
+        const runner = createCommandRunner(
+          options.sandbox !== undefined ? { sandbox: options.sandbox } : {},
+        );
+        if (runner.kind === 'none')
+          process.stderr.write(`codegod: warning: ${UNCONFINED_WARNING}\n`);
+        report = await runEmbedded(config, request, runner);
+      }
       const written = await writeRunReport(workspace, report);
       printSummary(report, process.stderr);
       if (written.refused) process.stderr.write(`codegod: ${written.refused}\n`);

@@ -1,5 +1,10 @@
 import { hostname } from 'node:os';
-import { toolkitFor } from '@codegod/actions';
+import {
+  type CommandRunner,
+  createCommandRunner,
+  toolkitFor,
+  UNCONFINED_WARNING,
+} from '@codegod/actions';
 import { createAgent } from '@codegod/agents';
 import { createRedisTaskBus, type WorkerHandle } from '@codegod/bus';
 import type { CodegodConfig, Logger } from '@codegod/config';
@@ -20,6 +25,11 @@ export interface AgentWorkerServiceOptions {
   agentId?: string;
   /** Jobs' workspaces must lie under this folder (the shared volume). Default: no check. */
   workspaceRoot?: string;
+  /**
+   * Runs (and confines) the agent's commands. Default: `createCommandRunner()`, which reads
+   * `CODEGOD_SANDBOX` and throws, so the worker does not start, when that sandbox cannot work.
+   */
+  runner?: CommandRunner;
 }
 
 /** A running agent worker. */
@@ -34,6 +44,9 @@ export async function startAgentWorkerService(
   options: AgentWorkerServiceOptions,
 ): Promise<AgentWorkerService> {
   const { config, role, logger } = options;
+  // First, so a sandbox that cannot work here stops the worker before it takes any task.
+  const runner = options.runner ?? createCommandRunner();
+  if (runner.kind === 'none') logger.warn(UNCONFINED_WARNING);
   const agentId =
     options.agentId ?? `${role}-${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_.-]/g, '-');
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
@@ -50,7 +63,7 @@ export async function startAgentWorkerService(
     apiKey: config.llmApiKey,
     tokenMeter: new TeeTokenMeter(new RedisTokenMeter(redis), new RedisRunTokens(redis)),
   });
-  const toolkit = toolkitFor(role);
+  const toolkit = toolkitFor(role, { runner });
   const handle: WorkerHandle = await startRoleWorker({
     bus,
     role,
@@ -66,7 +79,7 @@ export async function startAgentWorkerService(
         recordStep: (event) => bus.appendEvent(event),
       }),
   });
-  logger.info({ agentId, role }, 'agent worker ready');
+  logger.info({ agentId, role, sandbox: runner.kind }, 'agent worker ready');
   return {
     agentId,
     async close(closeOptions) {

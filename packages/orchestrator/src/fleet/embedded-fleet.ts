@@ -80,7 +80,11 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
     }
   }
   const ledger = options.ledger;
+  const sandbox = [
+    ...new Set(Object.values(options.toolkits).flatMap((t) => (t.sandbox ? [t.sandbox] : []))),
+  ];
   const orchestrator = new Orchestrator({
+    sandbox,
     bus,
     llm: options.llm,
     memory,

@@ -14,6 +14,7 @@ export function failedRunReport(submission: Submission, error: unknown): RunRepo
     ended_at: now,
     duration_ms: now - submission.submitted_at,
     replan_rounds: 0,
+    sandbox: null,
     tokens: { total: 0, by_role: {} },
     tasks: [],
     proof: runProof('failed', [], []),

@@ -47,13 +47,26 @@ export function startInProcessGroup(
     timedOut = true;
     killGroup(subprocess.pid);
   }, spec.timeoutMs);
+  // execa only stops reading at maxBuffer; a writer that ignores EPIPE (node in a sync loop)
+  // would spin until the timeout, so the group dies as soon as a stream passes the cap.
+  let overCap = false;
+  for (const stream of [subprocess.stdout, subprocess.stderr]) {
+    let bytes = 0;
+    stream?.on('data', (chunk: Buffer | string) => {
+      bytes += Buffer.byteLength(chunk);
+      if (bytes > spec.maxOutputBytes && !overCap) {
+        overCap = true;
+        killGroup(subprocess.pid);
+      }
+    });
+  }
   const onAbort = () => killGroup(subprocess.pid);
   spec.signal?.addEventListener('abort', onAbort, { once: true });
   if (spec.signal?.aborted) onAbort();
   const done = (async (): Promise<CommandOutput> => {
     try {
       const result = await subprocess;
-      const truncated = result.isMaxBuffer;
+      const truncated = result.isMaxBuffer || overCap;
       // The group may outlive its leader (a daemonised child); it dies with the command.
       killGroup(subprocess.pid);
       const spawnFailed = result.exitCode === undefined && !result.isTerminated && !truncated;
