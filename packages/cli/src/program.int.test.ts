@@ -132,7 +132,7 @@ describe('codegod build --sandbox (built CLI, real process)', () => {
   it('documents the flag and its default in --help', async () => {
     const help = await codegod('build', '--help');
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/--sandbox <kind>.*auto, bubblewrap,\s+container, none/s);
+    expect(help.stdout).toMatch(/--sandbox <kind>.*auto,\s+bubblewrap,\s+container,\s+none/s);
     expect(help.stdout).toContain('apt-get install bubblewrap');
   });
 
