@@ -1,8 +1,8 @@
 import type {
   AcceptanceCheck,
-  SandboxKind,
   CheckResult,
   Observation,
+  SandboxKind,
   Task,
   Validation,
   WorkerRole,

@@ -107,7 +107,7 @@ export function buildCommand(): Command {
         'refuses commands when bwrap does not work; install it with `apt-get install bubblewrap`.\n' +
         '`--sandbox none` runs commands with your full rights (a warning is printed and the report\n' +
         'records it). On the fleet (REDIS_URL set), each worker reads CODEGOD_SANDBOX itself.\n' +
-        'Acceptance checks (--check and the tasks\' own) run in the same sandbox as the agents.\n' +
+        "Acceptance checks (--check and the tasks' own) run in the same sandbox as the agents.\n" +
         '\nExit codes: 0 the run succeeded; 1 the run failed (its report says why), or it succeeded\n' +
         'unverified with --require-verified; 2 bad usage or bad input, or the LLM or Redis\n' +
         'unreachable or misbehaving before the run could start (timeout, a reply that is not an\n' +
