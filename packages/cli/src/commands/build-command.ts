@@ -16,7 +16,6 @@ import { readPlanFile } from '../plan-file.js';
 import { printSummary } from '../report-summary.js';
 import { runDistributed } from '../run-distributed.js';
 import { runEmbedded } from '../run-embedded.js';
-import { terminalLine } from '../terminal-text.js';
 import { writeRunReport } from '../write-run-report.js';
 
 /** Options of `codegod build`. */
