@@ -1,8 +1,15 @@
 export * from './bounded-fetch.js';
 export * from './build-messages.js';
 export * from './create-llm-client.js';
+export * from './embedded/create-embedded-llm-client.js';
+export * from './embedded/embedded-llm-client.js';
+export * from './embedded/embedded-llm-client-options.js';
+export * from './embedded/engine-json-schema.js';
+export * from './embedded/local-engine.js';
+export { ENGINE_INSTALL_HINT } from './embedded/node-llama-cpp-engine.js';
 export * from './errors/llm-aborted-error.js';
 export * from './errors/llm-call-error.js';
+export * from './errors/llm-engine-error.js';
 export * from './errors/llm-model-not-found-error.js';
 export * from './errors/llm-reply-invalid-error.js';
 export * from './errors/llm-reply-too-large-error.js';
