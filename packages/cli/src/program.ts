@@ -2,6 +2,7 @@ import { CodegodError, stripTerminalControls } from '@codegod/protocol';
 import { Command, CommanderError } from 'commander';
 import { buildCommand } from './commands/build-command.js';
 import { checkpointCommand, restoreCommand, wipeCommand } from './commands/memory-commands.js';
+import { modelsCommand } from './commands/models-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { resumeCommand, runsCommand, showCommand } from './commands/run-commands.js';
 import { statusCommand } from './commands/status-command.js';
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   program.addCommand(wipeCommand());
   program.addCommand(checkpointCommand());
   program.addCommand(restoreCommand());
+  program.addCommand(modelsCommand());
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }

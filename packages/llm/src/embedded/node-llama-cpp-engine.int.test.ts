@@ -64,6 +64,13 @@ describe('NodeLlamaCppEngine on the tiny test model', { timeout: LOAD_GUARD_MS }
     expect(meter.totals().byRun.r1).toEqual(result.usage);
   });
 
+  it('reuses its context sequences: more calls at once than sequences all get answers', async () => {
+    const calls = Array.from({ length: 3 }, () =>
+      client.generate(planSchema, messages, { schemaName: 'plan' }),
+    );
+    for (const result of await Promise.all(calls)) expect(result.attempts).toBe(1);
+  });
+
   it('re-asks a reply cut off at maxTokens, then gives LlmReplyInvalidError', async () => {
     const error = await client
       .generate(planSchema, messages, { schemaName: 'plan', maxTokens: 5 })

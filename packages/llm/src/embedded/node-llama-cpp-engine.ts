@@ -29,6 +29,7 @@ type NodeLlamaCpp = typeof import('node-llama-cpp');
 type Llama = Awaited<ReturnType<NodeLlamaCpp['getLlama']>>;
 type LlamaModel = Awaited<ReturnType<Llama['loadModel']>>;
 type LlamaContext = Awaited<ReturnType<LlamaModel['createContext']>>;
+type LlamaContextSequence = ReturnType<LlamaContext['getSequence']>;
 type ChatWrapper = NonNullable<ReturnType<NodeLlamaCpp['resolveChatWrapper']>>;
 type Grammar = Awaited<ReturnType<Llama['createGrammarForJsonSchema']>>;
 
@@ -37,14 +38,17 @@ interface Loaded {
   llama: Llama;
   model: LlamaModel;
   context: LlamaContext;
+  /** Sequences not generating now; the client's semaphore never takes more than there are. */
+  free: LlamaContextSequence[];
   chatWrapper: ChatWrapper;
   info: LocalEngineInfo;
 }
 
 /**
  * llama.cpp in this process through node-llama-cpp, CPU only. One model and one context per
- * engine; each generation takes a context sequence and disposes it after, so no state leaks
- * from one call into the next.
+ * engine, with a pool of context sequences made once: a disposed sequence is not free again at
+ * once, so each generation takes one from the pool and clears its history after, and no state
+ * leaks from one call into the next.
  */
 export class NodeLlamaCppEngine implements LocalEngine {
   readonly location: string;
@@ -69,7 +73,10 @@ export class NodeLlamaCppEngine implements LocalEngine {
   async complete(request: LocalEngineRequest): Promise<LocalEngineReply> {
     const loaded = await this.loaded();
     const grammar = await this.grammarFor(loaded, request.jsonSchema);
-    const sequence = loaded.context.getSequence();
+    const sequence = loaded.free.pop();
+    if (!sequence)
+      throw new Error('no free context sequence (more generations than LLM_ENGINE_SEQUENCES)');
+    const before = sequence.tokenMeter.getState();
     const chat = new loaded.module.LlamaChat({
       contextSequence: sequence,
       chatWrapper: loaded.chatWrapper,
@@ -83,19 +90,31 @@ export class NodeLlamaCppEngine implements LocalEngine {
         signal: request.signal,
         stopOnAbortSignal: false,
       });
-      const { usedInputTokens, usedOutputTokens } = sequence.tokenMeter.getState();
+      const after = sequence.tokenMeter.getState();
+      const promptTokens = after.usedInputTokens - before.usedInputTokens;
+      const completionTokens = after.usedOutputTokens - before.usedOutputTokens;
       return {
         content: result.response,
         finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
-        usage: {
-          promptTokens: usedInputTokens,
-          completionTokens: usedOutputTokens,
-          totalTokens: usedInputTokens + usedOutputTokens,
-        },
+        usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
       };
     } finally {
       chat.dispose();
+      loaded.free.push(await this.cleared(loaded, sequence));
+    }
+  }
+
+  /** The sequence with its history erased, or a fresh one if erasing failed. */
+  private async cleared(
+    loaded: Loaded,
+    sequence: LlamaContextSequence,
+  ): Promise<LlamaContextSequence> {
+    try {
+      await sequence.clearHistory();
+      return sequence;
+    } catch {
       sequence.dispose();
+      return loaded.context.getSequence();
     }
   }
 
@@ -154,6 +173,7 @@ export class NodeLlamaCppEngine implements LocalEngine {
         sequences,
         ...(threads > 0 ? { threads } : {}),
       });
+      const free = Array.from({ length: sequences }, () => context.getSequence());
       const chatWrapper = module.resolveChatWrapper(model) ?? new module.ChatMLChatWrapper();
       const name = basename(modelPath).replace(/\.gguf$/i, '');
       const megabytes = (size / 1_000_000).toFixed(1);
@@ -162,6 +182,7 @@ export class NodeLlamaCppEngine implements LocalEngine {
         llama,
         model,
         context,
+        free,
         chatWrapper,
         info: {
           models: [name],
