@@ -83,7 +83,8 @@ describe('codegod build on the embedded engine and the tiny test model', {
     expect(report.tokens.total).toBeGreaterThan(0);
   });
 
-  it('runs a plan with all four roles through LLM_MODEL_PATH', async () => {
+  // Bounded by the run's time budget: four roles iterating on a byte-level model take minutes.
+  it('runs a plan with all four roles through LLM_MODEL_PATH, each reasoning and planning', async () => {
     const workspace = join(dir.path, 'planned');
     const plan = join(dir.path, 'plan.json');
     const missing = { type: 'file', path: 'never-written.txt' };
@@ -117,9 +118,10 @@ describe('codegod build on the embedded engine and the tiny test model', {
     expect(result.code).toBe(1);
     const report = expectChecksFailed(result.stdout, result.stderr);
     expect(report.tasks.map((task) => task.role).sort()).toEqual([...roles].sort());
-    const ran = report.tasks.filter((task) => task.plan !== null);
-    expect(ran.length).toBeGreaterThan(0);
-    for (const task of ran) expect(task.validation?.output).toContain('never-written.txt');
+    for (const task of report.tasks) {
+      expect(task.reasoning, task.id).not.toBeNull();
+      expect(task.plan, task.id).not.toBeNull();
+    }
   });
 
   it('says in one line how to fix a missing model file', async () => {
