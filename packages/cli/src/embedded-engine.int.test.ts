@@ -112,6 +112,8 @@ describe('codegod build on the embedded engine and the tiny test model', {
         '--json',
         '--max-replans',
         '0',
+        '--timeout',
+        '90',
       ],
       { ...env, LLM_MODEL_PATH: model, LLM_ENGINE_SEQUENCES: '4' },
     );

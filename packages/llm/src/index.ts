@@ -6,7 +6,7 @@ export * from './embedded/embedded-llm-client.js';
 export * from './embedded/embedded-llm-client-options.js';
 export * from './embedded/engine-json-schema.js';
 export * from './embedded/local-engine.js';
-export { ENGINE_INSTALL_HINT } from './embedded/node-llama-cpp-engine.js';
+export * from './embedded/node-llama-cpp-engine.js';
 export * from './errors/llm-aborted-error.js';
 export * from './errors/llm-call-error.js';
 export * from './errors/llm-engine-error.js';

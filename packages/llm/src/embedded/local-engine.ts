@@ -10,6 +10,8 @@ export interface LocalEngineRequest {
   temperature: number;
   /** Ends the generation: the client's deadline or the caller's cancel. */
   signal: AbortSignal;
+  /** Called once, when the first token of the reply is out (benches time it). */
+  onFirstToken?: () => void;
   /** Labels of the call, for test engines that answer by rule. */
   schemaName: string;
   role?: string;

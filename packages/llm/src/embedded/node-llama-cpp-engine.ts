@@ -89,6 +89,7 @@ export class NodeLlamaCppEngine implements LocalEngine {
         temperature: request.temperature,
         signal: request.signal,
         stopOnAbortSignal: false,
+        ...(request.onFirstToken ? { onToken: once(request.onFirstToken) } : {}),
       });
       const after = sequence.tokenMeter.getState();
       const promptTokens = after.usedInputTokens - before.usedInputTokens;
@@ -198,6 +199,16 @@ export class NodeLlamaCppEngine implements LocalEngine {
       );
     }
   }
+}
+
+/** `callback`, called on the first call only. */
+function once(callback: () => void): () => void {
+  let called = false;
+  return () => {
+    if (called) return;
+    called = true;
+    callback();
+  };
 }
 
 /** The conversation as node-llama-cpp's chat history, ending in the reply to generate. */
