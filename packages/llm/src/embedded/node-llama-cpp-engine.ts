@@ -18,14 +18,17 @@ export interface NodeLlamaCppEngineSettings {
   sequences: number;
   /** 0: node-llama-cpp chooses. */
   threads: number;
+  /** Loads node-llama-cpp. Default: a dynamic import (tests pass one that fails). */
+  importEngine?: () => Promise<NodeLlamaCpp>;
 }
 
 /** How to add the optional engine, said whenever it is missing. */
 export const ENGINE_INSTALL_HINT =
   'The embedded engine needs the optional package node-llama-cpp: run `npm install node-llama-cpp@3.22.1` in the codegod folder (npm ci installs it unless optional packages are omitted).';
 
-// node-llama-cpp is optional, so its types are not imported; these are the parts used.
-type NodeLlamaCpp = typeof import('node-llama-cpp');
+// node-llama-cpp is optional: only its types are named here, and the module loads on first use.
+/** The node-llama-cpp module. */
+export type NodeLlamaCpp = typeof import('node-llama-cpp');
 type Llama = Awaited<ReturnType<NodeLlamaCpp['getLlama']>>;
 type LlamaModel = Awaited<ReturnType<Llama['loadModel']>>;
 type LlamaContext = Awaited<ReturnType<LlamaModel['createContext']>>;
@@ -157,7 +160,7 @@ export class NodeLlamaCppEngine implements LocalEngine {
       );
     let module: NodeLlamaCpp;
     try {
-      module = await import('node-llama-cpp');
+      module = await (this.settings.importEngine ?? (() => import('node-llama-cpp')))();
     } catch (error) {
       throw new LlmEngineError(this.location, ENGINE_INSTALL_HINT, error);
     }
