@@ -83,6 +83,26 @@ export async function engineBench(quick = false): Promise<BenchRow[]> {
       repairs += result.attempts - 1;
     }
 
+    // Generations at once: 4 reasoning calls through a client that lets 1 or 2 run together.
+    const wallFor = async (sequences: number) => {
+      const limited = new EmbeddedLlmClient(engine, {
+        sequences,
+        timeoutMs: 300_000,
+        maxRepairs: 2,
+        maxTokens: 2048,
+        temperature: 0.2,
+      });
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: 4 }, () =>
+          limited.generate(reasoningSchema, messages, { schemaName: 'reasoning' }),
+        ),
+      );
+      return performance.now() - started;
+    };
+    const serial = await wallFor(1);
+    const paired = await wallFor(2);
+
     const prompt = samples[0]!.prompt;
     return [
       { benchmark: 'engine: load the tiny model (0.47 MB)', measured: ms(loadMs), goal: 'info' },
@@ -94,6 +114,11 @@ export async function engineBench(quick = false): Promise<BenchRow[]> {
       {
         benchmark: 'engine: generation under the JSON-schema grammar',
         measured: `${genRate.toFixed(0)} tok/s`,
+        goal: 'info',
+      },
+      {
+        benchmark: 'engine: 4 reasoning calls, LLM_ENGINE_SEQUENCES 2 vs 1',
+        measured: `${ms(paired)} vs ${ms(serial)} = ${(paired / serial).toFixed(2)}`,
         goal: 'info',
       },
       {
