@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { buildCommand } from './commands/build-command.js';
 import { fleetCommand } from './commands/fleet-command.js';
 import { checkpointCommand, restoreCommand, wipeCommand } from './commands/memory-commands.js';
+import { modelsCommand } from './commands/models-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { resumeCommand, runsCommand, showCommand } from './commands/run-commands.js';
 import { statusCommand } from './commands/status-command.js';
@@ -23,6 +24,7 @@ export function createProgram(): Command {
   program.addCommand(wipeCommand());
   program.addCommand(checkpointCommand());
   program.addCommand(restoreCommand());
+  program.addCommand(modelsCommand());
   program.addCommand(fleetCommand());
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride().showHelpAfterError('(run with --help for usage)');

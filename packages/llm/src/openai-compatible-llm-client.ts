@@ -14,6 +14,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { boundedFetch } from './bounded-fetch.js';
+import { deadline } from './deadline.js';
 import { LlmAbortedError } from './errors/llm-aborted-error.js';
 import { LlmCallError } from './errors/llm-call-error.js';
 import { LlmModelNotFoundError } from './errors/llm-model-not-found-error.js';
@@ -46,32 +47,6 @@ const chatCompletionSchema = z.object({
   ),
   usage: z.unknown(),
 });
-
-/**
- * One deadline for a request, from sending it to the last byte of its reply, joined with the
- * caller's signal. `timedOut` tells the deadline apart from the caller's cancel; `end` drops
- * the timer and the listener on the caller's signal, which may live for many calls (a plain
- * AbortController rather than AbortSignal.any, whose links to a long-lived signal pile up).
- */
-function deadline(timeoutMs: number, callerSignal?: AbortSignal) {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException(`no reply within ${timeoutMs} ms`, 'TimeoutError'));
-  }, timeoutMs);
-  const onCancel = () => controller.abort(callerSignal?.reason);
-  if (callerSignal?.aborted) onCancel();
-  else callerSignal?.addEventListener('abort', onCancel, { once: true });
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut,
-    end() {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCancel);
-    },
-  };
-}
 
 /** An LlmClient over any OpenAI-compatible chat completions API. Build it with createLlmClient. */
 export class OpenAiCompatibleLlmClient implements LlmClient {

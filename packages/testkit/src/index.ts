@@ -1,4 +1,6 @@
 export * from './free-port.js';
+export * from './gguf/encode-gguf.js';
+export * from './gguf/tiny-llama-gguf.js';
 export * from './redis-server.js';
 export * from './temp-dir.js';
 export * from './wait-for.js';

@@ -12,6 +12,7 @@ import {
 } from '@codegod/protocol';
 import { Command } from 'commander';
 import { EXIT, setRunExitCode } from '../exit-code.js';
+import { resolveLlmTarget } from '../llm-target.js';
 import { readPlanFile } from '../plan-file.js';
 import { printSummary } from '../report-summary.js';
 import { runDistributed } from '../run-distributed.js';
@@ -77,7 +78,10 @@ export function buildCommand(): Command {
     .requiredOption('-w, --workspace <dir>', 'the folder the agents work in (created if missing)')
     .option('--plan <file>', 'run this task graph (JSON) instead of asking the LLM to decompose')
     .option('--json', 'print the run report as JSON on stdout')
-    .option('--llm-url <url>', 'OpenAI-compatible API base URL (default: $VLLM_API_URL)')
+    .option(
+      '--llm-url <url>',
+      'OpenAI-compatible API base URL, or local:PATH.gguf to run a model in this process (default: $VLLM_API_URL; else $LLM_MODEL_PATH; else the newest `codegod models pull`)',
+    )
     .option('--model <name>', 'model name (default: $LLM_MODEL)')
     .option('--max-replans <n>', 'replan rounds after failed tasks (default: 3)')
     .option('--timeout <seconds>', 'wall-time budget of the run (default: 3600)')
@@ -116,10 +120,17 @@ export function buildCommand(): Command {
       // Bad flags fail before anything is created or contacted.
       const checkTimeout = positiveInt('--check-timeout', options.checkTimeout);
       const checks = userChecks(options.check, Math.max(1, checkTimeout ?? CHECK_TIMEOUT_SECONDS));
+      const target = await resolveLlmTarget(options.llmUrl);
       const config = loadConfig(process.env, {
-        llmBaseUrl: options.llmUrl,
+        llmBaseUrl: target.kind === 'server' ? target.baseURL : undefined,
         llmModel: options.model,
       });
+      if (config.redisUrl && target.kind === 'local') {
+        throw new CodegodError(
+          'usage',
+          `${target.why} runs the embedded engine, which only embedded runs use; with REDIS_URL set the fleet workers talk to VLLM_API_URL. Unset REDIS_URL, or give --llm-url a server URL.`,
+        );
+      }
       if (config.redisUrl && (options.llmUrl !== undefined || options.model !== undefined)) {
         throw new CodegodError(
           'usage',
@@ -160,7 +171,7 @@ export function buildCommand(): Command {
         );
         if (runner.kind === 'none')
           process.stderr.write(`codegod: warning: ${UNCONFINED_WARNING}\n`);
-        report = await runEmbedded(config, request, runner);
+        report = await runEmbedded(config, request, runner, target);
       }
       const written = await writeRunReport(workspace, report);
       printSummary(report, process.stderr);
