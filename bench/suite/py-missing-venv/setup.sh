@@ -1,0 +1,5 @@
+# A Flask app whose venv was never created.
+. "$(dirname -- "$0")/../../lib/common.sh"
+flask_wheel
+hello_app
+echo 'flask==3.0.0' > requirements.txt
