@@ -14,6 +14,7 @@ export async function prepareWorkspace(
   instance: BenchInstance,
   workspace: string,
   env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
 ): Promise<void> {
   await rm(workspace, { recursive: true, force: true });
   await mkdir(workspace, { recursive: true });
@@ -23,6 +24,7 @@ export async function prepareWorkspace(
   }
   const { code, output } = await runShell(['sh', instance.workspace.setup], workspace, env, {
     timeoutMs: SETUP_TIMEOUT_MS,
+    ...(signal ? { signal } : {}),
   });
   if (code !== 0) {
     throw new Error(`setup script exited ${code ?? 'on a signal'}: ${tail(output, 400)}`);

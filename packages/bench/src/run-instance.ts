@@ -59,7 +59,7 @@ export async function runInstance(
     extra: instance.extra,
   };
   try {
-    await prepareWorkspace(instance, workspace, env);
+    await prepareWorkspace(instance, workspace, env, signal);
   } catch (error) {
     if (signal.aborted) return undefined;
     return {
@@ -70,6 +70,7 @@ export async function runInstance(
       finished_at: Date.now(),
     };
   }
+  if (signal.aborted) return undefined;
   const timeoutS = instance.timeout_s ?? settings.defaultTimeoutS;
   const args = await buildArgs(instance, settings, dir, workspace, timeoutS);
   const childEnv = { ...env, REDIS_URL: settings.fleet ? env.REDIS_URL : '' };
