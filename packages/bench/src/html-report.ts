@@ -104,7 +104,8 @@ export function htmlReport(title: string, results: readonly BenchResult[]): stri
 <style>
 body{font-family:sans-serif;margin:24px;color:#222}
 table{border-collapse:collapse;margin:12px 0;font-size:13px}
-td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
+td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;white-space:nowrap}
+td:last-child{white-space:normal}
 tr.bad td,td.bad{background:#fbe3e1}
 tr.good td:nth-child(3){color:#2a7d4f;font-weight:bold}
 .chart{display:block;margin:16px 0}
