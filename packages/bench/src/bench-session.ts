@@ -5,9 +5,13 @@ import { type BenchInstance, readInstances } from './bench-instance.js';
 import type { BenchResult } from './bench-result.js';
 import { formatSummary, summarize } from './bench-summary.js';
 import { htmlReport } from './html-report.js';
+import { type MeteringProxy, startMeteringProxy } from './metering-proxy.js';
 import { POLICIES, type PolicyServer, startPolicyServer } from './policies/policy-server.js';
 import { ProgressBar, type ProgressOutput } from './progress-bar.js';
 import { type BenchRun, runBench } from './run-bench.js';
+
+/** codegod's default LLM server (vLLM on this host), as @codegod/config has it. */
+const DEFAULT_LLM_URL = 'http://localhost:8000/v1';
 
 /** Settings of benchSession: `codegod bench`'s flags. */
 export interface BenchSessionSettings {
@@ -110,19 +114,24 @@ export async function benchSession(settings: BenchSessionSettings): Promise<Benc
   const resultsPath = join(outDir, 'results.jsonl');
   const reportPath = join(outDir, 'report.html');
   const server = settings.policy ? await startNamedPolicy(settings.policy, instances) : undefined;
+  // Embedded runs with a model go through a counting proxy; a fleet's workers call the model
+  // themselves, so there the harness cannot count.
+  let proxy: MeteringProxy | undefined;
+  if (!server && !settings.fleet)
+    proxy = await startMeteringProxy(settings.llmUrl ?? env.VLLM_API_URL ?? DEFAULT_LLM_URL);
+  const llm = server ?? proxy;
   let run: BenchRun;
   try {
     run = await runBench(instances, {
       codegod: settings.codegod,
       workRoot: join(outDir, 'work'),
       fleet: settings.fleet ?? false,
-      ...(server ? { llmUrl: server.url, model: 'scripted-model' } : {}),
-      ...(settings.llmUrl !== undefined ? { llmUrl: settings.llmUrl } : {}),
+      ...(server ? { model: 'scripted-model' } : {}),
+      ...(llm ? { llmUrl: llm.url, llmCallsOf: llm.callsOf } : {}),
       ...(settings.model !== undefined ? { model: settings.model } : {}),
       ...(settings.sandbox !== undefined ? { sandbox: settings.sandbox } : {}),
       defaultTimeoutS: settings.timeoutS ?? 600,
       env,
-      ...(server ? { llmCallsOf: server.callsOf } : {}),
       resultsPath,
       parallel: settings.parallel ?? 1,
       resume: settings.resume ?? false,
@@ -131,6 +140,7 @@ export async function benchSession(settings: BenchSessionSettings): Promise<Benc
     });
   } finally {
     await server?.close();
+    await proxy?.close();
   }
   const results = inFileOrder(run.results, instances);
   const how = settings.policy ? `policy ${settings.policy}` : (settings.model ?? 'model');

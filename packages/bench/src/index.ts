@@ -3,6 +3,7 @@ export * from './bench-result.js';
 export * from './bench-session.js';
 export * from './bench-summary.js';
 export * from './html-report.js';
+export * from './metering-proxy.js';
 export * from './policies/lazy-policy.js';
 export * from './policies/oracle-policy.js';
 export * from './policies/policy-server.js';
