@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { oraclePolicy, readInstances, startPolicyServer } from '@codegod/bench';
 import { tempDir, waitFor } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byId, ROOT, readResults, runBenchCli, startBench } from './bench-cli.js';
@@ -182,6 +183,35 @@ describe('bench harness: verdicts, false successes, bad lines, resume, Ctrl-C, t
     const all = await readResults(out);
     expect(all.map((result) => result.instance_id).sort()).toEqual(ids);
     expect(all.slice(0, done.length)).toEqual(done);
+  });
+
+  it('with a model (--llm-url), counts its LLM calls through the proxy', {
+    timeout: 120_000,
+  }, async () => {
+    // The oracle's server standing in for a model the harness knows nothing about.
+    const { instances: all } = await readInstances(instances);
+    const model = await startPolicyServer(oraclePolicy, all);
+    try {
+      const out = join(dir.path, 'model-out');
+      const bench = await runBenchCli([
+        instances,
+        '--llm-url',
+        model.url,
+        '--model',
+        'scripted-model',
+        '--only',
+        'passes',
+        '--out',
+        out,
+      ]);
+      expect(bench.code, bench.output).toBe(0);
+      const [result] = await readResults(out);
+      expect(result).toMatchObject({ instance_id: 'passes', solved: true });
+      expect(result!.llm_calls).toBe(model.callsOf(result!.run_id!));
+      expect(result!.llm_calls).toBeGreaterThanOrEqual(3);
+    } finally {
+      await model.close();
+    }
   });
 
   it('refuses bad flags with one line naming the flag', async () => {
