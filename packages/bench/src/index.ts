@@ -8,6 +8,7 @@ export * from './policies/lazy-policy.js';
 export * from './policies/oracle-policy.js';
 export * from './policies/policy-server.js';
 export * from './policies/scripted-policy.js';
+export * from './prepare-workspace.js';
 export * from './progress-bar.js';
 export * from './results-file.js';
 export * from './run-bench.js';

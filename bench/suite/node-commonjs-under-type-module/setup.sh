@@ -4,13 +4,15 @@ cat > package.json <<'EOF_FILE'
   "name": "bench-app",
   "version": "1.0.0",
   "private": true,
-  "main": "index.js"
+  "main": "index.js",
+  "type": "module"
 }
 EOF_FILE
 cat > index.js <<'EOF_FILE'
-import { hello } from './lib.js';
+const { hello } = require('./lib.js');
 console.log(hello());
+module.exports = {};
 EOF_FILE
 cat > lib.js <<'EOF_FILE'
-export const hello = () => 'hello';
+exports.hello = () => 'hello';
 EOF_FILE
