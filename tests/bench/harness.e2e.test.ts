@@ -214,6 +214,18 @@ describe('bench harness: verdicts, false successes, bad lines, resume, Ctrl-C, t
     }
   });
 
+  it('--serve-policy prints the URL a fleet points at and serves until Ctrl-C', {
+    timeout: 60_000,
+  }, async () => {
+    const server = startBench([instances, '--serve-policy', 'lazy']);
+    const url = await waitFor('the URL', () => server.stdout().match(/^(http:\S+\/v1)\n/)?.[1]);
+    const models = await fetch(`${url}/models`);
+    expect(models.status).toBe(200);
+    await models.text();
+    server.child.kill('SIGINT');
+    expect(await server.exited, server.output()).toBe(0);
+  });
+
   it('refuses bad flags with one line naming the flag', async () => {
     const parallel = await runBenchCli([instances, '--parallel', '0']);
     expect(parallel.code).toBe(2);
