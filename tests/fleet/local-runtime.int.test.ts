@@ -9,23 +9,29 @@ import { ROOT } from './compose-config.js';
 
 // The local runtime with the real pm2 and redis-server. The service entries are replaced by a
 // test stand-in (fixtures/stand-in-service.mjs) that heartbeats like the real services, so this
-// tests start-agents.sh, not the services.
+// tests start-agents.sh (codegod fleet's pm2 runtime), not the services.
 const STAND_IN = 'tests/fleet/fixtures/stand-in-service.mjs';
 const stateDir = mkdtempSync(join(tmpdir(), 'codegod-fleet-local-'));
 let env: NodeJS.ProcessEnv;
 let redis: Redis | undefined;
 
 function run(...args: string[]) {
+  return runWith(env, ...args);
+}
+
+function runWith(environment: NodeJS.ProcessEnv, ...args: string[]) {
   const result = spawnSync(join(ROOT, 'start-agents.sh'), args, {
     cwd: ROOT,
-    env,
+    env: environment,
     encoding: 'utf8',
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-async function heartbeats(): Promise<Record<string, { role: string; pid: number }>> {
+async function heartbeats(): Promise<
+  Record<string, { role: string; pid: number; pip_find_links: string | null }>
+> {
   const raw = (await redis?.hgetall('codegod:agents:status')) ?? {};
   return Object.fromEntries(Object.entries(raw).map(([id, json]) => [id, JSON.parse(json)]));
 }
@@ -40,6 +46,7 @@ beforeAll(async () => {
     CODEGOD_WORKER_ENTRY: STAND_IN,
     CODEGOD_REDIS_PORT: String(await freePort()),
     BULL_BOARD_PORT: String(await freePort()),
+    PIP_FIND_LINKS: '/wheels-given-at-up',
   };
 });
 
@@ -86,7 +93,9 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
     expect(run('up').status).toBe(0); // again: starts nothing new
     expect(Object.keys(await heartbeats())).toHaveLength(5);
 
-    const scale = run('scale', 'backend-agent', '3');
+    // From another shell, without the settings given at up: the new replicas still get them.
+    const { PIP_FIND_LINKS: _given, ...otherShell } = env;
+    const scale = runWith(otherShell, 'scale', 'backend-agent', '3');
     expect(scale.status).toBe(0);
     await waitFor('three backend heartbeats', async () => {
       const beats = await heartbeats();
@@ -96,6 +105,11 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
       ([, beat]) => beat.role === 'backend',
     );
     expect(new Set(backends.map(([, beat]) => beat.pid)).size).toBe(3);
+    expect(backends.map(([, beat]) => beat.pip_find_links)).toEqual([
+      '/wheels-given-at-up',
+      '/wheels-given-at-up',
+      '/wheels-given-at-up',
+    ]);
 
     const status = run('status');
     expect(status.status).toBe(0);
@@ -147,5 +161,5 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
     expect(existsSync(join(stateDir, 'env'))).toBe(false);
     expect(existsSync(join(stateDir, 'redis/appendonlydir'))).toBe(true);
     expect(run('status').status).toBe(1);
-  });
+  }, 400_000);
 });

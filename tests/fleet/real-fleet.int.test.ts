@@ -149,5 +149,5 @@ describe('the fleet with the real services on the local runtime', () => {
       async () => pids.filter(isProcessRunning).length === 0,
       40_000,
     );
-  });
+  }, 400_000);
 });

@@ -2,6 +2,7 @@ import { CodegodError, stripTerminalControls } from '@codegod/protocol';
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench-command.js';
 import { buildCommand } from './commands/build-command.js';
+import { fleetCommand } from './commands/fleet-command.js';
 import { checkpointCommand, restoreCommand, wipeCommand } from './commands/memory-commands.js';
 import { planCommand } from './commands/plan-command.js';
 import { resumeCommand, runsCommand, showCommand } from './commands/run-commands.js';
@@ -24,9 +25,17 @@ export function createProgram(): Command {
   program.addCommand(wipeCommand());
   program.addCommand(checkpointCommand());
   program.addCommand(restoreCommand());
-  for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  program.addCommand(fleetCommand());
+  const exitOverrideAll = (command: Command): void => {
+    command.exitOverride().showHelpAfterError('(run with --help for usage)');
+    command.commands.forEach(exitOverrideAll);
+  };
+  program.commands.forEach(exitOverrideAll);
   return program;
 }
+
+/** Expected failures that end with exit 1: a failed run, or a fleet verb that could not act. */
+const FAILED_CODES = new Set(['decomposition-invalid', 'fleet-not-up', 'fleet-failed']);
 
 /**
  * The exit code of an expected failure: 1 when the LLM could not produce a valid plan (a failed
@@ -35,7 +44,7 @@ export function createProgram(): Command {
  * llm-reply-too-large, …) before a run could start.
  */
 export function exitCodeOf(error: CodegodError): number {
-  return error.code === 'decomposition-invalid' ? EXIT.failed : EXIT.usage;
+  return FAILED_CODES.has(error.code) ? EXIT.failed : EXIT.usage;
 }
 
 /** Runs the CLI and returns its exit code; errors become one line on stderr. */

@@ -120,6 +120,12 @@ export function buildCommand(): Command {
         llmBaseUrl: options.llmUrl,
         llmModel: options.model,
       });
+      if (config.redisUrl && (options.llmUrl !== undefined || options.model !== undefined)) {
+        throw new CodegodError(
+          'usage',
+          '--llm-url and --model choose the LLM of an embedded run; with REDIS_URL set the fleet uses its own VLLM_API_URL and LLM_MODEL (given at ./start-agents.sh up). Unset REDIS_URL to run embedded.',
+        );
+      }
       const workspace = resolve(options.workspace);
       await mkdir(workspace, { recursive: true });
       const plan: TaskGraph | undefined = options.plan
