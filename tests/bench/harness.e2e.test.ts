@@ -237,5 +237,8 @@ describe('bench harness: verdicts, false successes, bad lines, resume, Ctrl-C, t
     expect(fleet.code).toBe(2);
     expect(fleet.output).toContain('--fleet needs REDIS_URL');
     expect(fleet.output).not.toMatch(/\n\s+at /);
+    const fleetModel = await runBenchCli([instances, '--fleet', '--model', 'm']);
+    expect(fleetModel.code).toBe(2);
+    expect(fleetModel.output).toContain('--llm-url and --model apply to embedded runs');
   });
 });

@@ -26,8 +26,12 @@ function productionFiles(): string[] {
     }
   };
   for (const group of ['packages', 'services']) {
-    // testkit starts redis-server for tests; it is never part of a running fleet.
-    for (const pkg of readdirSync(join(repo, group)).filter((name) => name !== 'testkit')) {
+    // testkit starts redis-server for tests; it is never part of a running fleet. bench is the
+    // harness `codegod bench` runs on the user's own machine: it starts `codegod build` and the
+    // instance's setup script and success_command, the latter deliberately outside codegod's
+    // sandbox (the independent check); no agent or LLM output reaches it.
+    const harnesses = ['testkit', 'bench'];
+    for (const pkg of readdirSync(join(repo, group)).filter((name) => !harnesses.includes(name))) {
       const dist = join(repo, group, pkg, 'dist');
       if (statSync(dist, { throwIfNoEntry: false })?.isDirectory()) walk(dist);
     }

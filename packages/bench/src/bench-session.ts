@@ -102,6 +102,11 @@ export async function benchSession(settings: BenchSessionSettings): Promise<Benc
       'usage',
       '--policy answers embedded runs itself; for a fleet, start it with VLLM_API_URL set to the URL `codegod bench --serve-policy` prints, and leave --policy and --llm-url out',
     );
+  if (settings.fleet && (settings.llmUrl !== undefined || settings.model !== undefined))
+    throw new CodegodError(
+      'usage',
+      '--llm-url and --model apply to embedded runs; with --fleet the workers use their own VLLM_API_URL and LLM_MODEL',
+    );
   const env = settings.env ?? process.env;
   if (settings.fleet && !env.REDIS_URL)
     throw new CodegodError('usage', '--fleet needs REDIS_URL set to the running fleet');
