@@ -1,5 +1,6 @@
 import { CodegodError, stripTerminalControls } from '@codegod/protocol';
 import { Command, CommanderError } from 'commander';
+import { benchCommand } from './commands/bench-command.js';
 import { buildCommand } from './commands/build-command.js';
 import { fleetCommand } from './commands/fleet-command.js';
 import { checkpointCommand, restoreCommand, wipeCommand } from './commands/memory-commands.js';
@@ -17,6 +18,7 @@ export function createProgram(): Command {
     .exitOverride();
   program.addCommand(buildCommand());
   program.addCommand(planCommand());
+  program.addCommand(benchCommand());
   program.addCommand(statusCommand());
   program.addCommand(runsCommand());
   program.addCommand(showCommand());
