@@ -33,3 +33,6 @@ export * from './shared/sandbox-for.js';
 export * from './testing-role/parse-failures.js';
 export * from './testing-role/testing-toolkit.js';
 export * from './toolkit-for.js';
+export * from './survey/survey-text.js';
+export * from './survey/survey-workspace.js';
+export * from './survey/walk-workspace.js';

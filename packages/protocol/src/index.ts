@@ -15,3 +15,4 @@ export * from './text/json-nesting-depth.js';
 export * from './text/one-line.js';
 export * from './text/strip-terminal-controls.js';
 export * from './validate-task-graph.js';
+export * from './workspace-survey.js';
