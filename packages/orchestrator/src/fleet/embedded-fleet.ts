@@ -11,6 +11,7 @@ import { startRoleWorker } from '../role-worker.js';
 import type { RunCheckRunner } from '../run-checks.js';
 import type { RunTokenLedger } from '../run-token-ledger.js';
 import { InMemoryRunWorkspaces } from '../run-workspaces.js';
+import { type MasterSurveyOptions, surveyObservers } from '../survey/master-survey.js';
 
 /** Settings of the embedded fleet: the master and one worker per role in this process. */
 export interface EmbeddedFleetOptions {
@@ -33,6 +34,11 @@ export interface EmbeddedFleetOptions {
    * check runner, so they go through the same sandbox runner as the agents' actions.
    */
   checks?: RunCheckRunner;
+  /**
+   * The master's workspace survey before decomposing and replanning; `false` skips it.
+   * Default: the file walk, `git status` and every toolkit's observer.
+   */
+  survey?: MasterSurveyOptions | false;
   /** Lines of progress from the master (replans, stalls). */
   onNotice?: (runId: string, message: string) => void;
 }
@@ -91,6 +97,7 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
     reports,
     workspaces,
     checks: options.checks ?? options.toolkits.testing,
+    survey: options.survey ?? { observers: surveyObservers(options.toolkits) },
     ...(ledger ? { tokenUsage: (runId: string) => ledger.usage(runId) } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),

@@ -18,6 +18,18 @@ export interface MasterSurveyOptions {
   observers?: Partial<Record<WorkerRole, SurveyObserver>>;
 }
 
+/** The observers of a set of role toolkits, for `MasterSurveyOptions.observers`. */
+export function surveyObservers(
+  toolkits: Partial<Record<WorkerRole, RoleToolkit>>,
+): Partial<Record<WorkerRole, SurveyObserver>> {
+  return Object.fromEntries(
+    Object.entries(toolkits).map(([role, toolkit]) => [
+      role,
+      ((task, context) => toolkit!.observe(task, context)) satisfies SurveyObserver,
+    ]),
+  );
+}
+
 /** Findings kept per observer, and characters per finding: the survey must stay small. */
 const MAX_OBSERVER_FINDINGS = 12;
 const MAX_FINDING_CHARS = 300;
