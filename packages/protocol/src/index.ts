@@ -6,6 +6,7 @@ export * from './events.js';
 export * from './records.js';
 export * from './redis-keys.js';
 export * from './roles.js';
+export * from './run-fact.js';
 export * from './run-report.js';
 export * from './sandbox-kind.js';
 export * from './submission.js';

@@ -2,7 +2,7 @@ import type { RoleToolkit } from '@codegod/actions';
 import { type AgentLimitsInput, createAgent } from '@codegod/agents';
 import { createInProcessTaskBus, type InProcessTaskBus, type WorkerHandle } from '@codegod/bus';
 import type { LlmClient } from '@codegod/llm';
-import { createInMemoryMemoryStore, type MemoryStore } from '@codegod/memory';
+import { createInMemoryMemoryStore, InMemoryRunFactStore, type MemoryStore } from '@codegod/memory';
 import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { Orchestrator } from '../orchestrator.js';
 import type { OrchestratorLimits } from '../orchestrator-options.js';
@@ -62,6 +62,8 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
   const memory = createInMemoryMemoryStore();
   const reports = new InMemoryReportStore();
   const workspaces = new InMemoryRunWorkspaces();
+  // One store for every agent here: what one task finds, the run's later tasks see.
+  const facts = new InMemoryRunFactStore();
   const workers: WorkerHandle[] = [];
   const perRole = options.workersPerRole ?? 1;
   for (const role of WORKER_ROLES) {
@@ -78,6 +80,7 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
               toolkit: options.toolkits[role],
               llm: options.llm,
               memory,
+              facts,
               recordStep: (event) => bus.appendEvent(event),
               ...(options.agentLimits ? { limits: options.agentLimits } : {}),
             }),
