@@ -82,7 +82,7 @@ export function detectStack({ files, texts, venvs }: StackInput): DetectedStack 
   const languages = [...counts]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, MAX_LANGUAGES)
-    .map(([language, count]) => `${language} (${count} files)`);
+    .map(([language, count]) => `${language} (${count} file${count === 1 ? '' : 's'})`);
 
   const names = new Set(files.map(baseName));
   const python = pythonPackages(texts);

@@ -3,7 +3,8 @@ import type { WorkspaceSurvey } from '@codegod/protocol';
 /** The most characters a survey takes in a prompt: it shares the context with the task. */
 export const SURVEY_TEXT_MAX_CHARS = 8000;
 
-const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : 'none found');
+const list = (items: readonly string[], none = 'none found') =>
+  items.length > 0 ? items.join(', ') : none;
 const indent = (text: string) => text.replace(/^/gm, '    ');
 
 /**
@@ -39,7 +40,7 @@ export function surveyText(survey: WorkspaceSurvey, maxChars = SURVEY_TEXT_MAX_C
   const walked = survey.complete
     ? `${survey.entries_seen} entries`
     : `stopped at ${survey.entries_seen} entries; more not walked`;
-  lines.push(`Files (${walked}; not entered: ${list(survey.skipped)}):`);
+  lines.push(`Files (${walked}; not entered: ${list(survey.skipped, 'none')}):`);
   lines.push(...survey.tree.map((path) => `  ${path}`));
   if (survey.tree_omitted > 0) lines.push(`  … and ${survey.tree_omitted} more paths`);
   const text = lines.join('\n');
