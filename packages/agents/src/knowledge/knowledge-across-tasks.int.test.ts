@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RoleToolkit } from '@codegod/actions';
 import { createLlmClient } from '@codegod/llm';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
@@ -38,6 +40,14 @@ afterAll(async () => {
   await dir.remove();
 });
 
+let workspaces = 0;
+/** A fresh workspace folder inside the test's temporary folder. */
+async function newWorkspace(): Promise<string> {
+  const path = join(dir.path, `ws-${++workspaces}`);
+  await mkdir(path);
+  return path;
+}
+
 const llm = () =>
   createLlmClient({ baseURL: server.url, model: 'scripted-model', timeoutMs: 5000, env: {} });
 
@@ -72,7 +82,7 @@ function reasonPrompt(id: string): string {
 
 describe('knowledge across tasks and wipes', () => {
   it("a second task gets the first one's venv_path without observing it; a wipe keeps it", async () => {
-    const workspace = (await tempDir('codegod-knowledge-ws-')).path;
+    const workspace = await newWorkspace();
     const memory = createInMemoryMemoryStore();
     const agent = createAgent({
       agentId: 'backend-knows',
@@ -101,7 +111,7 @@ describe('knowledge across tasks and wipes', () => {
   });
 
   it('corrects a remembered fact that an observation contradicts', async () => {
-    const workspace = (await tempDir('codegod-knowledge-ws-')).path;
+    const workspace = await newWorkspace();
     const memory = createInMemoryMemoryStore();
     const agent = createAgent({
       agentId: 'backend-corrects',
@@ -149,7 +159,7 @@ describe.each([
     const [backendFacts, testingFacts]: RunFactStore[] = Array.isArray(store)
       ? store
       : [store, store];
-    const workspace = (await tempDir('codegod-facts-ws-')).path;
+    const workspace = await newWorkspace();
     const runId = `run-facts-${Math.random().toString(36).slice(2)}`;
     const backend = createAgent({
       agentId: 'backend-finder',
