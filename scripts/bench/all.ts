@@ -1,6 +1,6 @@
 // Every codegod benchmark in one run, printed as one table: the bus bench (bus.ts, run as a
 // child process), LLM concurrency (llm.ts), the LLM transport's cost (llm-transport.ts), the
-// prompts' stable prefix (prompt-prefix.ts), the cost of workspace-secret redaction
+// prompts' stable prefix (prompt-prefix.ts), the master's workspace survey (survey.ts), the cost of workspace-secret redaction
 // (redaction.ts), the bubblewrap runner's cost per command against none (sandbox.ts),
 // end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first) and
 // the acceptance checks' overhead per task (checks.ts; also the built CLI) and the embedded
@@ -18,6 +18,7 @@ import { llmTransportBench } from './llm-transport.js';
 import { promptPrefixBench } from './prompt-prefix.js';
 import { redactionBench } from './redaction.js';
 import { sandboxBench } from './sandbox.js';
+import { surveyBench } from './survey.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -92,6 +93,7 @@ rows.push(...(await busBench()));
 rows.push(...(await attempt('LLM concurrency', () => llmConcurrencyBench(quick))));
 rows.push(...(await attempt('LLM transport', () => llmTransportBench(quick))));
 rows.push(...(await attempt('stable prefix', promptPrefixBench)));
+rows.push(...(await attempt('survey', () => surveyBench(quick))));
 rows.push(...(await attempt('redaction', () => redactionBench(quick))));
 rows.push(...(await attempt('sandbox', () => sandboxBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));

@@ -3,11 +3,14 @@
 // each phase and prints the longest common prefix over the prompt length. vLLM's automatic
 // prefix caching reuses that prefix's KV cache, so the higher the share the less prefill work.
 // Run: npx tsx --conditions=@codegod/source scripts/bench/prompt-prefix.ts
-import { toolkitFor } from '@codegod/actions';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { surveyText, surveyWorkspace, toolkitFor } from '@codegod/actions';
 import { createAgent } from '@codegod/agents';
 import { createLlmClient } from '@codegod/llm';
 import { type RecordedRequest, startScriptedLlmServer } from '@codegod/llm/testing';
 import { createInMemoryMemoryStore } from '@codegod/memory';
+import { decomposeMessages } from '@codegod/orchestrator';
 import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { type BenchRow, formatTable, isEntryPoint } from './bench-table.js';
@@ -31,6 +34,9 @@ const TASKS: Record<WorkerRole, [string, string]> = {
     'Check the syntax of every Python file and debug the first import error',
   ],
 };
+
+/** The share of a prompt the cache must cover (issue 19: it stays >= 80% with the examples in). */
+const MIN_SHARE = 0.8;
 
 /** The prompt as the model sees it: each message's role marker, then its content. */
 const promptText = (request: RecordedRequest) =>
@@ -80,8 +86,8 @@ export async function promptPrefixBench(): Promise<BenchRow[]> {
           rows.push({
             benchmark: `stable prefix: ${role} ${phase}`,
             measured: `${prefix} of ${mean.toFixed(0)} chars = ${((prefix / mean) * 100).toFixed(0)}% (~${Math.round(prefix / 4)} of ~${Math.round(mean / 4)} tokens)`,
-            goal: `prefix >= system message (${system} chars)`,
-            met: prefix >= system,
+            goal: `>= 80% and covers the system message (${system} chars, worked example in)`,
+            met: prefix >= system && prefix / mean >= MIN_SHARE,
           });
         }
       } finally {
@@ -91,7 +97,39 @@ export async function promptPrefixBench(): Promise<BenchRow[]> {
   } finally {
     await server.close();
   }
+  rows.push(await masterPrefixRow());
   return rows;
+}
+
+/** The master's decomposition prompts for two problems over two surveyed workspaces. */
+async function masterPrefixRow(): Promise<BenchRow> {
+  const texts: string[] = [];
+  for (const [problem, files] of [
+    ['Flask not found', { 'app.py': 'import flask\n', 'requirements.txt': 'flask\n' }],
+    ['npm start fails', { 'package.json': '{"main":"index.js"}', 'src/main.js': '' }],
+  ] as const) {
+    const workspace = await tempDir('codegod-bench-prefix-master-');
+    try {
+      for (const [path, content] of Object.entries(files)) {
+        await mkdir(join(workspace.path, path, '..'), { recursive: true });
+        await writeFile(join(workspace.path, path), content);
+      }
+      const survey = surveyText(await surveyWorkspace(workspace.path));
+      const messages = decomposeMessages(problem, survey);
+      texts.push(messages.map((m) => `<|${m.role}|>\n${m.content}\n`).join(''));
+    } finally {
+      await workspace.remove();
+    }
+  }
+  const [a, b] = texts as [string, string];
+  const prefix = commonPrefixLength(a, b);
+  const mean = (a.length + b.length) / 2;
+  return {
+    benchmark: 'stable prefix: master decompose (with survey)',
+    measured: `${prefix} of ${mean.toFixed(0)} chars = ${((prefix / mean) * 100).toFixed(0)}%`,
+    goal: '>= 80%',
+    met: prefix / mean >= MIN_SHARE,
+  };
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -105,6 +105,13 @@ describe('e2e: "Flask not found", distributed fleet', () => {
     // The master and the worker talked to the LLM from their own processes.
     const phases = llm.requests.map((r) => `${r.role}/${r.phase}`);
     expect(phases.filter((p) => p === 'master/decompose')).toHaveLength(1);
+    // The master process surveyed the workspace before it decomposed (issue 19).
+    const decompose = llm.requests.find((r) => r.phase === 'decompose')!.messages.at(-1)!.content;
+    expect(decompose).toMatch(/^ {2}venv\/$/m);
+    expect(decompose).toMatch(/- requirements\.txt \[requirements\]/);
+    expect(decompose).toMatch(/flask \(requirements\.txt\) is not installed in venv\//);
+    expect(decompose).toMatch(/backend observer: flask is listed in requirements\.txt/);
+    expect(report.surveys.map((s) => s.round)).toEqual([0]);
     expect(phases).toContain('backend/plan');
   });
 });

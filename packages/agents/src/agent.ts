@@ -4,7 +4,7 @@ import {
   type WorkspaceRedactor,
 } from '@codegod/actions';
 import type { LlmClient } from '@codegod/llm';
-import { assertAgentId, type MemoryStore } from '@codegod/memory';
+import { assertAgentId, type MemoryStore, type RunFactStore } from '@codegod/memory';
 import {
   CodegodError,
   ConfigError,
@@ -31,6 +31,11 @@ export interface CreateAgentOptions {
   llm: LlmClient;
   /** Where the agent's memory lives. Required. */
   memory: MemoryStore;
+  /**
+   * Where the facts a task finds are shared with the run's later tasks on other agents (Redis
+   * in the fleet, in-process when embedded). Default: none; facts stay in this agent's memory.
+   */
+  facts?: RunFactStore;
   /** Receives every `task-step` and `agent-wipe` event, in order. Default: events are dropped. */
   recordStep?: (event: RunEvent) => void | Promise<void>;
   /** Bounds of a task run. Default: see `agentLimitsSchema`. */
@@ -87,6 +92,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
     toolkit,
     llm: options.llm,
     memory: options.memory,
+    facts: options.facts,
     recordStep: options.recordStep,
     limits: parseAgentLimits(options.limits),
     systemPrompt: options.systemPrompt ?? ROLE_SYSTEM_PROMPTS[toolkit.role],

@@ -1,6 +1,6 @@
 import type { ActionDefinition } from '@codegod/actions';
 import { buildMessages, type ChatMessage } from '@codegod/llm';
-import type { Observation, Reasoning, Result, Task } from '@codegod/protocol';
+import type { Observation, Reasoning, Result, RunFact, Task } from '@codegod/protocol';
 import { z } from 'zod';
 
 /** What went wrong in one failed iteration, as the next prompt shows it. */
@@ -20,6 +20,8 @@ export interface PromptInput {
   catalogue: string;
   /** The agent's core knowledge from memory (changes rarely). */
   knowledge: Record<string, unknown>;
+  /** Facts the run's tasks found, on any agent; each names who found it. Default: none. */
+  runFacts?: readonly RunFact[];
   task: Task;
   /** Results of the tasks this one depends on, by task id. */
   dependencies?: Readonly<Record<string, Result>>;
@@ -56,6 +58,14 @@ export function buildAgentMessages(phase: 'reason' | 'plan', input: PromptInput)
   const sections: string[] = [];
   if (Object.keys(input.knowledge).length > 0)
     sections.push(`Knowledge:\n${json(input.knowledge)}`);
+  const runFacts = input.runFacts ?? [];
+  if (runFacts.length > 0) {
+    const lines = runFacts.map(
+      (fact) =>
+        `- ${fact.name}: ${JSON.stringify(fact.value)} (found by ${fact.found_by}, ${fact.role}, in task ${fact.task_id} at ${new Date(fact.found_at).toISOString()})`,
+    );
+    sections.push(`Facts found earlier in this run:\n${lines.join('\n')}`);
+  }
   sections.push(`Task:\n${json(input.task)}`);
   if ((input.task.acceptance ?? []).length > 0) {
     sections.push(

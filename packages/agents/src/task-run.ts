@@ -5,7 +5,7 @@ import type {
   WorkspaceRedactor,
 } from '@codegod/actions';
 import { type ChatMessage, type LlmClient, redactingLlmClient } from '@codegod/llm';
-import type { MemoryStore } from '@codegod/memory';
+import type { MemoryStore, RunFactStore } from '@codegod/memory';
 import {
   type ActionTaken,
   type AgentMemory,
@@ -28,6 +28,7 @@ import {
 import { z } from 'zod';
 import type { AgentLimits } from './agent-limits.js';
 import { AgentStop } from './agent-stop.js';
+import { factsOf, knowledgeForPrompt, learnFacts } from './knowledge/workspace-facts.js';
 import { type ConvertedPlan, type llmPlanSchema, toProtocolPlan } from './llm-plan-schema.js';
 import { buildAgentMessages, type IterationFailure, type PromptInput } from './prompt-builder.js';
 import { stableHash } from './stable-hash.js';
@@ -46,6 +47,7 @@ export interface TaskRunParts {
   toolkit: RoleToolkit;
   llm: LlmClient;
   memory: MemoryStore;
+  facts?: RunFactStore | undefined;
   recordStep?: (event: RunEvent) => void | Promise<void>;
   limits: AgentLimits;
   systemPrompt: string;
@@ -166,7 +168,8 @@ export class TaskRun {
     return {
       systemPrompt: this.parts.systemPrompt,
       catalogue: this.parts.catalogue,
-      knowledge: memory?.knowledge ?? {},
+      knowledge: knowledgeForPrompt(memory?.knowledge ?? {}, this.workspace),
+      runFacts: (await this.parts.facts?.list(this.options.runId)) ?? [],
       task: this.task,
       dependencies: this.options.dependencies,
       observation,
@@ -180,10 +183,29 @@ export class TaskRun {
     const raw = await this.guard(() => this.parts.toolkit.observe(this.task, this.stepContext()));
     const observation = observationSchema.parse(raw);
     await this.record('observe', observation);
+    await this.learn(observation);
+    return observation;
+  }
+
+  /**
+   * Keeps the observation, and the durable facts it states in `knowledge` (which a wipe keeps):
+   * new ones added, contradicted ones corrected. The run's store gets them too.
+   */
+  private async learn(observation: Observation): Promise<void> {
+    const facts = this.redactor.redactValue(factsOf(observation)) as Record<string, unknown>;
+    const source = { found_by: this.parts.agentId, task_id: this.task.id, found_at: Date.now() };
     await this.remember((memory) => {
       memory.observations = capped([...memory.observations, observation], this.limit);
+      memory.knowledge = learnFacts(memory.knowledge, this.workspace, facts, source).knowledge;
     });
-    return observation;
+    const stated = Object.entries(facts);
+    if (!this.parts.facts || stated.length === 0) return;
+    // Every stated fact, not only the newly learned: this agent may know it from another run.
+    // A null (no venv) is stated too: it corrects a value another agent shared before.
+    await this.parts.facts.record(
+      this.options.runId,
+      stated.map(([name, value]) => ({ name, value, role: this.parts.toolkit.role, ...source })),
+    );
   }
 
   private async reason(prompt: PromptInput): Promise<Reasoning> {

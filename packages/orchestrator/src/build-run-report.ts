@@ -134,6 +134,9 @@ export function buildRunReport(
     ].sort(),
     tokens: context.tokens,
     tasks,
+    surveys: events.flatMap((e) =>
+      e.type === 'run-survey' ? [{ round: e.round, survey: e.survey }] : [],
+    ),
     proof: runProof(snapshot.state, tasks, lastRunChecks(events)),
   };
 }

@@ -80,6 +80,8 @@ export interface DecomposeOptions {
   runId: string;
   maxRepairs: number;
   maxTasks: number;
+  /** The workspace survey as prompt text, already redacted. Default: none. */
+  survey?: string;
   signal?: AbortSignal;
 }
 
@@ -92,7 +94,7 @@ export async function decompose(
   problem: string,
   options: DecomposeOptions,
 ): Promise<Decomposition> {
-  let messages = decomposeMessages(problem);
+  let messages = decomposeMessages(problem, options.survey);
   const rejected: TaskGraphError[][] = [];
   const usage: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   for (let attempt = 1; attempt <= options.maxRepairs + 1; attempt++) {

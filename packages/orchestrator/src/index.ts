@@ -22,3 +22,4 @@ export * from './run-proof.js';
 export * from './run-token-ledger.js';
 export * from './run-workspaces.js';
 export * from './submission-queue.js';
+export * from './survey/master-survey.js';

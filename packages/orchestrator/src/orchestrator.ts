@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   createWorkspaceRedactor,
   redactSecretShapes,
+  surveyText,
   type WorkspaceRedactor,
 } from '@codegod/actions';
 import type { RunSnapshot, TaskBus } from '@codegod/bus';
@@ -14,6 +15,8 @@ import {
   type RunReport,
   type SandboxKind,
   type TaskGraph,
+  type WorkspaceSurvey,
+  workspaceSurveySchema,
 } from '@codegod/protocol';
 import { buildRunReport, type RunTokens } from './build-run-report.js';
 import { decompose } from './decompose.js';
@@ -23,6 +26,7 @@ import { replan } from './replan.js';
 import type { ReportStore } from './report-store.js';
 import { describeFailedRunChecks, type RunCheckRunner } from './run-checks.js';
 import type { RunWorkspaces } from './run-workspaces.js';
+import { type MasterSurveyOptions, surveyForMaster } from './survey/master-survey.js';
 
 /** What the master needs; all ports, no vendor types. */
 export interface OrchestratorDependencies {
@@ -50,6 +54,11 @@ export interface OrchestratorDependencies {
    * The report adds what the workers themselves recorded. Default: only what they recorded.
    */
   sandbox?: readonly SandboxKind[];
+  /**
+   * How the master surveys a workspace before decomposing and before each replan; `false`
+   * skips the survey. Default: the file walk and `git status`, no role observers.
+   */
+  survey?: MasterSurveyOptions | false;
 }
 
 /** A problem to solve. */
@@ -118,9 +127,18 @@ export class Orchestrator {
       : this.#limits;
     const redactor = (this.#deps.redactor ?? createWorkspaceRedactor)(request.workspace);
     await redactor.refresh();
+    const survey = request.plan
+      ? undefined
+      : await this.#survey(request.workspace, redactor, options.signal);
     const decomposition = request.plan
       ? undefined
-      : await this.decompose(request.problem, runId, options.signal, redactor.redact);
+      : await this.decompose(
+          request.problem,
+          runId,
+          options.signal,
+          redactor.redact,
+          survey && surveyText(survey),
+        );
     const graph = request.plan ?? decomposition!.graph;
     const acceptance = [...(request.checks ?? []), ...(decomposition?.runChecks ?? [])];
     if (graph.tasks.length > limits.maxTasks) {
@@ -138,6 +156,7 @@ export class Orchestrator {
       holdOnFailure: true,
       ...(acceptance.length > 0 ? { acceptance } : {}),
     });
+    if (survey) await this.#recordSurvey(runId, 0, survey);
     // follow() goes on with this redactor: values it saw while decomposing stay hidden.
     this.#redactors.set(runId, redactor);
     await options.onStarted?.();
@@ -153,9 +172,11 @@ export class Orchestrator {
     runId: string,
     signal?: AbortSignal,
     redact: (text: string) => string = redactSecretShapes,
+    survey?: string,
   ) {
     return decompose(redactingLlmClient(this.#deps.llm, redact), problem, {
       runId,
+      ...(survey ? { survey } : {}),
       maxRepairs: this.#limits.maxDecompositionRepairs,
       maxTasks: this.#limits.maxTasks,
       ...(signal ? { signal } : {}),
@@ -250,6 +271,12 @@ export class Orchestrator {
         rounds++;
         this.#deps.onNotice?.(runId, `replanning (round ${rounds}): ${summary}`);
         try {
+          // Surveyed again now: the replan must see the workspace as the failed tasks left it.
+          const workspace = await this.#deps.workspaces.get(runId);
+          const survey = workspace
+            ? await this.#survey(workspace, redactor, options.signal)
+            : undefined;
+          if (survey) await this.#recordSurvey(runId, rounds, survey);
           const decision = await replan(
             redactingLlmClient(this.#deps.llm, redactor.redact),
             snapshot,
@@ -260,6 +287,7 @@ export class Orchestrator {
               maxTasks: limits.maxTasks,
               maxRepairs: limits.maxDecompositionRepairs,
               failedRunChecks,
+              ...(survey ? { survey: surveyText(survey) } : {}),
             },
           );
           if (decision.kind === 'give-up') {
@@ -285,6 +313,30 @@ export class Orchestrator {
     } finally {
       this.#redactors.delete(runId);
     }
+  }
+
+  /** The workspace survey, redacted, or undefined when surveys are off. */
+  async #survey(
+    workspace: string,
+    redactor: WorkspaceRedactor,
+    signal: AbortSignal | undefined,
+  ): Promise<WorkspaceSurvey | undefined> {
+    if (this.#deps.survey === false) return undefined;
+    const survey = await surveyForMaster(workspace, this.#deps.checks, this.#deps.survey, signal);
+    // Observers may have run commands; a secret they printed is known before the survey goes out.
+    await redactor.refresh();
+    return workspaceSurveySchema.parse(redactor.redactValue(survey));
+  }
+
+  /** Records a survey as a `run-survey` event: the report shows what each plan was made from. */
+  async #recordSurvey(runId: string, round: number, survey: WorkspaceSurvey): Promise<void> {
+    await this.#deps.bus.appendEvent({
+      type: 'run-survey',
+      run_id: runId,
+      ts: Date.now(),
+      round,
+      survey,
+    });
   }
 
   /** The redactor of a run being followed; a resumed run gets a fresh one over its workspace. */

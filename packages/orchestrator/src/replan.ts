@@ -51,6 +51,8 @@ export interface ReplanOptions {
    * the missing work (nothing is retried). Default: none (a replan after failed tasks).
    */
   failedRunChecks?: CheckResult[];
+  /** The workspace survey made after the failures, as prompt text, already redacted. */
+  survey?: string;
   signal?: AbortSignal;
 }
 
@@ -69,6 +71,7 @@ export async function replan(
     failures,
     failedRunChecks: options.failedRunChecks ?? [],
     round: options.round,
+    ...(options.survey ? { survey: options.survey } : {}),
   });
   let lastErrors: TaskGraphError[] = [];
   for (let attempt = 1; attempt <= options.maxRepairs + 1; attempt++) {

@@ -11,6 +11,7 @@ import {
 import { workerRoleSchema } from './roles.js';
 import { sandboxKindSchema } from './sandbox-kind.js';
 import { runStateSchema, taskIdSchema } from './task.js';
+import { workspaceSurveySchema } from './workspace-survey.js';
 
 const base = {
   /** The run this event belongs to. */
@@ -41,6 +42,13 @@ export const runEventSchema = z.discriminatedUnion('type', [
     type: z.literal('run-check'),
     passed: z.boolean(),
     checks: z.array(checkResultSchema),
+  }),
+  /** What the master saw of the workspace before it planned: round 0 decomposes, N replans. */
+  z.object({
+    ...base,
+    type: z.literal('run-survey'),
+    round: z.number().int().nonnegative(),
+    survey: workspaceSurveySchema,
   }),
   z.object({ ...taskBase, type: z.literal('task-queue') }),
   z.object({

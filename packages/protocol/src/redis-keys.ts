@@ -34,6 +34,8 @@ export const redisKeys = {
   runTokens: (runId: string) => `${KEY_PREFIX}:run:${runId}:tokens`,
   /** String with the absolute workspace path of the run's tasks. */
   runWorkspace: (runId: string) => `${KEY_PREFIX}:run:${runId}:workspace`,
+  /** Hash fact name → JSON RunFact: what the run's tasks found, shared across agents. */
+  runFacts: (runId: string) => `${KEY_PREFIX}:run:${runId}:facts`,
   /** String with the run's report JSON. */
   runReport: (runId: string) => `${KEY_PREFIX}:run:${runId}:report`,
   /** Pub/sub channel: a run id each time the master saves that run's report. */

@@ -10,6 +10,7 @@ import {
 import { workerRoleSchema } from './roles.js';
 import { sandboxKindSchema } from './sandbox-kind.js';
 import { runStateSchema, taskIdSchema, taskStateSchema } from './task.js';
+import { workspaceSurveySchema } from './workspace-survey.js';
 
 /** One task in a run report: its records from the last iteration, timings and tokens. */
 export const taskReportSchema = z.object({
@@ -81,6 +82,10 @@ export const runReportSchema = z.object({
     by_role: z.record(z.string(), z.number()),
   }),
   tasks: z.array(taskReportSchema),
+  /** The workspace surveys the master planned from: round 0 before decomposition, N before replan N. */
+  surveys: z
+    .array(z.object({ round: z.number().int().nonnegative(), survey: workspaceSurveySchema }))
+    .default([]),
   proof: runProofSchema.default({
     summary: 'not recorded',
     checks_passed: 0,

@@ -67,6 +67,7 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
       python_version: `${version.stdout}${version.stderr}`.trim().replace(/^Python\s+/, ''),
       venv_exists: venv !== undefined,
       venv_path: venv ?? null,
+      package_manager: 'pip',
       installed_packages: installed,
       requirements: requirements.map((r) => r.spec),
       missing_requirements: missing.map((r) => r.name),

@@ -53,6 +53,12 @@ export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit {
     const mainExists = await box.exists(main);
     const nodeModules = await box.exists('node_modules');
     const missing = await missingDependencies(box, pkg);
+    // The lockfile says which manager the project uses; npm is what this role can run.
+    const packageManager = (await box.exists('yarn.lock'))
+      ? 'yarn'
+      : (await box.exists('pnpm-lock.yaml'))
+        ? 'pnpm'
+        : 'npm';
     if (!mainExists) findings.push(`package.json main points at ${main}, which does not exist`);
     if (!nodeModules) findings.push('node_modules is missing: dependencies are not installed');
     else if (missing.length > 0) findings.push(`not installed: ${missing.join(', ')}`);
@@ -61,6 +67,7 @@ export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit {
       package_json: { name: pkg.name ?? null, main, type: pkg.type ?? 'commonjs' },
       entry_point: main,
       entry_point_exists: mainExists,
+      package_manager: packageManager,
       scripts: pkg.scripts ?? {},
       dependencies: { ...pkg.dependencies, ...pkg.devDependencies },
       node_modules_exists: nodeModules,

@@ -9,7 +9,7 @@ import { createAgent } from '@codegod/agents';
 import { createRedisTaskBus, type WorkerHandle } from '@codegod/bus';
 import type { CodegodConfig, Logger } from '@codegod/config';
 import { createLlmClient, RedisTokenMeter } from '@codegod/llm';
-import { createRedisMemoryStore } from '@codegod/memory';
+import { createRedisMemoryStore, RedisRunFactStore } from '@codegod/memory';
 import type { WorkerRole } from '@codegod/protocol';
 import { Redis } from 'ioredis';
 import { RedisRunTokens, TeeTokenMeter } from '../redis-run-tokens.js';
@@ -76,6 +76,8 @@ export async function startAgentWorkerService(
         toolkit,
         llm,
         memory,
+        // In Redis: a fact found here reaches the run's later tasks on every replica.
+        facts: new RedisRunFactStore(redis),
         recordStep: (event) => bus.appendEvent(event),
       }),
   });

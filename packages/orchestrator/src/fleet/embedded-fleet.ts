@@ -2,7 +2,7 @@ import type { RoleToolkit } from '@codegod/actions';
 import { type AgentLimitsInput, createAgent } from '@codegod/agents';
 import { createInProcessTaskBus, type InProcessTaskBus, type WorkerHandle } from '@codegod/bus';
 import type { LlmClient } from '@codegod/llm';
-import { createInMemoryMemoryStore, type MemoryStore } from '@codegod/memory';
+import { createInMemoryMemoryStore, InMemoryRunFactStore, type MemoryStore } from '@codegod/memory';
 import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { Orchestrator } from '../orchestrator.js';
 import { limitsFromEnvironment, type OrchestratorLimits } from '../orchestrator-options.js';
@@ -11,6 +11,7 @@ import { startRoleWorker } from '../role-worker.js';
 import type { RunCheckRunner } from '../run-checks.js';
 import type { RunTokenLedger } from '../run-token-ledger.js';
 import { InMemoryRunWorkspaces } from '../run-workspaces.js';
+import { type MasterSurveyOptions, surveyObservers } from '../survey/master-survey.js';
 
 /** Settings of the embedded fleet: the master and one worker per role in this process. */
 export interface EmbeddedFleetOptions {
@@ -33,6 +34,11 @@ export interface EmbeddedFleetOptions {
    * check runner, so they go through the same sandbox runner as the agents' actions.
    */
   checks?: RunCheckRunner;
+  /**
+   * The master's workspace survey before decomposing and replanning; `false` skips it.
+   * Default: the file walk, `git status` and every toolkit's observer.
+   */
+  survey?: MasterSurveyOptions | false;
   /** Lines of progress from the master (replans, stalls). */
   onNotice?: (runId: string, message: string) => void;
 }
@@ -56,6 +62,8 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
   const memory = createInMemoryMemoryStore();
   const reports = new InMemoryReportStore();
   const workspaces = new InMemoryRunWorkspaces();
+  // One store for every agent here: what one task finds, the run's later tasks see.
+  const facts = new InMemoryRunFactStore();
   const workers: WorkerHandle[] = [];
   const perRole = options.workersPerRole ?? 1;
   for (const role of WORKER_ROLES) {
@@ -72,6 +80,7 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
               toolkit: options.toolkits[role],
               llm: options.llm,
               memory,
+              facts,
               recordStep: (event) => bus.appendEvent(event),
               ...(options.agentLimits ? { limits: options.agentLimits } : {}),
             }),
@@ -91,6 +100,7 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
     reports,
     workspaces,
     checks: options.checks ?? options.toolkits.testing,
+    survey: options.survey ?? { observers: surveyObservers(options.toolkits) },
     ...(ledger ? { tokenUsage: (runId: string) => ledger.usage(runId) } : {}),
     // Unset bounds come from CODEGOD_MAX_TASKS and friends, as on the master service.
     limits: { ...limitsFromEnvironment(process.env), ...options.limits },

@@ -17,6 +17,7 @@ export function failedRunReport(submission: Submission, error: unknown): RunRepo
     sandbox: null,
     tokens: { total: 0, by_role: {} },
     tasks: [],
+    surveys: [],
     proof: runProof('failed', [], []),
   };
 }

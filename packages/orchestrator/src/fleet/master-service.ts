@@ -14,6 +14,8 @@ import { RedisReportStore } from '../report-store.js';
 import type { RunCheckRunner } from '../run-checks.js';
 import { RedisRunWorkspaces } from '../run-workspaces.js';
 import { SubmissionQueue } from '../submission-queue.js';
+import { type MasterSurveyOptions, surveyObservers } from '../survey/master-survey.js';
+import { defaultToolkits } from './default-toolkits.js';
 import { failedRunReport } from './failed-run-report.js';
 
 /** The bounds a submission asks for, in the orchestrator's terms. */
@@ -44,6 +46,11 @@ export interface MasterServiceOptions {
    * settings every agent worker uses (the same runner as their actions).
    */
   checks?: RunCheckRunner;
+  /**
+   * The master's workspace survey; `false` skips it. Default: the file walk, `git status` and
+   * the observers of the default toolkits (confined by `CODEGOD_SANDBOX` like the workers').
+   */
+  survey?: MasterSurveyOptions | false;
 }
 
 /** A running master service. */
@@ -92,6 +99,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
     reports,
     workspaces: new RedisRunWorkspaces(redis),
     checks: options.checks ?? createCheckRunner(),
+    survey: options.survey ?? { observers: surveyObservers(defaultToolkits()) },
     tokenUsage: (runId) => runTokens.usage(runId),
     limits,
     onNotice: (runId, message) => logger.info({ runId }, message),

@@ -10,6 +10,7 @@ import {
   type WorkerRole,
 } from '@codegod/protocol';
 import { toLlmCheck } from '../llm-checks.js';
+import { MASTER_WORKED_EXAMPLE } from './master-worked-example.js';
 
 /** What each worker role can do; part of the stable prompt prefix. */
 export const ROLE_CAPABILITIES = `Roles and what their agents can do:
@@ -55,13 +56,26 @@ Rules:
 - Tasks of different roles that do not depend on each other run in parallel; prefer wide graphs over long chains.
 - Use as few tasks as solve the problem.
 ${ROLE_CAPABILITIES}
-${ACCEPTANCE_GUIDE}`;
+${ACCEPTANCE_GUIDE}
+Before each request you get a survey of the workspace: its files, manifests, detected stack, git status and the role observers' findings. Plan from what it shows; do not plan work it shows is already done.
+${MASTER_WORKED_EXAMPLE}`;
 
-/** Messages asking for a task graph. Stable system content first, the problem last. */
-export function decomposeMessages(problem: string): ChatMessage[] {
+/** The survey section of a master request, or nothing when there was no survey. */
+function surveySection(survey: string | undefined): string {
+  return survey ? `Workspace survey:\n${survey}\n\n` : '';
+}
+
+/**
+ * Messages asking for a task graph. Stable system content first (prefix-cached), then the
+ * workspace survey, the problem last.
+ */
+export function decomposeMessages(problem: string, survey?: string): ChatMessage[] {
   return [
     { role: 'system', content: MASTER_SYSTEM },
-    { role: 'user', content: `Problem: ${problem}\nReturn the task graph as JSON.` },
+    {
+      role: 'user',
+      content: `${surveySection(survey)}Problem: ${problem}\nReturn the task graph as JSON.`,
+    },
   ];
 }
 
@@ -91,6 +105,8 @@ export interface ReplanInput {
   /** The run's checks that failed once every task had succeeded. */
   failedRunChecks: CheckResult[];
   round: number;
+  /** The workspace survey made just before this replan (after the failures). */
+  survey?: string;
 }
 
 /** A failed run check, as the replan prompt shows it. */
@@ -123,7 +139,7 @@ export function replanMessages(
     {
       role: 'user',
       content:
-        `Problem: ${problem}\nCurrent task graph: ${JSON.stringify(graph)}\n` +
+        `${surveySection(input.survey)}Problem: ${problem}\nCurrent task graph: ${JSON.stringify(graph)}\n` +
         `Replan round ${input.round}. ${what} Set give_up to true only if no task can fix it.`,
     },
   ];

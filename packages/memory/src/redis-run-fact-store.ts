@@ -1,0 +1,60 @@
+import { ConfigError, type RunFact, redisKeys, runFactSchema } from '@codegod/protocol';
+import { Redis } from 'ioredis';
+import { byName, type RunFactStore, supersedes } from './run-fact-store.js';
+
+/** The Redis commands the fact store uses. */
+type FactRedis = Pick<Redis, 'hget' | 'hset' | 'hvals'>;
+
+/**
+ * Run facts in Redis, one hash per run at `codegod:run:{id}:facts` (name → JSON RunFact), so
+ * every worker process of the fleet sees them.
+ */
+export class RedisRunFactStore implements RunFactStore {
+  readonly #redis: FactRedis;
+  /** The client this store made from a URL, closed by `close()`; a given client stays open. */
+  readonly #own: Redis | undefined;
+
+  /** `redis`: a client to share, or a redis:// URL for a client of its own. */
+  constructor(redis: FactRedis | string) {
+    if (typeof redis === 'string') {
+      if (!/^rediss?:\/\//.test(redis)) {
+        throw new ConfigError('redis', undefined, `expected a redis:// URL, got ${redis}`);
+      }
+      this.#own = new Redis(redis, { lazyConnect: true });
+      this.#redis = this.#own;
+    } else {
+      this.#own = undefined;
+      this.#redis = redis;
+    }
+  }
+
+  /** Disconnects the client this store made; a shared one is left to its owner. */
+  async close(): Promise<void> {
+    this.#own?.disconnect();
+  }
+
+  async record(runId: string, facts: readonly RunFact[]): Promise<void> {
+    const key = redisKeys.runFacts(runId);
+    for (const fact of facts) {
+      // Read, compare, write: two agents racing on one fact both hold a true value, so the
+      // last write winning is harmless; only the provenance of an equal value is kept.
+      const current = parseFact(await this.#redis.hget(key, fact.name));
+      if (supersedes(current, fact)) await this.#redis.hset(key, fact.name, JSON.stringify(fact));
+    }
+  }
+
+  async list(runId: string): Promise<RunFact[]> {
+    const values = await this.#redis.hvals(redisKeys.runFacts(runId));
+    return byName(values.flatMap((text) => parseFact(text) ?? []));
+  }
+}
+
+/** A stored fact, or undefined for a missing or unreadable one (skipped, never trusted). */
+function parseFact(text: string | null): RunFact | undefined {
+  if (text === null) return undefined;
+  try {
+    return runFactSchema.safeParse(JSON.parse(text)).data;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,26 @@
+import type { RunFact } from '@codegod/protocol';
+
+/**
+ * The run-scoped fact port: what one task of a run found, visible to the run's later tasks on
+ * every agent and replica. Every adapter passes `runFactStoreConformance` from
+ * `@codegod/memory/testing`.
+ */
+export interface RunFactStore {
+  /**
+   * Records facts: a fact whose value differs from the one on record replaces it; one with
+   * the same value leaves the first finder and time in place.
+   */
+  record(runId: string, facts: readonly RunFact[]): Promise<void>;
+  /** The run's facts, sorted by name; empty for an unknown run. */
+  list(runId: string): Promise<RunFact[]>;
+}
+
+/** True when `fact` should replace `current`: there is none, or its value differs. */
+export function supersedes(current: RunFact | undefined, fact: RunFact): boolean {
+  return !current || JSON.stringify(current.value) !== JSON.stringify(fact.value);
+}
+
+/** Facts sorted by name, for a stable prompt. */
+export function byName(facts: Iterable<RunFact>): RunFact[] {
+  return [...facts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { RunFact } from '@codegod/protocol';
+import { describe, expect, it } from 'vitest';
+import type { RunFactStore } from '../run-fact-store.js';
+
+const fact = (name: string, value: unknown, found_by: string, found_at: number): RunFact => ({
+  name,
+  value,
+  found_by,
+  role: 'backend',
+  task_id: 'task-1',
+  found_at,
+});
+
+/** The behaviour every RunFactStore adapter must have. */
+export function runFactStoreConformance(
+  name: string,
+  create: () => Promise<{ store: RunFactStore; close: () => Promise<void> }>,
+): void {
+  describe(`${name} (RunFactStore conformance)`, () => {
+    it('lists what was recorded, by name, per run', async () => {
+      const { store, close } = await create();
+      const run = `run-${randomUUID()}`;
+      await store.record(run, [
+        fact('venv_path', 'venv', 'backend-1', 1),
+        fact('entry_point', 'app.py', 'backend-1', 1),
+      ]);
+      expect(await store.list(run)).toEqual([
+        fact('entry_point', 'app.py', 'backend-1', 1),
+        fact('venv_path', 'venv', 'backend-1', 1),
+      ]);
+      expect(await store.list(`run-${randomUUID()}`)).toEqual([]);
+      await close();
+    });
+
+    it('keeps the first finder of an equal value, and replaces a contradicted one', async () => {
+      const { store, close } = await create();
+      const run = `run-${randomUUID()}`;
+      await store.record(run, [fact('venv_path', 'venv', 'backend-1', 1)]);
+      await store.record(run, [fact('venv_path', 'venv', 'backend-2', 2)]);
+      expect(await store.list(run)).toEqual([fact('venv_path', 'venv', 'backend-1', 1)]);
+      await store.record(run, [fact('venv_path', '.venv', 'backend-2', 3)]);
+      expect(await store.list(run)).toEqual([fact('venv_path', '.venv', 'backend-2', 3)]);
+      await close();
+    });
+  });
+}
