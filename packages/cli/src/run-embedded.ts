@@ -8,6 +8,11 @@ import {
   startEmbeddedFleet,
 } from '@codegod/orchestrator';
 import { CodegodError, type RunReport } from '@codegod/protocol';
+import {
+  type EmbeddedDashboardOptions,
+  keepServing,
+  startEmbeddedDashboard,
+} from './embedded-dashboard.js';
 import { ProgressView } from './progress-view.js';
 import { terminalText } from './terminal-text.js';
 
@@ -19,12 +24,13 @@ async function checkLlm(llm: ReturnType<typeof createLlmClient>): Promise<void> 
 
 /**
  * Runs a problem embedded: master and one worker per role in this process, no Redis. Every
- * command of every role goes through `runner`.
+ * command of every role goes through `runner`. With `ui`, the dashboard serves the run.
  */
 export async function runEmbedded(
   config: CodegodConfig,
   request: RunRequest,
   runner: CommandRunner,
+  ui?: EmbeddedDashboardOptions,
 ): Promise<RunReport> {
   const ledger = new RunTokenLedger();
   const llm = createLlmClient({
@@ -41,6 +47,17 @@ export async function runEmbedded(
     toolkits: defaultToolkits({ runner }),
     onNotice: (_runId, message) => process.stderr.write(`codegod: ${terminalText(message)}\n`),
   });
+  const dashboard = ui
+    ? await startEmbeddedDashboard(
+        { bus: fleet.bus, memory: fleet.memory, tokenUsage: (runId) => ledger.usage(runId) },
+        ui.settings,
+      ).catch(async (error: unknown) => {
+        view.close();
+        await fleet.close();
+        throw error;
+      })
+    : undefined;
+  if (dashboard) process.stderr.write(`codegod: dashboard: ${dashboard.url}\n`);
   const unsubscribe = fleet.bus.subscribe((event) => view.update(event));
   const controller = new AbortController();
   const interrupt = () => {
@@ -50,11 +67,19 @@ export async function runEmbedded(
   };
   process.on('SIGINT', interrupt);
   try {
-    return await fleet.orchestrator.run(request, { signal: controller.signal });
+    const report = await fleet.orchestrator.run(request, { signal: controller.signal });
+    process.off('SIGINT', interrupt);
+    if (dashboard && ui && ui.keepSeconds > 0 && !controller.signal.aborted) {
+      view.close();
+      process.stderr.write(`codegod: run ${report.state}; dashboard: ${dashboard.url}\n`);
+      await keepServing(ui.keepSeconds, process.stderr);
+    }
+    return report;
   } finally {
     process.off('SIGINT', interrupt);
     unsubscribe();
     view.close();
+    await dashboard?.close();
     await fleet.close();
   }
 }

@@ -1,4 +1,5 @@
 export * from './dashboard-api.js';
+export * from './dashboard-handler.js';
 export * from './dashboard-settings.js';
 export * from './dashboard-sources.js';
 export * from './dashboard-views.js';

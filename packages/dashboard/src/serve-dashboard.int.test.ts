@@ -7,8 +7,9 @@ import type { Result, RunEvent } from '@codegod/protocol';
 import { type RedisServer, startRedisServer, waitFor } from '@codegod/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSRF_HEADER } from './dashboard-handler.js';
 import type { AgentView, RunView, TaskView } from './dashboard-views.js';
-import { CSRF_HEADER, type DashboardServer, serveDashboard } from './serve-dashboard.js';
+import { type DashboardServer, serveDashboard } from './serve-dashboard.js';
 
 const RESULT: Result = {
   success: true,

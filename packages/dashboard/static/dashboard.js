@@ -87,7 +87,15 @@ let route = currentRoute();
 let rendered = null;
 
 function show(...children) {
-  view.replaceChildren(...children);
+  view.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined));
+}
+
+/** True while the page still shows `wanted`: a slow answer must not paint over a newer view. */
+function stillShowing(wanted) {
+  const shown = currentRoute();
+  return (
+    shown.name === wanted.name && shown.runId === wanted.runId && shown.taskId === wanted.taskId
+  );
 }
 
 async function render() {
@@ -124,7 +132,7 @@ function renderCounters(overview) {
 }
 
 async function refreshCounters() {
-  renderCounters(await getJson('/api/overview'));
+  renderCounters(await getJson('api/overview'));
 }
 
 function tokensText(tokens) {
@@ -136,7 +144,8 @@ function tokensText(tokens) {
 }
 
 async function renderRuns() {
-  const overview = await getJson('/api/overview');
+  const overview = await getJson('api/overview');
+  if (!stillShowing({ name: 'runs' })) return;
   renderCounters(overview);
   const rows = overview.runs.map((run) =>
     h(
@@ -333,7 +342,8 @@ function taskTable(run) {
 }
 
 async function renderRun(runId) {
-  const run = await getJson(`/api/runs/${encodeURIComponent(runId)}`);
+  const run = await getJson(`api/runs/${encodeURIComponent(runId)}`);
+  if (!stillShowing({ name: 'run', runId })) return;
   rendered = { runId, taskIds: run.tasks.map((t) => t.id).join(',') };
   show(
     h('div', { id: 'run-header' }, runHeader(run)),
@@ -357,8 +367,8 @@ async function renderRun(runId) {
 
 /** Brings the shown run up to date in place, so the DAG changes without a reload. */
 async function refreshRun(runId) {
-  const run = await getJson(`/api/runs/${encodeURIComponent(runId)}`);
-  if (currentRoute().name !== 'run' || currentRoute().runId !== runId) return;
+  const run = await getJson(`api/runs/${encodeURIComponent(runId)}`);
+  if (!stillShowing({ name: 'run', runId })) return;
   if (rendered?.runId !== runId || rendered.taskIds !== run.tasks.map((t) => t.id).join(',')) {
     await renderRun(runId);
     return;
@@ -466,8 +476,9 @@ function stepBody(phase, data) {
 
 async function renderTask(runId, taskId) {
   const data = await getJson(
-    `/api/runs/${encodeURIComponent(runId)}/tasks/${encodeURIComponent(taskId)}`,
+    `api/runs/${encodeURIComponent(runId)}/tasks/${encodeURIComponent(taskId)}`,
   );
+  if (!stillShowing({ name: 'task', runId, taskId })) return;
   const task = data.task;
   const attempts = data.attempts.map((attempt) =>
     h(
@@ -528,7 +539,7 @@ async function renderTask(runId, taskId) {
 async function changeMemory(agentId, change, body) {
   const message = document.querySelector(`.agent[data-agent-id="${CSS.escape(agentId)}"] .message`);
   try {
-    const answer = await postJson(`/api/agents/${encodeURIComponent(agentId)}/${change}`, body);
+    const answer = await postJson(`api/agents/${encodeURIComponent(agentId)}/${change}`, body);
     await renderAgents();
     const fresh = document.querySelector(`.agent[data-agent-id="${CSS.escape(agentId)}"] .message`);
     if (fresh)
@@ -632,7 +643,8 @@ function agentCard(agent) {
 }
 
 async function renderAgents() {
-  const data = await getJson('/api/agents');
+  const data = await getJson('api/agents');
+  if (!stillShowing({ name: 'agents' })) return;
   show(
     h('h1', {}, 'Agents'),
     data.agents.length
@@ -645,12 +657,22 @@ async function renderAgents() {
 
 let pending = null;
 
-/** Coalesces bursts of events into one refresh of what is shown. */
-function refreshSoon(action) {
+/** Brings what is shown up to date; a run's DAG changes in place. */
+async function refreshShown() {
+  const shown = currentRoute();
+  if (shown.name === 'run') {
+    await refreshRun(shown.runId);
+    await refreshCounters();
+  } else if (shown.name === 'task') await renderTask(shown.runId, shown.taskId);
+  else if (shown.name === 'runs') await renderRuns();
+}
+
+/** Coalesces bursts of events into one refresh of whatever is shown when it fires. */
+function refreshSoon() {
   if (pending) return;
   pending = setTimeout(() => {
     pending = null;
-    action().catch(() => {});
+    refreshShown().catch(() => {});
   }, 250);
 }
 
@@ -667,23 +689,17 @@ function onRunEvent(event) {
           : 'failed'
         : EVENT_STATE[event.type];
     if (node && state) node.setAttribute('data-state', state);
-    refreshSoon(async () => {
-      await refreshRun(shown.runId);
-      await refreshCounters();
-    });
+    refreshSoon();
   } else if (
-    shown.name === 'task' &&
-    shown.runId === event.run_id &&
-    shown.taskId === event.task_id
+    shown.name === 'runs' ||
+    (shown.name === 'task' && shown.runId === event.run_id && shown.taskId === event.task_id)
   ) {
-    refreshSoon(() => renderTask(shown.runId, shown.taskId));
-  } else if (shown.name === 'runs') {
-    refreshSoon(renderRuns);
+    refreshSoon();
   }
 }
 
 function connect() {
-  const source = new EventSource('/api/events');
+  const source = new EventSource('api/events');
   source.addEventListener('open', () => {
     live.dataset.live = 'true';
     live.textContent = 'live';

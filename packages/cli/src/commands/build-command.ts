@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createCommandRunner, SANDBOX_SETTINGS, UNCONFINED_WARNING } from '@codegod/actions';
 import { loadConfig } from '@codegod/config';
+import { resolveDashboardSettings } from '@codegod/dashboard';
 import {
   type AcceptanceCheck,
   CodegodError,
@@ -31,6 +32,8 @@ interface BuildOptions {
   checkTimeout?: string;
   requireVerified?: boolean;
   sandbox?: string;
+  ui?: boolean;
+  uiKeep?: string;
 }
 
 /** Seconds a `--check` may run by default: long enough for a project's test suite. */
@@ -99,6 +102,14 @@ export function buildCommand(): Command {
       '--sandbox <kind>',
       `how embedded runs confine commands: ${SANDBOX_SETTINGS.join(', ')} (default: $CODEGOD_SANDBOX, else auto)`,
     )
+    .option(
+      '--ui',
+      'serve the live dashboard (runs, task DAG, steps, agents) for the length of the run, on 127.0.0.1:$DASHBOARD_PORT (default 3100)',
+    )
+    .option(
+      '--ui-keep <seconds>',
+      'with --ui, keep the dashboard up this long after the run ends (default: 0; Ctrl-C ends it)',
+    )
     .addHelpText(
       'after',
       '\nSandbox: auto confines every command with bubblewrap (read-only system, the workspace the only\n' +
@@ -116,10 +127,23 @@ export function buildCommand(): Command {
       // Bad flags fail before anything is created or contacted.
       const checkTimeout = positiveInt('--check-timeout', options.checkTimeout);
       const checks = userChecks(options.check, Math.max(1, checkTimeout ?? CHECK_TIMEOUT_SECONDS));
+      const uiKeep = positiveInt('--ui-keep', options.uiKeep);
+      if (uiKeep !== undefined && !options.ui)
+        throw new CodegodError('usage', '--ui-keep needs --ui');
+      // A bad DASHBOARD_* setting fails here, before anything is created or contacted.
+      const ui = options.ui
+        ? { settings: resolveDashboardSettings(), keepSeconds: uiKeep ?? 0 }
+        : undefined;
       const config = loadConfig(process.env, {
         llmBaseUrl: options.llmUrl,
         llmModel: options.model,
       });
+      if (config.redisUrl && ui) {
+        throw new CodegodError(
+          'usage',
+          '--ui serves the dashboard of embedded runs; with REDIS_URL set, open the one the master serves (DASHBOARD_PORT, default 3100).',
+        );
+      }
       const workspace = resolve(options.workspace);
       await mkdir(workspace, { recursive: true });
       const plan: TaskGraph | undefined = options.plan
@@ -154,7 +178,7 @@ export function buildCommand(): Command {
         );
         if (runner.kind === 'none')
           process.stderr.write(`codegod: warning: ${UNCONFINED_WARNING}\n`);
-        report = await runEmbedded(config, request, runner);
+        report = await runEmbedded(config, request, runner, ui);
       }
       const written = await writeRunReport(workspace, report);
       printSummary(report, process.stderr);
