@@ -227,7 +227,7 @@ docker_up() {
   ensure_dotenv
   compose up -d --build
   write_state CODEGOD_RUNTIME
-  echo "start-agents.sh: fleet is up (docker). Redis Commander: http://127.0.0.1:8081  Bull Board: http://127.0.0.1:${BULL_BOARD_PORT:-3000}/queues (login: BULL_BOARD_USER / BULL_BOARD_PASSWORD in .env)"
+  echo "start-agents.sh: fleet is up (docker). Redis Commander: http://127.0.0.1:8081  Bull Board: http://127.0.0.1:${BULL_BOARD_PORT:-3000}/queues  Dashboard: http://127.0.0.1:${BULL_BOARD_PORT:-3000}/dashboard/ (login: BULL_BOARD_USER / BULL_BOARD_PASSWORD in .env)"
 }
 
 docker_down() {
@@ -444,7 +444,7 @@ local_up() {
     VLLM_API_URL LLM_MODEL LLM_API_KEY LOG_LEVEL
   pm2_start_missing
   echo "start-agents.sh: fleet is up (local runtime, pm2; state in $STATE_DIR)"
-  echo "  Redis: $(sed -E 's#^([a-z]+://[^:/@]*:)[^@]*@#\1***@#' <<<"$REDIS_URL")   Bull Board: http://127.0.0.1:$BULL_BOARD_PORT"
+  echo "  Redis: $(sed -E 's#^([a-z]+://[^:/@]*:)[^@]*@#\1***@#' <<<"$REDIS_URL")   Bull Board: http://127.0.0.1:$BULL_BOARD_PORT/queues   Dashboard: http://127.0.0.1:$BULL_BOARD_PORT/dashboard/"
   echo "  Use it from this shell: set -a; . $STATE_ENV; set +a"
 }
 
