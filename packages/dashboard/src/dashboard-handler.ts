@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname } from 'node:path';
 import type { RunEvent } from '@codegod/protocol';
 import { type ApiAnswer, DashboardApi } from './dashboard-api.js';
 import type { DashboardSources } from './dashboard-sources.js';
@@ -32,10 +33,10 @@ export interface DashboardHandler {
 /** The header every POST must carry, holding the token from the page's `csrf-token` meta. */
 export const CSRF_HEADER = 'x-csrf-token';
 
-const STATIC_FILES = {
-  '/dashboard.js': 'text/javascript; charset=utf-8',
-  '/dashboard.css': 'text/css; charset=utf-8',
-} as const;
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 // The page, script and style ship next to src/ and dist/ alike: no build step for the UI.
 const STATIC_DIR = new URL('../static/', import.meta.url);
 const MAX_BODY_BYTES = 16 * 1024;
@@ -94,9 +95,13 @@ export async function createDashboardHandler(
     '{{CSRF_TOKEN}}',
     csrfToken,
   );
-  const assets = new Map<string, string>();
-  for (const name of Object.keys(STATIC_FILES))
-    assets.set(name, await readFile(new URL(`.${name}`, STATIC_DIR), 'utf8'));
+  // Every script module and style sheet beside the page, read once.
+  const assets = new Map<string, { type: string; text: string }>();
+  for (const name of await readdir(STATIC_DIR)) {
+    const type = CONTENT_TYPES[extname(name)];
+    if (type)
+      assets.set(`/${name}`, { type, text: await readFile(new URL(name, STATIC_DIR), 'utf8') });
+  }
   const streams = new Set<ServerResponse>();
 
   const streamEvents = (request: IncomingMessage, response: ServerResponse) => {
@@ -182,8 +187,8 @@ export async function createDashboardHandler(
     }
     const asset = assets.get(path);
     if (asset !== undefined) {
-      response.writeHead(200, { 'content-type': STATIC_FILES[path as keyof typeof STATIC_FILES] });
-      response.end(asset);
+      response.writeHead(200, { 'content-type': asset.type });
+      response.end(asset.text);
       return;
     }
     if (path === '/api/events') return streamEvents(request, response);

@@ -1,72 +1,20 @@
 // The codegod dashboard page: plain DOM, no framework and no build step. Everything shown comes
 // from the server's JSON API and is inserted as text, never as HTML: task outputs and the
 // model's reasoning are untrusted.
+import { agentCard } from './agent-card.js';
+import { dagSvg, setNodeState } from './dag-view.js';
+import { age, badge, getJson, h, postJson, tokensText } from './dom.js';
+import { PHASES, stepBody } from './task-steps.js';
 
-const CSRF_TOKEN = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content');
 const view = document.getElementById('view');
 const counters = document.getElementById('counters');
 const live = document.getElementById('live');
-const SVG_NS = 'http://www.w3.org/2000/svg';
-const PHASES = ['observe', 'reason', 'plan', 'act', 'validate'];
 const EVENT_STATE = {
   'task-queue': 'queued',
   'task-start': 'running',
   'task-retry': 'queued',
   'task-skip': 'skipped',
 };
-
-/** An element with attributes and children; strings become text nodes. */
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
-    else element.setAttribute(name, String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return element;
-}
-
-/** An SVG element with attributes. */
-function s(tag, attributes = {}, ...children) {
-  const element = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
-  for (const child of children) element.append(child);
-  return element;
-}
-
-function badge(state) {
-  return h('span', { class: 'badge', 'data-state': state }, state);
-}
-
-function age(ms) {
-  if (ms === null || ms === undefined) return '–';
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
-  return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
-}
-
-async function getJson(path) {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error ?? `${response.status}`);
-  return body;
-}
-
-async function postJson(path, body = {}) {
-  const response = await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-csrf-token': CSRF_TOKEN ?? '' },
-    body: JSON.stringify(body),
-  });
-  const answer = await response.json();
-  if (!response.ok) throw new Error(answer.error ?? `${response.status}`);
-  return answer;
-}
 
 // ---- routes: #/ runs, #/runs/<id>, #/runs/<id>/tasks/<task>, #/agents
 
@@ -135,14 +83,6 @@ async function refreshCounters() {
   renderCounters(await getJson('api/overview'));
 }
 
-function tokensText(tokens) {
-  if (!tokens) return '–';
-  const roles = Object.entries(tokens.by_role)
-    .map(([role, n]) => `${role} ${n}`)
-    .join(', ');
-  return roles ? `${tokens.total} (${roles})` : String(tokens.total);
-}
-
 async function renderRuns() {
   const overview = await getJson('api/overview');
   if (!stillShowing({ name: 'runs' })) return;
@@ -181,118 +121,6 @@ async function renderRuns() {
 }
 
 // ---- one run: the DAG by waves
-
-const NODE_W = 180;
-const NODE_H = 50;
-const COL_GAP = 70;
-const ROW_GAP = 18;
-const PAD = 24;
-
-function dagSvg(run) {
-  const columns = [];
-  for (const task of run.tasks) {
-    columns[task.wave] = columns[task.wave] ?? [];
-    columns[task.wave].push(task);
-  }
-  const position = new Map();
-  columns.forEach((column, wave) => {
-    column.forEach((task, row) => {
-      position.set(task.id, {
-        x: PAD + wave * (NODE_W + COL_GAP),
-        y: PAD + 16 + row * (NODE_H + ROW_GAP),
-      });
-    });
-  });
-  const rows = Math.max(1, ...columns.map((c) => c.length));
-  const width = PAD * 2 + columns.length * NODE_W + Math.max(0, columns.length - 1) * COL_GAP;
-  const height = PAD * 2 + 16 + rows * NODE_H + (rows - 1) * ROW_GAP;
-  const svg = s('svg', {
-    width,
-    height,
-    viewBox: `0 0 ${width} ${height}`,
-    id: 'dag',
-    role: 'img',
-  });
-  svg.append(
-    s(
-      'defs',
-      {},
-      s(
-        'marker',
-        {
-          id: 'arrow',
-          viewBox: '0 0 10 10',
-          refX: 10,
-          refY: 5,
-          markerWidth: 7,
-          markerHeight: 7,
-          orient: 'auto',
-        },
-        s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#8a93a5' }),
-      ),
-    ),
-  );
-  columns.forEach((_column, wave) => {
-    const label = s('text', { class: 'wave-label', x: PAD + wave * (NODE_W + COL_GAP), y: PAD });
-    label.textContent = `wave ${wave + 1}`;
-    svg.append(label);
-  });
-  for (const task of run.tasks) {
-    const to = position.get(task.id);
-    for (const dep of task.depends_on) {
-      const from = position.get(dep);
-      if (!from) continue;
-      const x1 = from.x + NODE_W;
-      const y1 = from.y + NODE_H / 2;
-      const x2 = to.x;
-      const y2 = to.y + NODE_H / 2;
-      const bend = (x2 - x1) / 2;
-      svg.append(
-        s('path', {
-          class: 'edge',
-          'data-from': dep,
-          'data-to': task.id,
-          d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`,
-          'marker-end': 'url(#arrow)',
-        }),
-      );
-    }
-  }
-  for (const task of run.tasks) {
-    const { x, y } = position.get(task.id);
-    const title = s('title');
-    title.textContent = task.description;
-    const name = s('text', { class: 'task-id', x: x + 10, y: y + 20 });
-    name.textContent = task.id;
-    const detail = s('text', { class: 'task-detail', x: x + 10, y: y + 38 });
-    const node = s(
-      'g',
-      {
-        class: 'node',
-        'data-task-id': task.id,
-        'data-state': task.state,
-        'data-wave': task.wave,
-        tabindex: 0,
-      },
-      title,
-      s('rect', { x, y, width: NODE_W, height: NODE_H, rx: 7 }),
-      name,
-      detail,
-    );
-    setNodeState(node, task);
-    node.addEventListener('click', () => {
-      location.hash = `#/runs/${encodeURIComponent(run.run_id)}/tasks/${encodeURIComponent(task.id)}`;
-    });
-    svg.append(node);
-  }
-  return svg;
-}
-
-function setNodeState(node, task) {
-  node.setAttribute('data-state', task.state);
-  const attempts = task.attempts > 1 ? ` · try ${task.attempts}` : '';
-  node.querySelector('.task-detail').textContent = `${task.role} · ${task.state}${attempts}`;
-}
 
 function runHeader(run) {
   return [
@@ -347,7 +175,13 @@ async function renderRun(runId) {
   rendered = { runId, taskIds: run.tasks.map((t) => t.id).join(',') };
   show(
     h('div', { id: 'run-header' }, runHeader(run)),
-    h('div', { class: 'dag' }, dagSvg(run)),
+    h(
+      'div',
+      { class: 'dag' },
+      dagSvg(run, (taskId) => {
+        location.hash = `#/runs/${encodeURIComponent(run.run_id)}/tasks/${encodeURIComponent(taskId)}`;
+      }),
+    ),
     h('h2', {}, 'Tasks'),
     h('div', { id: 'task-table' }, taskTable(run)),
     run.replans.length
@@ -382,97 +216,6 @@ async function refreshRun(runId) {
 }
 
 // ---- one task: its steps
-
-function list(items) {
-  return items.length
-    ? h(
-        'ul',
-        {},
-        items.map((item) => h('li', {}, item)),
-      )
-    : h('span', { class: 'muted' }, 'none');
-}
-
-function stepBody(phase, data) {
-  if (phase === 'observe') {
-    const { findings, ...facts } = data;
-    return [
-      h('dl', {}, h('dt', {}, 'findings'), h('dd', {}, list(findings ?? []))),
-      h('details', {}, h('summary', {}, 'facts'), h('pre', {}, JSON.stringify(facts, null, 2))),
-    ];
-  }
-  if (phase === 'reason')
-    return h(
-      'dl',
-      {},
-      [
-        'problem_analysis',
-        'root_causes',
-        'approach',
-        'risks',
-        'success_criteria',
-        'conclusion',
-      ].flatMap((field) => [
-        h('dt', {}, field.replaceAll('_', ' ')),
-        h(
-          'dd',
-          { 'data-field': field },
-          Array.isArray(data[field]) ? list(data[field]) : data[field],
-        ),
-      ]),
-    );
-  if (phase === 'plan')
-    return [
-      h(
-        'ol',
-        {},
-        data.steps.map((step) =>
-          h(
-            'li',
-            {},
-            h('b', {}, step.action),
-            ` ${step.target}: ${step.method}`,
-            h('div', { class: 'muted' }, `expects ${step.expected}`),
-          ),
-        ),
-      ),
-      h('p', { class: 'muted' }, `confidence ${data.confidence} · ${data.estimated_duration}`),
-    ];
-  if (phase === 'act')
-    return data.map((action) =>
-      h(
-        'div',
-        { class: 'action' },
-        h(
-          'b',
-          { class: action.success ? 'ok' : 'bad' },
-          `${action.success ? '✓' : '✗'} ${action.step}. ${action.action}`,
-        ),
-        h('pre', {}, action.output),
-      ),
-    );
-  return [
-    h(
-      'p',
-      { class: data.valid ? 'ok' : 'bad', 'data-valid': data.valid },
-      data.valid ? 'valid' : 'not valid',
-    ),
-    h('pre', {}, data.output),
-    data.checks?.length
-      ? h(
-          'ul',
-          { class: 'checks' },
-          data.checks.map((check) =>
-            h(
-              'li',
-              { class: check.passed ? 'ok' : 'bad' },
-              `${check.passed ? '✓' : '✗'} ${check.ran}: ${check.reason}`,
-            ),
-          ),
-        )
-      : null,
-  ];
-}
 
 async function renderTask(runId, taskId) {
   const data = await getJson(
@@ -550,105 +293,17 @@ async function changeMemory(agentId, change, body) {
   }
 }
 
-function agentCard(agent) {
-  const memory = agent.memory;
-  return h(
-    'div',
-    { class: 'agent', 'data-agent-id': agent.agent_id, 'data-state': agent.state },
-    h('h3', {}, agent.agent_id, ' ', badge(agent.state)),
-    h(
-      'div',
-      { class: 'muted' },
-      `${agent.role ?? '?'} · heartbeat ${age(agent.heartbeat_age_ms)} ago · ${agent.current_task ?? 'no task'}`,
-    ),
-    memory
-      ? h(
-          'dl',
-          { class: 'memory' },
-          h('dt', {}, 'completed tasks'),
-          h(
-            'dd',
-            { 'data-field': 'completed_tasks', 'data-count': memory.completed_tasks.length },
-            memory.completed_tasks.join(', ') || 'none',
-          ),
-          h('dt', {}, 'observations'),
-          h(
-            'dd',
-            { 'data-field': 'observations', 'data-count': memory.observations.length },
-            memory.observations.length,
-          ),
-          h('dt', {}, 'reasoning history'),
-          h(
-            'dd',
-            { 'data-field': 'reasoning_history', 'data-count': memory.reasoning_history.length },
-            memory.reasoning_history.length,
-          ),
-          h('dt', {}, 'knowledge'),
-          h('dd', {}, Object.keys(memory.knowledge).join(', ') || 'none'),
-        )
-      : h('p', { class: 'muted' }, 'no memory'),
-    memory
-      ? h(
-          'details',
-          {},
-          h('summary', {}, 'memory as stored'),
-          h('pre', {}, JSON.stringify(memory, null, 2)),
-        )
-      : null,
-    memory
-      ? h(
-          'div',
-          {},
-          h(
-            'button',
-            { type: 'button', class: 'wipe', onclick: () => changeMemory(agent.agent_id, 'wipe') },
-            'Wipe memory',
-          ),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'checkpoint',
-              onclick: () => changeMemory(agent.agent_id, 'checkpoint'),
-            },
-            'Checkpoint',
-          ),
-        )
-      : null,
-    agent.checkpoints.length
-      ? h(
-          'ul',
-          { class: 'checkpoints' },
-          agent.checkpoints.map((id) =>
-            h(
-              'li',
-              {},
-              id,
-              ' ',
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'restore',
-                  onclick: () => changeMemory(agent.agent_id, 'restore', { checkpoint_id: id }),
-                },
-                'Restore',
-              ),
-            ),
-          ),
-        )
-      : null,
-    h('p', { class: 'message', role: 'status' }),
-  );
-}
-
 async function renderAgents() {
   const data = await getJson('api/agents');
   if (!stillShowing({ name: 'agents' })) return;
   show(
     h('h1', {}, 'Agents'),
     data.agents.length
-      ? h('div', { class: 'agents', id: 'agents' }, data.agents.map(agentCard))
+      ? h(
+          'div',
+          { class: 'agents', id: 'agents' },
+          data.agents.map((agent) => agentCard(agent, changeMemory)),
+        )
       : h('p', { class: 'muted' }, 'No agents yet.'),
   );
 }
