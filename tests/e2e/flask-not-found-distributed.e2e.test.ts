@@ -114,4 +114,41 @@ describe('e2e: "Flask not found", distributed fleet', () => {
     expect(report.surveys.map((s) => s.round)).toEqual([0]);
     expect(phases).toContain('backend/plan');
   });
+
+  it("shows the run on the master's dashboard, and wipes the worker's memory in Redis", {
+    timeout: 60_000,
+  }, async () => {
+    const master = fleet[0] as TrackedChild;
+    const url = /"url":"(http:\/\/127\.0\.0\.1:\d+\/dashboard\/)"/.exec(master.output())?.[1];
+    expect(url, master.output()).toBeDefined();
+    const base = url as string;
+    const overview = (await (await fetch(`${base}api/overview`)).json()) as {
+      runs: { run_id: string; state: string }[];
+    };
+    const shown = overview.runs[0];
+    expect(shown?.state).toBe('succeeded');
+    const runView = (await (await fetch(`${base}api/runs/${shown?.run_id}`)).json()) as {
+      tasks: { id: string; state: string; wave: number; agent_id: string }[];
+    };
+    expect(runView.tasks).toEqual([
+      expect.objectContaining({
+        id: 'install-flask',
+        state: 'succeeded',
+        wave: 0,
+        agent_id: 'backend-e2e-1',
+      }),
+    ]);
+
+    // The worker's memory, as the master's dashboard wipes it: in Redis, only with the token.
+    const key = redisKeys.memory('backend-e2e-1');
+    expect(JSON.parse((await redis.hget(key, 'completed_tasks')) ?? '[]')).not.toEqual([]);
+    const wipe = `${base}api/agents/backend-e2e-1/wipe`;
+    expect((await fetch(wipe, { method: 'POST' })).status).toBe(403);
+    const page = await (await fetch(base)).text();
+    const token = /name="csrf-token" content="([^"]+)"/.exec(page)?.[1] ?? '';
+    const wiped = await fetch(wipe, { method: 'POST', headers: { 'x-csrf-token': token } });
+    expect(wiped.status).toBe(200);
+    expect(JSON.parse((await redis.hget(key, 'completed_tasks')) ?? 'null')).toEqual([]);
+    expect(JSON.parse((await redis.hget(key, 'agent_role')) ?? 'null')).toBe('backend');
+  });
 });

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -7,69 +6,16 @@ import {
   makeFlaskAppFixture,
   makeNodeMainFixture,
 } from '@codegod/actions/testing';
-import { installRequirements, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { type RunReport, runReportSchema, type TaskReport } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChildProcesses, childEnvironment, ROOT, runCodegod } from './support/child-processes.js';
+import { ChildProcesses, childEnvironment, runCodegod } from './support/child-processes.js';
+import { flaskReactRules, strictWavePlan, WAVES } from './support/flask-react-plan.js';
 
 const run = promisify(execFile);
-const EXAMPLE_PLAN = join(ROOT, 'examples', 'flask-react.plan.json');
-const WAVES = [
-  ['backend-setup', 'frontend-setup'],
-  ['backend-api', 'frontend-ui'],
-  ['containerize', 'integration-tests'],
-] as const;
 // Each plan reply takes this long, so the two tasks of a wave are visibly in flight together.
 const PLAN_LATENCY_MS = 1500;
-
-const NODE_TEST = `const test = require('node:test');
-const assert = require('node:assert');
-const app = require('../src/index.js');
-
-test('the app loads its greeting dependency', () => {
-  assert.strictEqual(app.dependency('codegod'), 'hello codegod');
-});
-`;
-
-const DOCKERFILE = `FROM python:3.11-slim
-WORKDIR /app
-COPY requirements.txt ./
-RUN pip install -r requirements.txt
-COPY app.py ./
-COPY api.py ./
-COPY package.json ./
-CMD ["python", "app.py"]
-`;
-
-const COMPOSE = `services:
-  app:
-    build: .
-    ports:
-      - "5000:5000"
-`;
-
-/**
- * The example plan with each wave depending on the whole previous wave. The example itself
- * chains backend and frontend separately, so the scheduler rightly starts frontend-ui as soon
- * as frontend-setup is done; strict waves make "wave k+1 after all of wave k" a property to test.
- */
-async function strictWavePlan(file: string): Promise<void> {
-  const example = JSON.parse(await readFile(EXAMPLE_PLAN, 'utf8')) as {
-    tasks: { id: string; depends_on: string[] }[];
-  };
-  const waveOf = (id: string) =>
-    WAVES.findIndex((wave) => (wave as readonly string[]).includes(id));
-  const tasks = example.tasks.map((task) => {
-    const k = waveOf(task.id);
-    expect(k, `${task.id} is in a wave`).toBeGreaterThanOrEqual(0);
-    // Every dependency of the example is kept: it lies in the previous wave.
-    expect(task.depends_on.every((d) => waveOf(d) === k - 1)).toBe(true);
-    return { ...task, depends_on: k > 0 ? [...(WAVES[k - 1] ?? [])] : [] };
-  });
-  await writeFile(file, JSON.stringify({ tasks }, null, 2));
-}
 
 // The seed's six-task Flask + React plan (from examples/flask-react.plan.json, via --plan) on a
 // workspace holding the Python fixture and the Node fixture; every role's real validator must
@@ -88,71 +34,7 @@ describe('e2e: the six-task Flask + React plan, embedded CLI', () => {
     // Both fixtures write into dir/workspace: one project with a venv and a package.json.
     fixture = await makeFlaskAppFixture(dir.path);
     await makeNodeMainFixture(dir.path);
-    const timed = { planLatencyMs: PLAN_LATENCY_MS };
-    llm = await startScriptedLlmServer({
-      rules: [
-        ...taskRules('backend', 'backend-setup', [installRequirements], timed),
-        ...taskRules(
-          'frontend',
-          'frontend-setup',
-          [
-            { action: 'update_package_json', args: { main: 'src/index.js' } },
-            { action: 'npm_install', args: {} },
-          ],
-          timed,
-        ),
-        ...taskRules(
-          'backend',
-          'backend-api',
-          [
-            {
-              action: 'write_file',
-              args: {
-                path: 'api.py',
-                content:
-                  'from app import app\n\n\n@app.route("/api/hello")\ndef api_hello():\n    return {"message": "hello"}\n',
-              },
-            },
-            installRequirements,
-          ],
-          timed,
-        ),
-        ...taskRules(
-          'frontend',
-          'frontend-ui',
-          [
-            {
-              action: 'write_file',
-              args: {
-                path: 'src/ui.js',
-                content:
-                  "const greet = require('greeting');\n\nmodule.exports = () => '<h1>' + greet('world') + '</h1>';\n",
-              },
-            },
-            { action: 'check_entry_point', args: {} },
-          ],
-          timed,
-        ),
-        ...taskRules(
-          'devops',
-          'containerize',
-          [
-            { action: 'create_dockerfile', args: { content: DOCKERFILE } },
-            { action: 'write_file', args: { path: 'docker-compose.yml', content: COMPOSE } },
-          ],
-          timed,
-        ),
-        ...taskRules(
-          'testing',
-          'integration-tests',
-          [
-            { action: 'write_file', args: { path: 'tests/app.test.js', content: NODE_TEST } },
-            { action: 'run_tests', args: {} },
-          ],
-          timed,
-        ),
-      ],
-    });
+    llm = await startScriptedLlmServer({ rules: flaskReactRules(PLAN_LATENCY_MS) });
   }, 60_000);
 
   afterAll(async () => {

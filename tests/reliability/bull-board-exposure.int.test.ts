@@ -10,8 +10,8 @@ import {
 } from './local-fleet.js';
 import { recordFault } from './reliability-summary.js';
 
-// The master service's Bull Board as the built process serves it: loopback by default, a login
-// wherever it is exposed, read-only unless told otherwise.
+// The master service's Bull Board, and the dashboard next to it, as the built process serves
+// them: loopback by default, a login wherever exposed, read-only (the board) unless told otherwise.
 
 const external = Object.values(networkInterfaces())
   .flat()
@@ -59,6 +59,18 @@ describe('Bull Board on the master service', () => {
       method: 'PUT',
     });
     expect(pause.status).toBe(405);
+    // The dashboard next to it: same address, its own CSRF rule instead of the read-only one.
+    expect(proc.output()).toMatch(new RegExp(`"url":"http://127\\.0\\.0\\.1:${port}/dashboard/"`));
+    const bare = await fetch(`http://127.0.0.1:${port}/dashboard`, { redirect: 'manual' });
+    expect(bare.headers.get('location')).toBe('/dashboard/');
+    const page = await fetch(`http://127.0.0.1:${port}/dashboard/`);
+    expect(await page.text()).toContain('name="csrf-token"');
+    const overview = await fetch(`http://127.0.0.1:${port}/dashboard/api/overview`);
+    expect(overview.status).toBe(200);
+    const wipe = await fetch(`http://127.0.0.1:${port}/dashboard/api/agents/backend-1/wipe`, {
+      method: 'POST',
+    });
+    expect(wipe.status).toBe(403);
   });
 
   it('refuses to expose the board without a login: exit 1, one line', {
@@ -96,6 +108,9 @@ describe('Bull Board on the master service', () => {
     expect((await fetch(api)).status).toBe(401);
     const login = { authorization: `Basic ${Buffer.from('ops:pw-board').toString('base64')}` };
     expect((await fetch(api, { headers: login })).status).toBe(200);
+    const dashboard = `http://127.0.0.1:${port}/dashboard/api/overview`;
+    expect((await fetch(dashboard)).status).toBe(401);
+    expect((await fetch(dashboard, { headers: login })).status).toBe(200);
     expect(proc.output()).not.toContain('pw-board');
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -59,6 +60,15 @@ export interface BullBoardServerOptions extends BullBoardSettingsOptions {
   redisUrl: string;
   /** Settings resolved already (see resolveBullBoardSettings); the other options are then ignored. */
   settings?: BullBoardSettings;
+  /**
+   * More pages served next to the board, behind the same login and exempt from its read-only
+   * rule (each guards its own changes), e.g. the dashboard at `/dashboard`. A handler sees
+   * paths relative to its mount path. Default: none.
+   */
+  mounts?: {
+    path: string;
+    handler: (request: IncomingMessage, response: ServerResponse) => void;
+  }[];
 }
 
 /** A running Bull Board server. */
@@ -93,6 +103,8 @@ export async function serveBullBoard(options: BullBoardServerOptions): Promise<B
     response.json({ ok: true });
   });
   if (settings.credentials) app.use(basicAuth(settings.credentials));
+  for (const mount of options.mounts ?? [])
+    app.use(mount.path, (request, response) => mount.handler(request, response));
   if (settings.readOnly)
     app.use((request, response, next) => {
       if (READ_ONLY_METHODS.has(request.method)) return next();

@@ -8,6 +8,11 @@ import {
   startEmbeddedFleet,
 } from '@codegod/orchestrator';
 import { CodegodError, type RunReport } from '@codegod/protocol';
+import {
+  type EmbeddedDashboardOptions,
+  keepServing,
+  startEmbeddedDashboard,
+} from './embedded-dashboard.js';
 import type { LlmTarget } from './llm-target.js';
 import { ProgressView } from './progress-view.js';
 import { terminalText } from './terminal-text.js';
@@ -20,20 +25,21 @@ async function checkLlm(llm: LlmClient): Promise<void> {
 
 /**
  * Runs a problem embedded: master and one worker per role in this process, no Redis. Every
- * command of every role goes through `runner`.
+ * command of every role goes through `runner`. With `ui`, the dashboard serves the run.
  */
 export async function runEmbedded(
   config: CodegodConfig,
   request: RunRequest,
   runner: CommandRunner,
   target: LlmTarget = { kind: 'server' },
+  ui?: EmbeddedDashboardOptions,
 ): Promise<RunReport> {
   const ledger = new RunTokenLedger();
   if (target.kind === 'local') {
     const llm = createEmbeddedLlmClient({ modelPath: target.modelPath, tokenMeter: ledger });
     process.stderr.write(`codegod: embedded engine on ${target.modelPath} (${target.why})\n`);
     try {
-      return await runWith(llm, ledger, request, runner);
+      return await runWith(llm, ledger, request, runner, ui);
     } finally {
       await llm.close();
     }
@@ -44,7 +50,7 @@ export async function runEmbedded(
     apiKey: config.llmApiKey,
     tokenMeter: ledger,
   });
-  return runWith(llm, ledger, request, runner);
+  return runWith(llm, ledger, request, runner, ui);
 }
 
 /** Checks the LLM, then runs the master and the workers on it until the run ends. */
@@ -53,6 +59,7 @@ async function runWith(
   ledger: RunTokenLedger,
   request: RunRequest,
   runner: CommandRunner,
+  ui: EmbeddedDashboardOptions | undefined,
 ): Promise<RunReport> {
   await checkLlm(llm);
   const view = new ProgressView(process.stderr);
@@ -62,6 +69,17 @@ async function runWith(
     toolkits: defaultToolkits({ runner }),
     onNotice: (_runId, message) => process.stderr.write(`codegod: ${terminalText(message)}\n`),
   });
+  const dashboard = ui
+    ? await startEmbeddedDashboard(
+        { bus: fleet.bus, memory: fleet.memory, tokenUsage: (runId) => ledger.usage(runId) },
+        ui.settings,
+      ).catch(async (error: unknown) => {
+        view.close();
+        await fleet.close();
+        throw error;
+      })
+    : undefined;
+  if (dashboard) process.stderr.write(`codegod: dashboard: ${dashboard.url}\n`);
   const unsubscribe = fleet.bus.subscribe((event) => view.update(event));
   const controller = new AbortController();
   const interrupt = () => {
@@ -71,11 +89,19 @@ async function runWith(
   };
   process.on('SIGINT', interrupt);
   try {
-    return await fleet.orchestrator.run(request, { signal: controller.signal });
+    const report = await fleet.orchestrator.run(request, { signal: controller.signal });
+    process.off('SIGINT', interrupt);
+    if (dashboard && ui && ui.keepSeconds > 0 && !controller.signal.aborted) {
+      view.close();
+      process.stderr.write(`codegod: run ${report.state}; dashboard: ${dashboard.url}\n`);
+      await keepServing(ui.keepSeconds, process.stderr);
+    }
+    return report;
   } finally {
     process.off('SIGINT', interrupt);
     unsubscribe();
     view.close();
+    await dashboard?.close();
     await fleet.close();
   }
 }

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createCommandRunner, SANDBOX_SETTINGS, UNCONFINED_WARNING } from '@codegod/actions';
 import { loadConfig } from '@codegod/config';
+import { resolveDashboardSettings } from '@codegod/dashboard';
 import {
   type AcceptanceCheck,
   CodegodError,
@@ -32,6 +33,8 @@ interface BuildOptions {
   checkTimeout?: string;
   requireVerified?: boolean;
   sandbox?: string;
+  ui?: boolean;
+  uiKeep?: string;
 }
 
 /** Seconds a `--check` may run by default: long enough for a project's test suite. */
@@ -103,6 +106,14 @@ export function buildCommand(): Command {
       '--sandbox <kind>',
       `how embedded runs confine commands: ${SANDBOX_SETTINGS.join(', ')} (default: $CODEGOD_SANDBOX, else auto)`,
     )
+    .option(
+      '--ui',
+      'serve the live dashboard (runs, task DAG, steps, agents) for the length of the run, on 127.0.0.1:$DASHBOARD_PORT (default 3100)',
+    )
+    .option(
+      '--ui-keep <seconds>',
+      'with --ui, keep the dashboard up this long after the run ends (default: 0; Ctrl-C ends it)',
+    )
     .addHelpText(
       'after',
       '\nSandbox: auto confines every command with bubblewrap (read-only system, the workspace the only\n' +
@@ -121,6 +132,13 @@ export function buildCommand(): Command {
       const checkTimeout = positiveInt('--check-timeout', options.checkTimeout);
       const checks = userChecks(options.check, Math.max(1, checkTimeout ?? CHECK_TIMEOUT_SECONDS));
       const target = await resolveLlmTarget(options.llmUrl);
+      const uiKeep = positiveInt('--ui-keep', options.uiKeep);
+      if (uiKeep !== undefined && !options.ui)
+        throw new CodegodError('usage', '--ui-keep needs --ui');
+      // A bad DASHBOARD_* setting fails here, before anything is created or contacted.
+      const ui = options.ui
+        ? { settings: resolveDashboardSettings(), keepSeconds: uiKeep ?? 0 }
+        : undefined;
       const config = loadConfig(process.env, {
         llmBaseUrl: target.kind === 'server' ? target.baseURL : undefined,
         llmModel: options.model,
@@ -135,6 +153,12 @@ export function buildCommand(): Command {
         throw new CodegodError(
           'usage',
           '--llm-url and --model choose the LLM of an embedded run; with REDIS_URL set the fleet uses its own VLLM_API_URL and LLM_MODEL (given at ./start-agents.sh up). Unset REDIS_URL to run embedded.',
+        );
+      }
+      if (config.redisUrl && ui) {
+        throw new CodegodError(
+          'usage',
+          '--ui serves the dashboard of embedded runs; with REDIS_URL set, open the one the master serves at http://127.0.0.1:<BULL_BOARD_PORT>/dashboard/ (./start-agents.sh up prints it).',
         );
       }
       const workspace = resolve(options.workspace);
@@ -171,7 +195,7 @@ export function buildCommand(): Command {
         );
         if (runner.kind === 'none')
           process.stderr.write(`codegod: warning: ${UNCONFINED_WARNING}\n`);
-        report = await runEmbedded(config, request, runner, target);
+        report = await runEmbedded(config, request, runner, target, ui);
       }
       const written = await writeRunReport(workspace, report);
       printSummary(report, process.stderr);

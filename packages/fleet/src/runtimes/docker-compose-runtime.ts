@@ -29,7 +29,7 @@ export class DockerComposeRuntime implements FleetRuntime {
     new FleetState(this.context.stateDir).writeEnv({ CODEGOD_RUNTIME: 'docker' });
     const port = this.context.environment.BULL_BOARD_PORT || '3000';
     this.context.say(
-      `fleet is up (docker). Redis Commander: http://127.0.0.1:8081  Bull Board: http://127.0.0.1:${port}/queues ` +
+      `fleet is up (docker). Redis Commander: http://127.0.0.1:8081  Bull Board: http://127.0.0.1:${port}/queues  Dashboard: http://127.0.0.1:${port}/dashboard/ ` +
         '(login: BULL_BOARD_USER / BULL_BOARD_PASSWORD in .env)',
     );
   }

@@ -95,7 +95,7 @@ export class Pm2Runtime implements FleetRuntime {
     const shownUrl = (settings.REDIS_URL ?? '').replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/, '$1***@');
     this.context.say(`fleet is up (local runtime, pm2; state in ${this.context.stateDir})`);
     this.context.say(
-      `  Redis: ${shownUrl}   Bull Board: http://127.0.0.1:${settings.BULL_BOARD_PORT}`,
+      `  Redis: ${shownUrl}   Bull Board: http://127.0.0.1:${settings.BULL_BOARD_PORT}/queues   Dashboard: http://127.0.0.1:${settings.BULL_BOARD_PORT}/dashboard/`,
     );
     this.context.say(`  Use it from this shell: set -a; . ${this.state.envFile}; set +a`);
   }

@@ -3,6 +3,7 @@ import { createCheckRunner } from '@codegod/actions';
 import { createRedisTaskBus, RedisAgentStatusRegistry } from '@codegod/bus';
 import { resolveBullBoardSettings, serveBullBoard } from '@codegod/bus/bull-board';
 import type { CodegodConfig, Logger } from '@codegod/config';
+import { createDashboardHandler } from '@codegod/dashboard';
 import { createLlmClient, RedisTokenMeter } from '@codegod/llm';
 import { createRedisMemoryStore } from '@codegod/memory';
 import type { Submission } from '@codegod/protocol';
@@ -36,7 +37,8 @@ export interface MasterServiceOptions {
    * Port of Bull Board (the queues in a browser); null turns it off. Env `BULL_BOARD_PORT`.
    * Default: 3000. Its address, login and read-only mode come from `BULL_BOARD_HOST`,
    * `BULL_BOARD_USER`, `BULL_BOARD_PASSWORD` and `BULL_BOARD_READ_ONLY` (see
-   * resolveBullBoardSettings): 127.0.0.1, no login, read-only by default.
+   * resolveBullBoardSettings): 127.0.0.1, no login, read-only by default. The dashboard is
+   * served next to it at `/dashboard/`, behind the same login.
    */
   bullBoardPort?: number | null;
   /** Heartbeat period into `codegod:agents:status`, in ms. Default: 5000. */
@@ -181,8 +183,18 @@ export async function startMasterService(options: MasterServiceOptions): Promise
       .catch((error: unknown) => logger.warn({ err: String(error) }, 'heartbeat failed'));
   await beat();
   const heartbeat = setInterval(beat, options.heartbeatMs ?? 5000);
+  const dashboard = boardSettings
+    ? await createDashboardHandler({
+        sources: { bus, memory, tokenUsage: (runId) => runTokens.usage(runId) },
+        credentials: boardSettings.credentials,
+      })
+    : undefined;
   const board = boardSettings
-    ? await serveBullBoard({ redisUrl: config.redisUrl, settings: boardSettings })
+    ? await serveBullBoard({
+        redisUrl: config.redisUrl,
+        settings: boardSettings,
+        mounts: dashboard ? [{ path: '/dashboard', handler: dashboard.handle }] : [],
+      })
     : undefined;
   if (board)
     logger.info(
@@ -194,6 +206,11 @@ export async function startMasterService(options: MasterServiceOptions): Promise
       },
       'Bull Board is serving the queues',
     );
+  if (board)
+    logger.info(
+      { url: board.url.replace(/\/queues$/, '/dashboard/') },
+      'the dashboard is serving runs, tasks and agents',
+    );
   logger.info(
     { redis: config.redisUrl.replace(/\/\/[^@]*@/, '//***@'), llm: config.llmBaseUrl },
     'master ready',
@@ -204,6 +221,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
       closing = true;
       clearInterval(heartbeat);
       await registry.remove(masterId).catch(() => {});
+      dashboard?.close();
       await board?.close();
       blocking.disconnect();
       await loop;
