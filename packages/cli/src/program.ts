@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { CodegodError, stripTerminalControls } from '@codegod/protocol';
 import { Command, CommanderError } from 'commander';
 import { buildCommand } from './commands/build-command.js';
@@ -7,10 +8,19 @@ import { resumeCommand, runsCommand, showCommand } from './commands/run-commands
 import { statusCommand } from './commands/status-command.js';
 import { EXIT, takeRunExitCode } from './exit-code.js';
 
+/** The CLI package's version (src/ and dist/ both sit one level below package.json). */
+function cliVersion(): string {
+  const manifest = JSON.parse(
+    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+  ) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+}
+
 /** The `codegod` program with all its commands. */
 export function createProgram(): Command {
   const program = new Command('codegod')
     .description('codegod: a self-hosted fleet of LLM agents for software work')
+    .version(cliVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addCommand(buildCommand());
@@ -22,7 +32,10 @@ export function createProgram(): Command {
   program.addCommand(wipeCommand());
   program.addCommand(checkpointCommand());
   program.addCommand(restoreCommand());
-  for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  // One hint line after an error, not the whole help: the error is what the user must read.
+  for (const command of program.commands) {
+    command.exitOverride().showHelpAfterError(`(run codegod ${command.name()} --help for usage)`);
+  }
   return program;
 }
 

@@ -10,6 +10,7 @@ import {
 import { CodegodError, type RunReport } from '@codegod/protocol';
 import { ProgressView } from './progress-view.js';
 import { terminalText } from './terminal-text.js';
+import { createWorkspace } from './workspace-folder.js';
 
 /** Checks the LLM answers and serves the model; a one-line error says what to do if not. */
 async function checkLlm(llm: ReturnType<typeof createLlmClient>): Promise<void> {
@@ -34,6 +35,8 @@ export async function runEmbedded(
     tokenMeter: ledger,
   });
   await checkLlm(llm);
+  // Only now: a run that cannot start leaves no empty folder behind.
+  await createWorkspace(request.workspace);
   const view = new ProgressView(process.stderr);
   const fleet = await startEmbeddedFleet({
     llm,

@@ -1,10 +1,9 @@
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { createCommandRunner, SANDBOX_SETTINGS, UNCONFINED_WARNING } from '@codegod/actions';
-import { loadConfig } from '@codegod/config';
+import { CONFIG_ENV_VARS, type CodegodConfig, loadConfig } from '@codegod/config';
 import {
   type AcceptanceCheck,
   CodegodError,
+  ConfigError,
   MAX_CHECKS,
   type RunReport,
   shellCommandCheck,
@@ -16,11 +15,12 @@ import { readPlanFile } from '../plan-file.js';
 import { printSummary } from '../report-summary.js';
 import { runDistributed } from '../run-distributed.js';
 import { runEmbedded } from '../run-embedded.js';
+import { checkWorkspaceFolder } from '../workspace-folder.js';
 import { writeRunReport } from '../write-run-report.js';
 
 /** Options of `codegod build`. */
 interface BuildOptions {
-  workspace: string;
+  workspace?: string;
   plan?: string;
   json?: boolean;
   llmUrl?: string;
@@ -67,6 +67,22 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
+/** The flag behind each setting `build` can override, for errors that name what the user typed. */
+const SETTING_FLAGS: Record<string, string> = { llmBaseUrl: '--llm-url', llmModel: '--model' };
+
+/** Settings from the environment and the flags; a bad flag value is one line naming the flag. */
+function buildConfig(options: BuildOptions): CodegodConfig {
+  try {
+    return loadConfig(process.env, { llmBaseUrl: options.llmUrl, llmModel: options.model });
+  } catch (error) {
+    if (!(error instanceof ConfigError) || error.envVar !== undefined) throw error;
+    const flag = SETTING_FLAGS[error.option];
+    if (!flag) throw error;
+    const envVar = CONFIG_ENV_VARS[error.option as keyof typeof CONFIG_ENV_VARS];
+    throw new CodegodError('usage', `${flag} (or ${envVar}): ${error.problem}`);
+  }
+}
+
 /** `codegod build "<problem>"`: solves a problem in a workspace, embedded or on the fleet. */
 export function buildCommand(): Command {
   return new Command('build')
@@ -74,7 +90,10 @@ export function buildCommand(): Command {
       'solve a problem in a workspace: runs embedded (no Redis) or, with REDIS_URL set, on the fleet',
     )
     .argument('<problem>', 'the problem, e.g. "Build a Flask + React app" or "Flask not found"')
-    .requiredOption('-w, --workspace <dir>', 'the folder the agents work in (created if missing)')
+    .option(
+      '-w, --workspace <dir>',
+      'the folder the agents work in (required; created once the run can start)',
+    )
     .option('--plan <file>', 'run this task graph (JSON) instead of asking the LLM to decompose')
     .option('--json', 'print the run report as JSON on stdout')
     .option('--llm-url <url>', 'OpenAI-compatible API base URL (default: $VLLM_API_URL)')
@@ -116,12 +135,19 @@ export function buildCommand(): Command {
       // Bad flags fail before anything is created or contacted.
       const checkTimeout = positiveInt('--check-timeout', options.checkTimeout);
       const checks = userChecks(options.check, Math.max(1, checkTimeout ?? CHECK_TIMEOUT_SECONDS));
-      const config = loadConfig(process.env, {
-        llmBaseUrl: options.llmUrl,
-        llmModel: options.model,
-      });
-      const workspace = resolve(options.workspace);
-      await mkdir(workspace, { recursive: true });
+      // Checked here, not by commander, so an unknown flag is reported as such first.
+      if (options.workspace === undefined) {
+        throw new CodegodError(
+          'usage',
+          'build needs -w, --workspace <dir>: the folder the agents work in',
+        );
+      }
+      const config = buildConfig(options);
+      // Refused before anything is submitted; created only once the LLM or fleet answers.
+      const workspace = await checkWorkspaceFolder(
+        options.workspace,
+        config.redisUrl ? process.env.WORKSPACE_ROOT || undefined : undefined,
+      );
       const plan: TaskGraph | undefined = options.plan
         ? await readPlanFile(options.plan)
         : undefined;
