@@ -11,6 +11,7 @@ import {
   type AcceptanceCheck,
   type CheckResult,
   CodegodError,
+  cappedText,
   type RunReport,
   type SandboxKind,
   type TaskGraph,
@@ -74,6 +75,9 @@ export interface RunRequest {
 export function newRunId(): string {
   return `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
+
+/** Characters of the master's give-up analysis kept in the run's reason. */
+const MAX_GIVE_UP_CHARS = 300;
 
 function failureSummary(snapshot: RunSnapshot): string {
   return (
@@ -263,16 +267,16 @@ export class Orchestrator {
             },
           );
           if (decision.kind === 'give-up') {
-            await bus.finishRun(
-              runId,
-              'failed',
-              `${summary}; the master gave up: ${decision.reason}`,
-            );
+            // The model's analysis can run to kilobytes of noise; the report keeps a bounded part.
+            const why = cappedText(decision.reason, MAX_GIVE_UP_CHARS);
+            await this.#endRound(runId, rounds, `the master gave up: ${why}`);
+            await bus.finishRun(runId, 'failed', `${summary}; the master gave up: ${why}`);
           } else {
             await bus.extendRun(runId, decision.extension);
           }
         } catch (error) {
           const message = redactor.redact(error instanceof Error ? error.message : String(error));
+          await this.#endRound(runId, rounds, `replanning failed: ${message}`);
           await bus.finishRun(runId, 'failed', `${summary}; replanning failed: ${message}`);
         }
       }
@@ -285,6 +289,21 @@ export class Orchestrator {
     } finally {
       this.#redactors.delete(runId);
     }
+  }
+
+  /**
+   * Records a replan round that ended the run (a give-up or a failed replan) as a `replan` event,
+   * so the report's `replan_rounds` counts every round the log announced.
+   */
+  async #endRound(runId: string, round: number, reason: string): Promise<void> {
+    await this.#deps.bus.appendEvent({
+      type: 'replan',
+      run_id: runId,
+      ts: Date.now(),
+      round,
+      reason,
+    });
+    this.#deps.onNotice?.(runId, `replan round ${round}: ${reason}`);
   }
 
   /** The redactor of a run being followed; a resumed run gets a fresh one over its workspace. */
