@@ -1,3 +1,5 @@
+import type { CodegodError } from '@codegod/protocol';
+
 /** Exit codes: 0 success, 1 the run failed, 2 bad usage or bad input. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -13,4 +15,14 @@ export function takeRunExitCode(): number | undefined {
   const code = runExitCode;
   runExitCode = undefined;
   return code;
+}
+
+/**
+ * The exit code of an expected failure: 1 when the LLM could not produce a valid plan (a failed
+ * run); 2 for everything else, from bad flags to an LLM server that is down, times out or sends
+ * something that is not an OpenAI-compatible reply (llm-timeout, llm-server-error,
+ * llm-reply-too-large, …) before a run could start.
+ */
+export function exitCodeOf(error: CodegodError): number {
+  return error.code === 'decomposition-invalid' ? EXIT.failed : EXIT.usage;
 }

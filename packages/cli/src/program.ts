@@ -6,7 +6,7 @@ import { checkpointCommand, restoreCommand, wipeCommand } from './commands/memor
 import { planCommand } from './commands/plan-command.js';
 import { resumeCommand, runsCommand, showCommand } from './commands/run-commands.js';
 import { statusCommand } from './commands/status-command.js';
-import { EXIT, takeRunExitCode } from './exit-code.js';
+import { EXIT, exitCodeOf, takeRunExitCode } from './exit-code.js';
 
 /** The CLI package's version (src/ and dist/ both sit one level below package.json). */
 function cliVersion(): string {
@@ -37,16 +37,6 @@ export function createProgram(): Command {
     command.exitOverride().showHelpAfterError(`(run codegod ${command.name()} --help for usage)`);
   }
   return program;
-}
-
-/**
- * The exit code of an expected failure: 1 when the LLM could not produce a valid plan (a failed
- * run); 2 for everything else, from bad flags to an LLM server that is down, times out or sends
- * something that is not an OpenAI-compatible reply (llm-timeout, llm-server-error,
- * llm-reply-too-large, …) before a run could start.
- */
-export function exitCodeOf(error: CodegodError): number {
-  return error.code === 'decomposition-invalid' ? EXIT.failed : EXIT.usage;
 }
 
 /** Runs the CLI and returns its exit code; errors become one line on stderr. */

@@ -3,6 +3,8 @@ import type { CodegodConfig } from '@codegod/config';
 import { createLlmClient } from '@codegod/llm';
 import {
   defaultToolkits,
+  failedRunReport,
+  newRunId,
   type RunRequest,
   RunTokenLedger,
   startEmbeddedFleet,
@@ -18,15 +20,23 @@ async function checkLlm(llm: ReturnType<typeof createLlmClient>): Promise<void> 
   if (!health.ok) throw new CodegodError('llm-unreachable', health.message);
 }
 
+/** How an embedded run ended: its report, and the error when it failed before it could start. */
+export interface EmbeddedOutcome {
+  report: RunReport;
+  /** Set when no task graph could be made (e.g. the LLM failed while decomposing). */
+  error?: CodegodError;
+}
+
 /**
  * Runs a problem embedded: master and one worker per role in this process, no Redis. Every
- * command of every role goes through `runner`.
+ * command of every role goes through `runner`. Once the LLM has answered the health check the
+ * run has started, and it always ends with a report, failed decompositions included.
  */
 export async function runEmbedded(
   config: CodegodConfig,
   request: RunRequest,
   runner: CommandRunner,
-): Promise<RunReport> {
+): Promise<EmbeddedOutcome> {
   const ledger = new RunTokenLedger();
   const llm = createLlmClient({
     baseURL: config.llmBaseUrl,
@@ -52,8 +62,27 @@ export async function runEmbedded(
     controller.abort();
   };
   process.on('SIGINT', interrupt);
+  const runId = request.runId ?? newRunId();
+  const submittedAt = Date.now();
   try {
-    return await fleet.orchestrator.run(request, { signal: controller.signal });
+    const report = await fleet.orchestrator.run(
+      { ...request, runId },
+      { signal: controller.signal },
+    );
+    return { report };
+  } catch (error) {
+    if (!CodegodError.is(error)) throw error;
+    const submission = {
+      run_id: runId,
+      problem: request.problem,
+      workspace: request.workspace,
+      plan: null,
+      limits: null,
+      run_checks: [],
+      submitted_at: submittedAt,
+    };
+    const report = { ...failedRunReport(submission, error), tokens: await ledger.usage(runId) };
+    return { report, error };
   } finally {
     process.off('SIGINT', interrupt);
     unsubscribe();

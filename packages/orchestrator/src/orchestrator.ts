@@ -22,6 +22,7 @@ import { type OrchestratorLimits, resolveLimits } from './orchestrator-options.j
 import { redactRunReport } from './redact-run-report.js';
 import { replan } from './replan.js';
 import type { ReportStore } from './report-store.js';
+import { type LlmRetryOptions, retryingLlmClient } from './retrying-llm-client.js';
 import { describeFailedRunChecks, type RunCheckRunner } from './run-checks.js';
 import type { RunWorkspaces } from './run-workspaces.js';
 
@@ -51,6 +52,8 @@ export interface OrchestratorDependencies {
    * The report adds what the workers themselves recorded. Default: only what they recorded.
    */
   sandbox?: readonly SandboxKind[];
+  /** Retries of the master's own LLM calls after transient failures; see LlmRetryOptions. */
+  llmRetry?: LlmRetryOptions;
 }
 
 /** A problem to solve. */
@@ -96,6 +99,8 @@ function failureSummary(snapshot: RunSnapshot): string {
 export class Orchestrator {
   readonly #deps: OrchestratorDependencies;
   readonly #limits: OrchestratorLimits;
+  /** The LLM as the master calls it: transient failures retried (the bus retries only tasks). */
+  readonly #llm: LlmClient;
   /** Bounds of runs started here with their own; a resumed run falls back to the defaults. */
   readonly #runLimits = new Map<string, OrchestratorLimits>();
   /** The redactor of each run followed here, by run id. */
@@ -104,6 +109,18 @@ export class Orchestrator {
   constructor(dependencies: OrchestratorDependencies) {
     this.#deps = dependencies;
     this.#limits = resolveLimits(dependencies.limits);
+    this.#llm = retryingLlmClient(dependencies.llm, {
+      ...dependencies.llmRetry,
+      onRetry: (error, attempt, call) => {
+        dependencies.llmRetry?.onRetry?.(error, attempt, call);
+        if (call.runId) {
+          dependencies.onNotice?.(
+            call.runId,
+            `LLM call (${call.phase ?? call.schemaName}) failed, calling again (attempt ${attempt + 1}): ${error.message}`,
+          );
+        }
+      },
+    });
   }
 
   /** The bounds in force. */
@@ -158,7 +175,7 @@ export class Orchestrator {
     signal?: AbortSignal,
     redact: (text: string) => string = redactSecretShapes,
   ) {
-    return decompose(redactingLlmClient(this.#deps.llm, redact), problem, {
+    return decompose(redactingLlmClient(this.#llm, redact), problem, {
       runId,
       maxRepairs: this.#limits.maxDecompositionRepairs,
       maxTasks: this.#limits.maxTasks,
@@ -254,18 +271,14 @@ export class Orchestrator {
         rounds++;
         this.#deps.onNotice?.(runId, `replanning (round ${rounds}): ${summary}`);
         try {
-          const decision = await replan(
-            redactingLlmClient(this.#deps.llm, redactor.redact),
-            snapshot,
-            {
-              runId,
-              problem: snapshot.problem,
-              round: rounds,
-              maxTasks: limits.maxTasks,
-              maxRepairs: limits.maxDecompositionRepairs,
-              failedRunChecks,
-            },
-          );
+          const decision = await replan(redactingLlmClient(this.#llm, redactor.redact), snapshot, {
+            runId,
+            problem: snapshot.problem,
+            round: rounds,
+            maxTasks: limits.maxTasks,
+            maxRepairs: limits.maxDecompositionRepairs,
+            failedRunChecks,
+          });
           if (decision.kind === 'give-up') {
             // The model's analysis can run to kilobytes of noise; the report keeps a bounded part.
             const why = cappedText(decision.reason, MAX_GIVE_UP_CHARS);

@@ -10,11 +10,12 @@ import {
   type TaskGraph,
 } from '@codegod/protocol';
 import { Command } from 'commander';
-import { EXIT, setRunExitCode } from '../exit-code.js';
+import { EXIT, exitCodeOf, setRunExitCode } from '../exit-code.js';
 import { readPlanFile } from '../plan-file.js';
 import { printSummary } from '../report-summary.js';
 import { runDistributed } from '../run-distributed.js';
 import { runEmbedded } from '../run-embedded.js';
+import { terminalLine } from '../terminal-text.js';
 import { checkWorkspaceFolder } from '../workspace-folder.js';
 import { writeRunReport } from '../write-run-report.js';
 
@@ -171,6 +172,8 @@ export function buildCommand(): Command {
         );
       }
       let report: RunReport;
+      // A run that started but never got a task graph still has a report; its error sets the code.
+      let startError: CodegodError | undefined;
       if (config.redisUrl) {
         report = await runDistributed(config, request);
       } else {
@@ -180,13 +183,19 @@ export function buildCommand(): Command {
         );
         if (runner.kind === 'none')
           process.stderr.write(`codegod: warning: ${UNCONFINED_WARNING}\n`);
-        report = await runEmbedded(config, request, runner);
+        ({ report, error: startError } = await runEmbedded(config, request, runner));
       }
       const written = await writeRunReport(workspace, report);
-      printSummary(report, process.stderr);
+      // A run with no task graph has nothing to summarise: its error is the one line to read.
+      if (startError) process.stderr.write(`codegod: ${terminalLine(startError.message, 2000)}\n`);
+      else printSummary(report, process.stderr);
       if (written.refused) process.stderr.write(`codegod: ${written.refused}\n`);
       process.stderr.write(`  report: ${written.path}\n`);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (startError) {
+        setRunExitCode(exitCodeOf(startError));
+        return;
+      }
       const unverified = report.proof.unverified_tasks;
       if (report.state === 'succeeded' && options.requireVerified && unverified.length > 0) {
         process.stderr.write(
