@@ -18,6 +18,7 @@ import { createWorkspace } from './workspace-folder.js';
 async function checkLlm(llm: ReturnType<typeof createLlmClient>): Promise<void> {
   const health = await llm.health();
   if (!health.ok) throw new CodegodError('llm-unreachable', health.message);
+  if (health.warning) process.stderr.write(`codegod: warning: ${terminalText(health.warning)}\n`);
 }
 
 /** How an embedded run ended: its report, and the error when it failed before it could start. */
