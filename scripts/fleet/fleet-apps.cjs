@@ -88,7 +88,7 @@ function fleetApps(env, replicas) {
   const apps = [
     app('master-orchestrator', 'master-orchestrator', masterEntry, {
       AGENT_ROLE: 'master',
-      AGENT_ID: 'master-orchestrator',
+      AGENT_ID: 'master-orchestrator-1',
       BULL_BOARD_PORT: env.BULL_BOARD_PORT || '3000',
     }),
   ];
