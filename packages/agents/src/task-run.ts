@@ -1,6 +1,5 @@
 import type {
   ActionContext,
-  ActionOutcome,
   RoleToolkit,
   WorkspaceRedactor,
 } from '@codegod/actions';
@@ -28,6 +27,7 @@ import {
 import { z } from 'zod';
 import type { AgentLimits } from './agent-limits.js';
 import { AgentStop } from './agent-stop.js';
+import { describeOutcome } from './describe-outcome.js';
 import { type ConvertedPlan, type llmPlanSchema, toProtocolPlan } from './llm-plan-schema.js';
 import { buildAgentMessages, type IterationFailure, type PromptInput } from './prompt-builder.js';
 import { stableHash } from './stable-hash.js';
@@ -441,13 +441,6 @@ function capped<T>(items: T[], limit: number): T[] {
 
 function refused(problem: string): { success: false; output: string } {
   return { success: false, output: `refused: ${problem}` };
-}
-
-function describeOutcome(outcome: ActionOutcome): { success: boolean; output: string } {
-  if (outcome.success || !outcome.error)
-    return { success: outcome.success, output: outcome.output };
-  const detail = outcome.output ? `\n${outcome.output}` : '';
-  return { success: false, output: `${outcome.error.code}: ${outcome.error.message}${detail}` };
 }
 
 function describeFailure(failure: IterationFailure): string {
