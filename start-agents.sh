@@ -171,6 +171,13 @@ write_state() {
   mv "$tmp" "$STATE_ENV"
 }
 
+# Names of the other settings in this shell that the services read (LLM, sandbox, bus tuning,
+# package mirrors, proxies). `up` records them with the fleet, so a later `scale` or `restart`
+# from another shell starts replicas configured like the rest.
+service_settings() {
+  compgen -e | grep -E '^(LLM_[A-Z0-9_]+|CODEGOD_(SANDBOX|TASK_[A-Z_]+|AGENT_TTL_MS|MASTER_LLM_[A-Z_]+|LOCK_DURATION_MS|STALLED_INTERVAL_MS|MAX_STALLED_COUNT|HEARTBEAT_MS)|PIP_[A-Z_]+|NPM_CONFIG_[A-Z_]+|BULL_BOARD_(HOST|USER|PASSWORD|READ_ONLY)|(HTTP|HTTPS|NO)_PROXY|(http|https|no)_proxy)$' || true
+}
+
 docker_engine_answers() {
   command -v docker >/dev/null 2>&1 && timeout 5 docker info >/dev/null 2>&1
 }
@@ -438,10 +445,11 @@ local_up() {
   fi
   CODEGOD_RUNTIME=local
   export REDIS_URL BULL_BOARD_PORT WORKSPACE_ROOT
-  # The LLM settings are recorded too, so a later `scale` or `restart` from another shell
+  # The service settings are recorded too, so a later `scale` or `restart` from another shell
   # starts replicas configured like the rest of the fleet.
+  # shellcheck disable=SC2046 # one setting name per word
   write_state CODEGOD_RUNTIME REDIS_URL CODEGOD_LOCAL_REDIS BULL_BOARD_PORT WORKSPACE_ROOT \
-    VLLM_API_URL LLM_MODEL LLM_API_KEY LOG_LEVEL
+    VLLM_API_URL LOG_LEVEL $(service_settings)
   pm2_start_missing
   echo "start-agents.sh: fleet is up (local runtime, pm2; state in $STATE_DIR)"
   echo "  Redis: $(sed -E 's#^([a-z]+://[^:/@]*:)[^@]*@#\1***@#' <<<"$REDIS_URL")   Bull Board: http://127.0.0.1:$BULL_BOARD_PORT"
@@ -610,7 +618,12 @@ fleet_wipe() {
   if cli_has wipe; then
     local cli_args=(wipe)
     [[ -z "$agent" ]] || cli_args+=(--agent "$agent")
-    codegod_cli "${cli_args[@]}" && return 0
+    local code=0
+    codegod_cli "${cli_args[@]}" || code=$?
+    ((code == 0)) && return 0
+    # Exit 2: the CLI reached the fleet and said what is wrong (an unknown agent); redis-cli
+    # would only say it again.
+    ((code == 2)) && exit 2
     echo "start-agents.sh: 'codegod ${cli_args[*]}' failed; wiping with redis-cli instead" >&2
   fi
   local keys key wiped=0

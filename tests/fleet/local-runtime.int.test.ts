@@ -15,17 +15,22 @@ const stateDir = mkdtempSync(join(tmpdir(), 'codegod-fleet-local-'));
 let env: NodeJS.ProcessEnv;
 let redis: Redis | undefined;
 
-function run(...args: string[]) {
+/** Runs start-agents.sh; `shellEnv` stands for another shell's environment. */
+function runIn(shellEnv: NodeJS.ProcessEnv, ...args: string[]) {
   const result = spawnSync(join(ROOT, 'start-agents.sh'), args, {
     cwd: ROOT,
-    env,
+    env: shellEnv,
     encoding: 'utf8',
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-async function heartbeats(): Promise<Record<string, { role: string; pid: number }>> {
+const run = (...args: string[]) => runIn(env, ...args);
+
+async function heartbeats(): Promise<
+  Record<string, { role: string; pid: number; pip_find_links: string | null }>
+> {
   const raw = (await redis?.hgetall('codegod:agents:status')) ?? {};
   return Object.fromEntries(Object.entries(raw).map(([id, json]) => [id, JSON.parse(json)]));
 }
@@ -40,6 +45,8 @@ beforeAll(async () => {
     CODEGOD_WORKER_ENTRY: STAND_IN,
     CODEGOD_REDIS_PORT: String(await freePort()),
     BULL_BOARD_PORT: String(await freePort()),
+    // A setting only the shell that ran `up` has: `scale` from another shell must keep it.
+    PIP_FIND_LINKS: '/wheels',
   };
 });
 
@@ -70,7 +77,7 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
     ]);
 
     const firstFive = [
-      'master-orchestrator',
+      'master-orchestrator-1',
       'backend-agent-1',
       'frontend-agent-1',
       'devops-agent-1',
@@ -86,7 +93,8 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
     expect(run('up').status).toBe(0); // again: starts nothing new
     expect(Object.keys(await heartbeats())).toHaveLength(5);
 
-    const scale = run('scale', 'backend-agent', '3');
+    const { PIP_FIND_LINKS: _notHere, ...otherShell } = env;
+    const scale = runIn(otherShell, 'scale', 'backend-agent', '3');
     expect(scale.status).toBe(0);
     await waitFor('three backend heartbeats', async () => {
       const beats = await heartbeats();
@@ -96,6 +104,11 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
       ([, beat]) => beat.role === 'backend',
     );
     expect(new Set(backends.map(([, beat]) => beat.pid)).size).toBe(3);
+    expect(backends.map(([, beat]) => beat.pip_find_links)).toEqual([
+      '/wheels',
+      '/wheels',
+      '/wheels',
+    ]);
 
     const status = run('status');
     expect(status.status).toBe(0);
@@ -112,6 +125,11 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
     });
     // The memory store's index of agents with a memory (codegod wipe reads it).
     await redis.sadd('codegod:memory-agents', 'backend-agent-1');
+    const unknown = run('wipe', '--agent', 'nosuch');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toEqual([
+      'codegod: No memory for agent nosuch. Agents with a memory: backend-agent-1.',
+    ]);
     expect(run('wipe').status).toBe(0);
     expect(await redis.hgetall('codegod:memory:backend-agent-1')).toEqual({
       agent_role: '"backend"',
