@@ -57,7 +57,10 @@ afterAll(async () => {
 });
 
 describe('start-agents.sh on the local runtime (pm2)', () => {
-  it('runs up, scale, status, wipe, logs and down, leaving nothing running', async () => {
+  // Generous: a loaded machine starts pm2 and nine processes slowly; this only guards a hang.
+  it('runs up, scale, status, wipe, logs and down, leaving nothing running', {
+    timeout: 300_000,
+  }, async () => {
     const up = run('up');
     expect(up.stderr).toBe('');
     expect(up.status).toBe(0);
@@ -109,6 +112,23 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
       '/wheels',
       '/wheels',
     ]);
+
+    // The README's counter line, exactly as written, after sourcing the fleet's env as it says.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const counters = readme
+      .split('\n')
+      .find((line) => line.startsWith('redis-cli -u "$REDIS_URL"'));
+    expect(counters).toBeDefined();
+    await redis.hset('codegod:metrics:tasks', 'submitted', '7');
+    const sourced = spawnSync(
+      'bash',
+      ['-c', `set -a; . "${join(stateDir, 'env')}"; set +a; ${counters}`],
+      { cwd: ROOT, env: { PATH: env.PATH }, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(sourced.status, sourced.stderr).toBe(0);
+    expect(sourced.stdout).toContain('submitted');
+    expect(sourced.stdout).toContain('7');
+    expect(sourced.stdout).not.toMatch(/NOAUTH/);
 
     const status = run('status');
     expect(status.status).toBe(0);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CodegodError, stripTerminalControls } from '@codegod/protocol';
 import { Command, CommanderError } from 'commander';
 import { buildCommand } from './commands/build-command.js';
+import { exampleCommand } from './commands/example-command.js';
 import { checkpointCommand, restoreCommand, wipeCommand } from './commands/memory-commands.js';
 import { planCommand } from './commands/plan-command.js';
 import { resumeCommand, runsCommand, showCommand } from './commands/run-commands.js';
@@ -32,6 +33,7 @@ export function createProgram(): Command {
   program.addCommand(wipeCommand());
   program.addCommand(checkpointCommand());
   program.addCommand(restoreCommand());
+  program.addCommand(exampleCommand());
   // One hint line after an error, not the whole help: the error is what the user must read.
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError(`(run codegod ${command.name()} --help for usage)`);
