@@ -1,8 +1,4 @@
-import type {
-  ActionContext,
-  RoleToolkit,
-  WorkspaceRedactor,
-} from '@codegod/actions';
+import type { ActionContext, RoleToolkit, WorkspaceRedactor } from '@codegod/actions';
 import { type ChatMessage, type LlmClient, redactingLlmClient } from '@codegod/llm';
 import type { MemoryStore } from '@codegod/memory';
 import {
