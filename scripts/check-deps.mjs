@@ -21,6 +21,7 @@ for (const dir of workspaces) {
   byName.set(manifest.name, {
     dir,
     deps,
+    runtimeDeps: Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@codegod/')),
     refs,
     isService: dir.includes(`${join(root, 'services')}`),
   });
@@ -46,14 +47,21 @@ for (const [name, ws] of byName) {
   }
   if (name === '@codegod/protocol' && ws.deps.length > 0)
     problems.push('protocol must not depend on other workspaces');
+  const imported = new Set();
   for (const file of walk(join(ws.dir, 'src'))) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(/from\s+['"](@codegod\/[a-z-]+)/g)) {
+      imported.add(match[1]);
       if (match[1] !== name && !ws.deps.includes(match[1]))
         problems.push(
           `${relative(root, file)} imports ${match[1]}, which ${name} does not declare`,
         );
     }
+  }
+  // A declared runtime dependency that no source file imports is dead weight in the graph.
+  for (const dep of ws.runtimeDeps) {
+    if (!imported.has(dep))
+      problems.push(`${name} declares ${dep} but nothing in its src/ imports it`);
   }
 }
 

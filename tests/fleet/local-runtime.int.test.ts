@@ -9,24 +9,25 @@ import { ROOT } from './compose-config.js';
 
 // The local runtime with the real pm2 and redis-server. The service entries are replaced by a
 // test stand-in (fixtures/stand-in-service.mjs) that heartbeats like the real services, so this
-// tests start-agents.sh, not the services.
+// tests start-agents.sh (codegod fleet's pm2 runtime), not the services.
 const STAND_IN = 'tests/fleet/fixtures/stand-in-service.mjs';
 const stateDir = mkdtempSync(join(tmpdir(), 'codegod-fleet-local-'));
 let env: NodeJS.ProcessEnv;
 let redis: Redis | undefined;
 
-/** Runs start-agents.sh; `shellEnv` stands for another shell's environment. */
-function runIn(shellEnv: NodeJS.ProcessEnv, ...args: string[]) {
+function run(...args: string[]) {
+  return runWith(env, ...args);
+}
+
+function runWith(environment: NodeJS.ProcessEnv, ...args: string[]) {
   const result = spawnSync(join(ROOT, 'start-agents.sh'), args, {
     cwd: ROOT,
-    env: shellEnv,
+    env: environment,
     encoding: 'utf8',
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
-
-const run = (...args: string[]) => runIn(env, ...args);
 
 async function heartbeats(): Promise<
   Record<string, { role: string; pid: number; pip_find_links: string | null }>
@@ -45,8 +46,7 @@ beforeAll(async () => {
     CODEGOD_WORKER_ENTRY: STAND_IN,
     CODEGOD_REDIS_PORT: String(await freePort()),
     BULL_BOARD_PORT: String(await freePort()),
-    // A setting only the shell that ran `up` has: `scale` from another shell must keep it.
-    PIP_FIND_LINKS: '/wheels',
+    PIP_FIND_LINKS: '/wheels-given-at-up',
   };
 });
 
@@ -57,10 +57,7 @@ afterAll(async () => {
 });
 
 describe('start-agents.sh on the local runtime (pm2)', () => {
-  // Generous: a loaded machine starts pm2 and nine processes slowly; this only guards a hang.
-  it('runs up, scale, status, wipe, logs and down, leaving nothing running', {
-    timeout: 300_000,
-  }, async () => {
+  it('runs up, scale, status, wipe, logs and down, leaving nothing running', async () => {
     const up = run('up');
     expect(up.stderr).toBe('');
     expect(up.status).toBe(0);
@@ -96,8 +93,9 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
     expect(run('up').status).toBe(0); // again: starts nothing new
     expect(Object.keys(await heartbeats())).toHaveLength(5);
 
-    const { PIP_FIND_LINKS: _notHere, ...otherShell } = env;
-    const scale = runIn(otherShell, 'scale', 'backend-agent', '3');
+    // From another shell, without the settings given at up: the new replicas still get them.
+    const { PIP_FIND_LINKS: _given, ...otherShell } = env;
+    const scale = runWith(otherShell, 'scale', 'backend-agent', '3');
     expect(scale.status).toBe(0);
     await waitFor('three backend heartbeats', async () => {
       const beats = await heartbeats();
@@ -108,27 +106,10 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
     );
     expect(new Set(backends.map(([, beat]) => beat.pid)).size).toBe(3);
     expect(backends.map(([, beat]) => beat.pip_find_links)).toEqual([
-      '/wheels',
-      '/wheels',
-      '/wheels',
+      '/wheels-given-at-up',
+      '/wheels-given-at-up',
+      '/wheels-given-at-up',
     ]);
-
-    // The README's counter line, exactly as written, after sourcing the fleet's env as it says.
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const counters = readme
-      .split('\n')
-      .find((line) => line.startsWith('redis-cli -u "$REDIS_URL"'));
-    expect(counters).toBeDefined();
-    await redis.hset('codegod:metrics:tasks', 'submitted', '7');
-    const sourced = spawnSync(
-      'bash',
-      ['-c', `set -a; . "${join(stateDir, 'env')}"; set +a; ${counters}`],
-      { cwd: ROOT, env: { PATH: env.PATH }, encoding: 'utf8', timeout: 30_000 },
-    );
-    expect(sourced.status, sourced.stderr).toBe(0);
-    expect(sourced.stdout).toContain('submitted');
-    expect(sourced.stdout).toContain('7');
-    expect(sourced.stdout).not.toMatch(/NOAUTH/);
 
     const status = run('status');
     expect(status.status).toBe(0);
@@ -145,11 +126,6 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
     });
     // The memory store's index of agents with a memory (codegod wipe reads it).
     await redis.sadd('codegod:memory-agents', 'backend-agent-1');
-    const unknown = run('wipe', '--agent', 'nosuch');
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr.trim().split('\n')).toEqual([
-      'codegod: No memory for agent nosuch. Agents with a memory: backend-agent-1.',
-    ]);
     expect(run('wipe').status).toBe(0);
     expect(await redis.hgetall('codegod:memory:backend-agent-1')).toEqual({
       agent_role: '"backend"',
@@ -185,5 +161,5 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
     expect(existsSync(join(stateDir, 'env'))).toBe(false);
     expect(existsSync(join(stateDir, 'redis/appendonlydir'))).toBe(true);
     expect(run('status').status).toBe(1);
-  });
+  }, 400_000);
 });

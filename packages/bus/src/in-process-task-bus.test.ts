@@ -46,4 +46,43 @@ describe('InProcessTaskBus', () => {
     expect(await bus.metrics()).toMatchObject({ submitted: 1, completed: 1, retried: 0 });
     await bus.close();
   });
+
+  it('forgets the oldest finished runs beyond keepFinishedRuns, so a long-lived process stays flat', async () => {
+    const bus = createInProcessTaskBus({ keepFinishedRuns: 2 });
+    await bus.work('backend', async () => okResult('done'));
+    const ids = [testRunId(), testRunId(), testRunId(), testRunId()];
+    for (const runId of ids) {
+      await bus.startRun({ runId, problem: 'x', graph: { tasks: [testTask('a')] } });
+      await bus.waitForRun(runId, { signal: AbortSignal.timeout(30_000) });
+    }
+    const kept = await Promise.all(ids.map(async (id) => (await bus.getRun(id)) !== undefined));
+    expect(kept).toEqual([false, false, true, true]);
+    expect((await bus.listRuns()).map((run) => run.runId).sort()).toEqual(ids.slice(2).sort());
+    await bus.close();
+  });
+
+  it('waits for a replan without reading the whole run on every task end', async () => {
+    const bus = createInProcessTaskBus();
+    await bus.work('backend', async () => okResult('done'));
+    const runId = testRunId();
+    const count = 60;
+    const tasks = Array.from({ length: count }, (_, index) =>
+      testTask(`t${index}`, index === 0 ? [] : [`t${index - 1}`]),
+    );
+    let reads = 0;
+    const getRun = bus.getRun.bind(bus);
+    bus.getRun = (id) => {
+      reads += 1;
+      return getRun(id);
+    };
+    await bus.startRun({ runId, problem: 'x', graph: { tasks }, holdOnFailure: true });
+    const snapshot = await bus.waitForRun(runId, {
+      signal: AbortSignal.timeout(30_000),
+      untilReplan: true,
+    });
+    expect(snapshot.state).toBe('succeeded');
+    // One read once the run ended (and perhaps one from the first check); not one per task.
+    expect(reads).toBeLessThanOrEqual(3);
+    await bus.close();
+  });
 });

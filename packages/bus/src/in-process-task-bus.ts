@@ -23,7 +23,7 @@ import {
   type TaskCounter,
   type TaskMetrics,
 } from './task-metrics.js';
-import { waitForRunState } from './wait-for-run.js';
+import { type RunPeek, waitForRunState } from './wait-for-run.js';
 
 /** Settings of the in-process bus. */
 export interface InProcessTaskBusOptions {
@@ -33,6 +33,12 @@ export interface InProcessTaskBusOptions {
   backoffMs?: number;
   /** A worker heartbeat older than this is dead. Env `CODEGOD_AGENT_TTL_MS`. Default: 30000. */
   agentTtlMs?: number;
+  /**
+   * Finished runs kept for getRun and readEvents, newest first; older ones are forgotten so a
+   * long-lived process stays flat (their reports live in the report store). Env
+   * `CODEGOD_KEEP_FINISHED_RUNS`. Default: 32.
+   */
+  keepFinishedRuns?: number;
   /** Where settings not given as options are read from. Default: `process.env`. */
   env?: Record<string, string | undefined>;
 }
@@ -41,6 +47,7 @@ const SETTINGS = {
   attempts: { env: 'CODEGOD_TASK_ATTEMPTS', schema: intSetting(1, 3) },
   backoffMs: { env: 'CODEGOD_TASK_BACKOFF_MS', schema: intSetting(0, 200) },
   agentTtlMs: { env: 'CODEGOD_AGENT_TTL_MS', schema: intSetting(1, 30_000) },
+  keepFinishedRuns: { env: 'CODEGOD_KEEP_FINISHED_RUNS', schema: intSetting(1, 32) },
 };
 
 interface LocalRun extends RunMeta {
@@ -80,8 +87,15 @@ export function createInProcessTaskBus(options: InProcessTaskBusOptions = {}): I
  * process. Retries use exponential backoff; cancellation aborts running handlers.
  */
 export class InProcessTaskBus implements TaskBus {
-  private readonly settings: { attempts: number; backoffMs: number; agentTtlMs: number };
+  private readonly settings: {
+    attempts: number;
+    backoffMs: number;
+    agentTtlMs: number;
+    keepFinishedRuns: number;
+  };
   private readonly runs = new Map<string, LocalRun>();
+  /** Ids of finished runs, oldest first: the ones forgotten first. */
+  private readonly finished: string[] = [];
   private readonly queues = new Map<WorkerRole, LocalJob[]>();
   private readonly workers = new Map<WorkerRole, LocalWorker[]>();
   private readonly listeners = new Set<(event: RunEvent) => void>();
@@ -200,7 +214,17 @@ export class InProcessTaskBus implements TaskBus {
     runId: string,
     options: { signal?: AbortSignal; untilReplan?: boolean } = {},
   ): Promise<RunSnapshot> {
-    return waitForRunState(this, runId, options);
+    // A task end reads the run's state from its core, not a snapshot of every task.
+    const peek = async (id: string): Promise<RunPeek | undefined> => {
+      const status = this.runs.get(id)?.core.status();
+      return (
+        status && {
+          state: status.state,
+          awaitingMaster: status.awaitingReplan || status.awaitingAcceptance,
+        }
+      );
+    };
+    return waitForRunState(this, runId, { ...options, peek });
   }
 
   async work(role: WorkerRole, handler: TaskHandler, options: WorkOptions = {}) {
@@ -447,6 +471,10 @@ export class InProcessTaskBus implements TaskBus {
     if (state === 'running' || run.endedAt !== undefined) return;
     run.endedAt = Date.now();
     this.emit({ type: 'run-end', run_id: run.runId, ts: run.endedAt, state, reason });
+    this.finished.push(run.runId);
+    while (this.finished.length > this.settings.keepFinishedRuns) {
+      this.runs.delete(this.finished.shift() as string);
+    }
   }
 
   private async beat(worker: LocalWorker): Promise<void> {

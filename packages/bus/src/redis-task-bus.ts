@@ -35,7 +35,7 @@ import type {
   WorkOptions,
 } from './task-bus.js';
 import { type TaskMetrics, taskMetricsSchema } from './task-metrics.js';
-import { waitForRunState } from './wait-for-run.js';
+import { type RunPeek, waitForRunState } from './wait-for-run.js';
 
 /** How many jobs one role's queue holds, by state. */
 export interface QueueDepth {
@@ -295,7 +295,18 @@ export class RedisTaskBus implements TaskBus {
 
   waitForRun(runId: string, options: { signal?: AbortSignal; untilReplan?: boolean } = {}) {
     const waiter = { getRun: (id: string) => this.getRun(id), subscribe: this.subscribeEnds };
-    const peek = async (id: string) => (await this.store.readRunSummary(id))?.state;
+    // The master holds its runs' cores in memory: a task end costs no Redis read there.
+    const peek = async (id: string): Promise<RunPeek | undefined> => {
+      const held = await this.scheduler?.peek(id);
+      if (held) {
+        return {
+          state: held.state,
+          awaitingMaster: held.awaitingReplan || held.awaitingAcceptance,
+        };
+      }
+      const state = (await this.store.readRunSummary(id))?.state;
+      return state && { state, awaitingMaster: undefined };
+    };
     return waitForRunState(waiter, runId, { ...options, peek });
   }
 

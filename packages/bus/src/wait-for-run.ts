@@ -10,10 +10,18 @@ export interface WaitForRunOptions {
   /** Re-check this often even without events (events can be missed across processes). Default: 1000. */
   pollMs?: number;
   /**
-   * A cheap look at the run's state, so a poll does not read every task of a large run.
-   * The full snapshot is read only once this says the run ended. Default: none (always read).
+   * A cheap look at the run's state, so neither a poll nor a task end reads every task of a
+   * large run. The full snapshot is read only once this says the run ended, or (with
+   * `untilReplan`) that it awaits the master. Default: none (always read).
    */
-  peek?: (runId: string) => Promise<RunState | undefined>;
+  peek?: (runId: string) => Promise<RunPeek | undefined>;
+}
+
+/** What a peek knows of a run without reading its tasks. */
+export interface RunPeek {
+  state: RunState;
+  /** Whether the run awaits the master (a replan or its acceptance checks); undefined when unknown. */
+  awaitingMaster: boolean | undefined;
 }
 
 // Reading a run is O(tasks) on Redis, so re-read on task events only when a replan may be due.
@@ -50,7 +58,10 @@ export function waitForRunState(
       try {
         do {
           again = false;
-          if (!options.untilReplan && (await options.peek?.(runId)) === 'running') continue;
+          const peeked = await options.peek?.(runId);
+          if (peeked?.state === 'running') {
+            if (!options.untilReplan || peeked.awaitingMaster === false) continue;
+          }
           const snapshot = await bus.getRun(runId);
           if (!snapshot) return finish(new RunNotFoundError(runId));
           const replan =

@@ -17,6 +17,9 @@ export function takeRunExitCode(): number | undefined {
   return code;
 }
 
+/** Expected failures that end with exit 1: a failed run, or a fleet verb that could not act. */
+const FAILED_CODES = new Set(['decomposition-invalid', 'fleet-not-up', 'fleet-failed']);
+
 /**
  * The exit code of an expected failure: 1 when the LLM could not produce a valid plan (a failed
  * run); 2 for everything else, from bad flags to an LLM server that is down, times out or sends
@@ -24,5 +27,5 @@ export function takeRunExitCode(): number | undefined {
  * llm-reply-too-large, …) before a run could start.
  */
 export function exitCodeOf(error: CodegodError): number {
-  return error.code === 'decomposition-invalid' ? EXIT.failed : EXIT.usage;
+  return FAILED_CODES.has(error.code) ? EXIT.failed : EXIT.usage;
 }

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { createRedisMemoryStore } from '@codegod/memory';
 import { RedisReportStore } from '@codegod/orchestrator';
-import { emptyAgentMemory, type RunReport, runReportSchema } from '@codegod/protocol';
-import { freePort, type RedisServer, startRedisServer } from '@codegod/testkit';
+import { emptyAgentMemory, type RunReport, redisKeys, runReportSchema } from '@codegod/protocol';
+import { freePort, type RedisServer, startRedisServer, waitFor } from '@codegod/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -33,6 +33,33 @@ describe('codegod fleet commands against a real Redis', () => {
     env = { REDIS_URL: redis.url };
   });
   afterAll(() => redis.stop());
+
+  it('announces each saved report on the reports channel, so a follower need not poll', async () => {
+    const subscriber = new Redis(redis.url);
+    const announced: string[] = [];
+    subscriber.on('message', (_channel: string, runId: string) => announced.push(runId));
+    await subscriber.subscribe(redisKeys.reportsChannel());
+    const client = new Redis(redis.url);
+    const report: RunReport = runReportSchema.parse({
+      run_id: 'run-announced',
+      problem: 'p',
+      workspace: '/w',
+      state: 'succeeded',
+      reason: 'all tasks succeeded',
+      started_at: 0,
+      ended_at: 1,
+      duration_ms: 1,
+      replan_rounds: 0,
+      tokens: { total: 0, by_role: {} },
+      tasks: [],
+    });
+    await new RedisReportStore(client).save(report);
+    await waitFor('the announcement', async () => announced.length > 0);
+    expect(announced).toEqual(['run-announced']);
+    expect(await new RedisReportStore(client).load('run-announced')).toEqual(report);
+    subscriber.disconnect();
+    client.disconnect();
+  });
 
   it('checkpoints, wipes and restores an agent memory', async () => {
     const store = createRedisMemoryStore({ redis: redis.url });

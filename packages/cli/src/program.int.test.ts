@@ -175,6 +175,21 @@ describe('codegod build --sandbox (built CLI, real process)', () => {
       stderr: expect.stringContaining('--sandbox applies to embedded runs'),
     });
   });
+
+  it('refuses --llm-url and --model on the fleet instead of dropping them silently', async () => {
+    for (const flag of [
+      ['--llm-url', 'http://127.0.0.1:9/v1'],
+      ['--model', 'other'],
+    ]) {
+      const result = await run(process.execPath, [bin, 'build', 'x', '-w', dir.path, ...flag], {
+        env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:9' },
+      }).catch((error: { code: number; stderr: string }) => error);
+      expect(result).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('--llm-url and --model choose the LLM of an embedded run'),
+      });
+    }
+  });
 });
 
 describe('codegod example (built CLI, real process)', () => {

@@ -3,6 +3,7 @@ import { CodegodError, stripTerminalControls } from '@codegod/protocol';
 import { Command, CommanderError } from 'commander';
 import { buildCommand } from './commands/build-command.js';
 import { exampleCommand } from './commands/example-command.js';
+import { fleetCommand } from './commands/fleet-command.js';
 import { checkpointCommand, restoreCommand, wipeCommand } from './commands/memory-commands.js';
 import { planCommand } from './commands/plan-command.js';
 import { resumeCommand, runsCommand, showCommand } from './commands/run-commands.js';
@@ -34,10 +35,13 @@ export function createProgram(): Command {
   program.addCommand(checkpointCommand());
   program.addCommand(restoreCommand());
   program.addCommand(exampleCommand());
+  program.addCommand(fleetCommand());
   // One hint line after an error, not the whole help: the error is what the user must read.
-  for (const command of program.commands) {
-    command.exitOverride().showHelpAfterError(`(run codegod ${command.name()} --help for usage)`);
-  }
+  const exitOverrideAll = (command: Command): void => {
+    command.exitOverride().showHelpAfterError('(run with --help for usage)');
+    command.commands.forEach(exitOverrideAll);
+  };
+  program.commands.forEach(exitOverrideAll);
   return program;
 }
 

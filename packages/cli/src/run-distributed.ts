@@ -6,7 +6,7 @@ import {
   type RunRequest,
   SubmissionQueue,
 } from '@codegod/orchestrator';
-import { CodegodError, type RunReport } from '@codegod/protocol';
+import { CodegodError, type RunReport, redisKeys } from '@codegod/protocol';
 import { type FleetConnection, withFleet } from './fleet-connection.js';
 import { ProgressView } from './progress-view.js';
 import { createWorkspace } from './workspace-folder.js';
@@ -15,6 +15,35 @@ import { createWorkspace } from './workspace-folder.js';
 const PICKUP_TIMEOUT_MS = 30_000;
 /** How long the follower rides out a Redis outage (e.g. a restart) before giving up. */
 const REDIS_OUTAGE_MS = 60_000;
+/**
+ * The master announces each saved report on the reports channel; this slow re-check only
+ * covers an announcement missed while the subscriber reconnected.
+ */
+const REPORT_RECHECK_MS = 2_000;
+
+/** Wakes the follower when the master announces `runId`'s report, or after `ms`. */
+function reportAnnouncements(fleet: FleetConnection, runId: string) {
+  const subscriber = fleet.redis.duplicate();
+  subscriber.on('error', () => {});
+  let wake: (() => void) | undefined;
+  subscriber.on('message', (_channel: string, announced: string) => {
+    if (announced === runId) wake?.();
+  });
+  const subscribed = subscriber.subscribe(redisKeys.reportsChannel()).catch(() => 0);
+  return {
+    subscribed,
+    next(ms: number): Promise<void> {
+      return new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+    close: () => subscriber.disconnect(),
+  };
+}
 
 /**
  * Follows a run on the fleet until the master writes its report, showing live progress.
@@ -43,6 +72,9 @@ export async function followRun(
     });
   }
   const queue = new SubmissionQueue(fleet.redis);
+  const announcements = reportAnnouncements(fleet, runId);
+  // Subscribed before the first look, so a report saved in between is not missed.
+  await announcements.subscribed;
   const view = new ProgressView(process.stderr);
   for (const event of await fleet.bus.readEvents(runId)) view.update(event);
   const unsubscribe = fleet.bus.subscribe((event) => {
@@ -50,7 +82,8 @@ export async function followRun(
   });
   try {
     const pickupDeadline = Date.now() + PICKUP_TIMEOUT_MS;
-    // The master writes the report once the run ends; poll for it (pub/sub drives the view).
+    // The master writes the report once the run ends and announces it (pub/sub also drives
+    // the view); the follower reads it when announced.
     let redisDownSince: number | undefined;
     while (true) {
       let report: RunReport | undefined;
@@ -80,9 +113,10 @@ export async function followRun(
           `No master picked up ${runId} within ${PICKUP_TIMEOUT_MS / 1000}s. Is master-orchestrator running? Check ./start-agents.sh status.`,
         );
       }
-      await sleep(250);
+      await announcements.next(REPORT_RECHECK_MS);
     }
   } finally {
+    announcements.close();
     unsubscribe();
     view.close();
   }

@@ -34,3 +34,41 @@ export function resolveLimits(limits: Partial<OrchestratorLimits> = {}): Orchest
   }
   return parsed.data;
 }
+
+/** The environment variable of each limit, for the master service and embedded runs. */
+export const LIMIT_ENVIRONMENT: Record<keyof OrchestratorLimits, string> = {
+  maxDecompositionRepairs: 'CODEGOD_MAX_DECOMPOSITION_REPAIRS',
+  maxReplanRounds: 'CODEGOD_MAX_REPLAN_ROUNDS',
+  maxTasks: 'CODEGOD_MAX_TASKS',
+  maxTokens: 'CODEGOD_MAX_RUN_TOKENS',
+  maxWallMs: 'CODEGOD_MAX_WALL_MS',
+  stallMs: 'CODEGOD_STALL_MS',
+  maxStalls: 'CODEGOD_MAX_STALLS',
+};
+
+/**
+ * The limits set in the environment (CODEGOD_MAX_TASKS, …; see LIMIT_ENVIRONMENT). A bad value
+ * is a ConfigError naming the variable; unset ones are left to the defaults.
+ */
+export function limitsFromEnvironment(
+  environment: Record<string, string | undefined>,
+): Partial<OrchestratorLimits> {
+  const limits: Partial<OrchestratorLimits> = {};
+  for (const [option, name] of Object.entries(LIMIT_ENVIRONMENT) as [
+    keyof OrchestratorLimits,
+    string,
+  ][]) {
+    const raw = environment[name]?.trim();
+    if (!raw) continue;
+    const parsed = orchestratorLimitsSchema.shape[option].safeParse(Number(raw));
+    if (!/^\d+$/.test(raw) || !parsed.success) {
+      throw new ConfigError(
+        option,
+        name,
+        `expected a whole number${parsed.success ? '' : ` (${parsed.error.issues[0]?.message ?? 'invalid'})`}, got '${raw}'`,
+      );
+    }
+    limits[option] = parsed.data;
+  }
+  return limits;
+}

@@ -30,8 +30,13 @@ export class RedisReportStore implements ReportStore {
     this.#redis = redis;
   }
 
+  /** Saves the report and announces it on the reports channel, so followers need not poll. */
   async save(report: RunReport): Promise<void> {
-    await this.#redis.set(redisKeys.runReport(report.run_id), JSON.stringify(report));
+    await this.#redis
+      .multi()
+      .set(redisKeys.runReport(report.run_id), JSON.stringify(report))
+      .publish(redisKeys.reportsChannel(), report.run_id)
+      .exec();
   }
 
   async load(runId: string): Promise<RunReport | undefined> {

@@ -36,6 +36,8 @@ export const redisKeys = {
   runWorkspace: (runId: string) => `${KEY_PREFIX}:run:${runId}:workspace`,
   /** String with the run's report JSON. */
   runReport: (runId: string) => `${KEY_PREFIX}:run:${runId}:report`,
+  /** Pub/sub channel: a run id each time the master saves that run's report. */
+  reportsChannel: () => `${KEY_PREFIX}:reports`,
 } as const;
 
 /** The BullMQ queue name of a role (the queue's keys also carry KEY_PREFIX). */

@@ -69,7 +69,7 @@ export class ChildProcesses {
   }
 
   /** Waits until `child` prints `text`; rejects if it exits first or after `timeoutMs`. */
-  async waitForOutput(child: TrackedChild, text: string, timeoutMs = 30_000): Promise<void> {
+  async waitForOutput(child: TrackedChild, text: string, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!child.output().includes(text)) {
       if (child.process.exitCode !== null || child.process.signalCode !== null) {

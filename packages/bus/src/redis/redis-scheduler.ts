@@ -1,6 +1,6 @@
 import type { RunEvent, Task, WorkerRole } from '@codegod/protocol';
 import { Job, type JobsOptions, type Queue } from 'bullmq';
-import type { SkippedTask } from '../scheduler-core.js';
+import type { CoreStatus, SkippedTask } from '../scheduler-core.js';
 import { failureResult } from '../task-failure.js';
 import type { BusMessage } from './bus-message.js';
 import { generationJobId, type JobPayload, jobPayloadSchema } from './job-payload.js';
@@ -49,6 +49,18 @@ export class RedisScheduler {
       await this.enqueue(run, run.core.ready());
       await this.endIfDone(run);
     });
+  }
+
+  /**
+   * The run's status from the in-memory core, once the changes queued for it are applied; no
+   * Redis read. Undefined when this scheduler does not hold the run.
+   */
+  async peek(runId: string): Promise<CoreStatus | undefined> {
+    for (let chain = this.chains.get(runId); chain; chain = this.chains.get(runId)) {
+      await chain.catch(() => {});
+      if (this.chains.get(runId) === chain) break;
+    }
+    return this.active.get(runId)?.core.status();
   }
 
   /** Re-reads one run, after the changes already queued for it. */

@@ -144,6 +144,12 @@ export function buildCommand(): Command {
         );
       }
       const config = buildConfig(options);
+      if (config.redisUrl && (options.llmUrl !== undefined || options.model !== undefined)) {
+        throw new CodegodError(
+          'usage',
+          '--llm-url and --model choose the LLM of an embedded run; with REDIS_URL set the fleet uses its own VLLM_API_URL and LLM_MODEL (given at ./start-agents.sh up). Unset REDIS_URL to run embedded.',
+        );
+      }
       // Refused before anything is submitted; created only once the LLM or fleet answers.
       const workspace = await checkWorkspaceFolder(
         options.workspace,

@@ -5,7 +5,7 @@ import type { LlmClient } from '@codegod/llm';
 import { createInMemoryMemoryStore, type MemoryStore } from '@codegod/memory';
 import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { Orchestrator } from '../orchestrator.js';
-import type { OrchestratorLimits } from '../orchestrator-options.js';
+import { limitsFromEnvironment, type OrchestratorLimits } from '../orchestrator-options.js';
 import { InMemoryReportStore } from '../report-store.js';
 import { startRoleWorker } from '../role-worker.js';
 import type { RunCheckRunner } from '../run-checks.js';
@@ -92,7 +92,8 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
     workspaces,
     checks: options.checks ?? options.toolkits.testing,
     ...(ledger ? { tokenUsage: (runId: string) => ledger.usage(runId) } : {}),
-    ...(options.limits ? { limits: options.limits } : {}),
+    // Unset bounds come from CODEGOD_MAX_TASKS and friends, as on the master service.
+    limits: { ...limitsFromEnvironment(process.env), ...options.limits },
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
   });
   return {

@@ -7,7 +7,7 @@ import { createRedisMemoryStore } from '@codegod/memory';
 import { oneLine, type RunReport, type Submission } from '@codegod/protocol';
 import { Redis } from 'ioredis';
 import { Orchestrator } from '../orchestrator.js';
-import type { OrchestratorLimits } from '../orchestrator-options.js';
+import { limitsFromEnvironment, type OrchestratorLimits } from '../orchestrator-options.js';
 import { RedisRunTokens, TeeTokenMeter } from '../redis-run-tokens.js';
 import { RedisReportStore } from '../report-store.js';
 import type { RunCheckRunner } from '../run-checks.js';
@@ -27,7 +27,7 @@ function runLimits(limits: NonNullable<Submission['limits']>): Partial<Orchestra
 export interface MasterServiceOptions {
   config: CodegodConfig & { redisUrl: string };
   logger: Logger;
-  /** Bounds of each run. */
+  /** Bounds of each run; unset ones come from CODEGOD_MAX_TASKS and friends (LIMIT_ENVIRONMENT). */
   limits?: Partial<OrchestratorLimits>;
   /**
    * Port of Bull Board (the queues in a browser); null turns it off. Env `BULL_BOARD_PORT`.
@@ -65,6 +65,8 @@ const LOGGED_REASON_CHARS = 300;
  */
 export async function startMasterService(options: MasterServiceOptions): Promise<MasterService> {
   const { config, logger } = options;
+  // Read before anything starts: a bad CODEGOD_MAX_TASKS is a start-up error naming it.
+  const limits = { ...limitsFromEnvironment(process.env), ...options.limits };
   // Checked before anything starts: an exposed board without a login is a start-up error.
   const boardSettings =
     options.bullBoardPort === null
@@ -98,7 +100,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
     workspaces: new RedisRunWorkspaces(redis),
     checks: options.checks ?? createCheckRunner(),
     tokenUsage: (runId) => runTokens.usage(runId),
-    ...(options.limits ? { limits: options.limits } : {}),
+    limits,
     onNotice: (runId, message) => logger.info({ runId }, message),
   });
   const queue = new SubmissionQueue(blocking);

@@ -1,0 +1,93 @@
+import { join, resolve } from 'node:path';
+import { WORKER_ROLES } from '@codegod/protocol';
+
+/** Milliseconds pm2 waits after SIGTERM before SIGKILL (compose: stop_grace_period 30s). */
+export const KILL_TIMEOUT_MS = 30_000;
+
+/** One pm2 app of the local runtime (the fields of a pm2 ecosystem file that codegod sets). */
+export interface Pm2App {
+  name: string;
+  namespace: string;
+  script: string;
+  cwd: string;
+  exec_mode: 'fork';
+  autorestart: boolean;
+  min_uptime: number;
+  max_restarts: number;
+  exp_backoff_restart_delay: number;
+  kill_timeout: number;
+  treekill: boolean;
+  out_file: string;
+  error_file: string;
+  merge_logs: boolean;
+  env: Record<string, string>;
+}
+
+/** Where the fleet's code and state are, and what its services get in their environment. */
+export interface FleetAppsOptions {
+  /** The repository root (the services run from it). */
+  root: string;
+  /** The state dir: logs go to `<stateDir>/logs`. */
+  stateDir: string;
+  /** The settings recorded at `up` (see carriedSettings); every service gets them. */
+  settings: Record<string, string>;
+  /** Replicas per agent service; missing ones run one replica. */
+  replicas: Record<string, number>;
+}
+
+/**
+ * The pm2 apps of the fleet: `master-orchestrator`, and `<service>-1..N` per agent service,
+ * each in the pm2 namespace `<service>` with its own AGENT_ID (the app name).
+ * CODEGOD_MASTER_ENTRY and CODEGOD_WORKER_ENTRY (settings) override the built service entries.
+ */
+export function fleetApps(options: FleetAppsOptions): Pm2App[] {
+  const { root, stateDir, settings, replicas } = options;
+  const masterEntry = resolve(
+    root,
+    settings.CODEGOD_MASTER_ENTRY || 'services/master-orchestrator/dist/main.js',
+  );
+  const workerEntry = resolve(
+    root,
+    settings.CODEGOD_WORKER_ENTRY || 'services/agent-worker/dist/main.js',
+  );
+  const app = (
+    name: string,
+    namespace: string,
+    script: string,
+    appEnv: Record<string, string>,
+  ): Pm2App => ({
+    name,
+    namespace,
+    script,
+    cwd: root,
+    exec_mode: 'fork',
+    autorestart: true,
+    min_uptime: 5000,
+    max_restarts: 10,
+    exp_backoff_restart_delay: 200,
+    kill_timeout: KILL_TIMEOUT_MS,
+    treekill: true,
+    // pino writes JSON lines: keep them as they are (no pm2 timestamp prefix).
+    out_file: join(stateDir, 'logs', `${name}.out.log`),
+    error_file: join(stateDir, 'logs', `${name}.err.log`),
+    merge_logs: true,
+    env: { ...settings, ...appEnv },
+  });
+
+  const apps = [
+    app('master-orchestrator', 'master-orchestrator', masterEntry, {
+      AGENT_ROLE: 'master',
+      AGENT_ID: 'master-orchestrator-1',
+      BULL_BOARD_PORT: settings.BULL_BOARD_PORT || '3000',
+    }),
+  ];
+  for (const role of WORKER_ROLES) {
+    const service = `${role}-agent`;
+    const count = replicas[service] ?? 1;
+    for (let index = 1; index <= count; index += 1) {
+      const name = `${service}-${index}`;
+      apps.push(app(name, service, workerEntry, { AGENT_ROLE: role, AGENT_ID: name }));
+    }
+  }
+  return apps;
+}

@@ -1,0 +1,22 @@
+/**
+ * The settings `up` records and every later verb passes on to the services it starts, so that
+ * `scale` or `restart` from another shell starts replicas configured like the rest of the fleet
+ * (the LLM server and model, the sandbox, pip's and npm's package sources, log level…).
+ */
+const CARRIED_SETTING =
+  /^(REDIS_URL|VLLM_API_URL|LOG_LEVEL|WORKSPACE_ROOT|LLM_\w+|BULL_BOARD_\w+|CODEGOD_\w+|PIP_\w+|PYTHON\w*|npm_config_\w+|HF_\w+|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy)$/;
+
+/** Settings that describe where the fleet lives, not how its services behave. */
+const NOT_CARRIED = new Set(['CODEGOD_STATE_DIR', 'CODEGOD_PM2', 'CODEGOD_FLEET_COMMAND']);
+
+/** The part of `environment` that the fleet records at `up` and hands to its services. */
+export function carriedSettings(
+  environment: Record<string, string | undefined>,
+): Record<string, string> {
+  const carried: Record<string, string> = {};
+  for (const [name, value] of Object.entries(environment)) {
+    if (value !== undefined && value !== '' && CARRIED_SETTING.test(name) && !NOT_CARRIED.has(name))
+      carried[name] = value;
+  }
+  return carried;
+}
