@@ -90,18 +90,22 @@ describe('e2e: a cyclic decomposition, embedded CLI', () => {
     );
   });
 
-  it('rejects a graph that stays cyclic: exit 1, one line naming the cycle', {
+  it('rejects a graph that stays cyclic: exit 1, one line naming the cycle, and a failed report', {
     timeout: 120_000,
   }, async () => {
     llm.setRules([{ match: { role: 'master' }, reply: cyclicGraph }]);
     const result = await build();
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
-    expect(lines, result.stderr).toHaveLength(1);
+    // The error, then where the run's report went: a run that started always has one.
+    expect(lines, result.stderr).toHaveLength(2);
     expect(lines[0]).toMatch(
       /^codegod: .*dependency cycle: (dockerfile -> env-file -> dockerfile|env-file -> dockerfile -> env-file)/,
     );
-    expect(result.stdout).toBe('');
+    expect(lines[1]).toMatch(/^ {2}report: .*\.codegod\/run-.*\.json$/);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ state: 'failed', tasks: [] });
+    expect(`codegod: ${report.reason}`).toBe(lines[0]);
     // One decomposition and the default two repairs, then no agent was ever asked.
     expect(llm.requests.map((r) => r.phase)).toEqual(['decompose', 'repair', 'repair']);
   });

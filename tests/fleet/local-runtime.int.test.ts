@@ -77,7 +77,7 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
     ]);
 
     const firstFive = [
-      'master-orchestrator',
+      'master-orchestrator-1',
       'backend-agent-1',
       'frontend-agent-1',
       'devops-agent-1',
@@ -110,6 +110,22 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
       '/wheels-given-at-up',
       '/wheels-given-at-up',
     ]);
+
+    // The README's counter line, exactly as written, after sourcing the fleet's env as it says.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const counters = readme
+      .split('\n')
+      .find((line) => line.startsWith('redis-cli -u "$REDIS_URL"'));
+    expect(counters).toBeDefined();
+    await redis.hset('codegod:metrics:tasks', 'submitted', '7');
+    const sourced = spawnSync(
+      'bash',
+      ['-c', `set -a; . "${join(stateDir, 'env')}"; set +a; ${counters}`],
+      { cwd: ROOT, env: { PATH: env.PATH }, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(sourced.status, sourced.stderr).toBe(0);
+    expect(sourced.stdout).toMatch(/submitted\n7/);
+    expect(sourced.stderr).not.toMatch(/NOAUTH/);
 
     const status = run('status');
     expect(status.status).toBe(0);

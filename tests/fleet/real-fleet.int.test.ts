@@ -121,6 +121,7 @@ describe('the fleet with the real services on the local runtime', () => {
     expect(status.status).toBe(0);
     expect(status.stdout).toMatch(/backend-agent-3\s+backend\s+idle/);
     expect(status.stdout).toMatch(/completed 1/);
+    expect(status.stdout).toMatch(/master-orchestrator-1\s+master/);
 
     expect(fleet('wipe').status).toBe(0);
     const wiped = await redis.hgetall('codegod:memory:backend-agent-1');
@@ -132,6 +133,9 @@ describe('the fleet with the real services on the local runtime', () => {
     const logs = fleet('logs', 'backend-agent', '-n', '50');
     expect(logs.status).toBe(0);
     expect(logs.stdout).toContain('agent worker ready');
+    // At info, the agent's log tells what it did.
+    expect(logs.stdout).toContain('"msg":"task fix-flask started (attempt 1)"');
+    expect(logs.stdout).toMatch(/"msg":"task fix-flask succeeded in \d+\.\ds"/);
     expect(logs.stdout).not.toContain('"name":"master-orchestrator"');
 
     const pids = [

@@ -34,6 +34,8 @@ const ENV = {
   LLM_MAX_REPAIRS: '1',
   LLM_MAX_REPLY_BYTES: '1048576',
   LOG_LEVEL: 'warn',
+  // One call per fault: these cases are about how a single reply is handled, not retries.
+  CODEGOD_MASTER_LLM_ATTEMPTS: '1',
 };
 
 function codegodBuild(args: string[], env: Record<string, string>): Promise<Exit> {
@@ -97,7 +99,9 @@ describe('LLM transport faults through `codegod build`', () => {
   /** The run ended on its own with exit `code` and exactly one clean line on stderr. */
   function expectOneLine(exit: Exit, code: number, pattern: RegExp) {
     expect(exit.code, exit.stderr).toBe(code);
-    expect(lines(exit.stderr), exit.stderr).toHaveLength(1);
+    // A run that started (the LLM answered its health check) also says where its report is.
+    const shown = lines(exit.stderr).filter((line) => !line.startsWith('  report: '));
+    expect(shown, exit.stderr).toHaveLength(1);
     expect(exit.stderr).toMatch(pattern);
     expect(exit.stderr.trimEnd()).not.toMatch(CONTROL);
     expect(exit.stderr).not.toMatch(/unexpected error|\n\s+at /);

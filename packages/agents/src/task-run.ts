@@ -1,9 +1,4 @@
-import type {
-  ActionContext,
-  ActionOutcome,
-  RoleToolkit,
-  WorkspaceRedactor,
-} from '@codegod/actions';
+import type { ActionContext, RoleToolkit, WorkspaceRedactor } from '@codegod/actions';
 import { type ChatMessage, type LlmClient, redactingLlmClient } from '@codegod/llm';
 import type { MemoryStore, RunFactStore } from '@codegod/memory';
 import {
@@ -28,6 +23,7 @@ import {
 import { z } from 'zod';
 import type { AgentLimits } from './agent-limits.js';
 import { AgentStop } from './agent-stop.js';
+import { describeOutcome } from './describe-outcome.js';
 import { factsOf, knowledgeForPrompt, learnFacts } from './knowledge/workspace-facts.js';
 import { type ConvertedPlan, type llmPlanSchema, toProtocolPlan } from './llm-plan-schema.js';
 import { buildAgentMessages, type IterationFailure, type PromptInput } from './prompt-builder.js';
@@ -463,13 +459,6 @@ function capped<T>(items: T[], limit: number): T[] {
 
 function refused(problem: string): { success: false; output: string } {
   return { success: false, output: `refused: ${problem}` };
-}
-
-function describeOutcome(outcome: ActionOutcome): { success: boolean; output: string } {
-  if (outcome.success || !outcome.error)
-    return { success: outcome.success, output: outcome.output };
-  const detail = outcome.output ? `\n${outcome.output}` : '';
-  return { success: false, output: `${outcome.error.code}: ${outcome.error.message}${detail}` };
 }
 
 function describeFailure(failure: IterationFailure): string {

@@ -4,7 +4,13 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisTaskBus } from './redis-task-bus.js';
-import { okResult, taskBusConformance, testRunId, testTask } from './testing/index.js';
+import {
+  failedResult,
+  okResult,
+  taskBusConformance,
+  testRunId,
+  testTask,
+} from './testing/index.js';
 
 taskBusConformance('redis (BullMQ)', async () => {
   const server = await startRedisServer();
@@ -58,6 +64,41 @@ describe('RedisTaskBus in Redis', () => {
       await events.close();
       await queue.close();
       redis.disconnect();
+      await bus.close();
+      await server.stop();
+    }
+  });
+
+  it('ends a task that returned a failure as a failed job, so queue counts match the metrics', async () => {
+    const server = await startRedisServer();
+    const bus = await createRedisTaskBus({ redisUrl: server.url, scheduler: true, env: {} });
+    try {
+      let calls = 0;
+      await bus.work('backend', async (job) => {
+        calls++;
+        return job.task.id.startsWith('stuck')
+          ? failedResult('stuck: same observation')
+          : okResult();
+      });
+      const tasks = [testTask('good'), testTask('stuck-1'), testTask('stuck-2')];
+      const runId = testRunId('failed-jobs');
+      await bus.startRun({ runId, problem: 'counts', graph: { tasks } });
+      await bus.waitForRun(runId, { signal: AbortSignal.timeout(30_000) });
+      // Returned failures are not retried: the agent already spent its iterations.
+      expect(calls).toBe(3);
+      const metrics = await bus.metrics();
+      expect(metrics).toMatchObject({ completed: 1, failed: 2 });
+      expect((await bus.queueDepths()).backend.failed).toBe(metrics.failed);
+      const completed = await new Queue(queueName('backend'), {
+        connection: { url: server.url },
+        prefix: KEY_PREFIX,
+      });
+      try {
+        expect(await completed.getJobCountByTypes('completed')).toBe(metrics.completed);
+      } finally {
+        await completed.close();
+      }
+    } finally {
       await bus.close();
       await server.stop();
     }

@@ -214,6 +214,53 @@ describe('SchedulerCore', () => {
     expect(core.recordResult('a', ok()).accepted).toBe(false);
   });
 
+  it("ends early naming each skipped task's own failed dependency, not the run's reason", () => {
+    const core = new SchedulerCore(
+      [task('backend'), task('api', ['backend']), task('frontend'), task('ui', ['frontend'])],
+      { holdOnFailure: true },
+    );
+    core.markQueued(['backend', 'frontend']);
+    core.recordResult('backend', bad('no venv'), 'backend-1');
+    core.recordResult('frontend', bad('stuck'), 'frontend-1');
+    core.finish('failed', core.status().reason);
+    expect(core.get('ui')).toMatchObject({
+      state: 'skipped',
+      reason: 'dependency "frontend" did not succeed (task "frontend" failed: stuck)',
+    });
+    expect(core.get('api')!.reason).toBe(
+      'dependency "backend" did not succeed (task "backend" failed: no venv)',
+    );
+  });
+
+  it('reports a retried task whose retry never ran as the failure it had, with its agent', () => {
+    const core = new SchedulerCore([task('a'), task('b', ['a'])], { holdOnFailure: true });
+    core.markQueued(['a']);
+    core.recordResult('a', bad('tests fail'), 'backend-7');
+    core.extend({ add: [task('fix')], retry: [{ taskId: 'a', dependsOn: ['fix'] }] });
+    core.markQueued(['fix']);
+    core.recordResult('fix', bad('still broken'), 'backend-8');
+    core.finish('failed', 'the master gave up');
+    expect(core.get('a')).toMatchObject({
+      state: 'failed',
+      reason: 'task "a" failed: tests fail',
+      agentId: 'backend-7',
+      result: { output: 'tests fail' },
+    });
+    expect(core.get('b')!.reason).toBe(
+      'dependency "a" did not succeed (task "a" failed: tests fail)',
+    );
+  });
+
+  it('ends a 10,000-task pending chain without recursion', () => {
+    const tasks = Array.from({ length: 10_000 }, (_, i) => task(`t${i}`, i ? [`t${i - 1}`] : []));
+    const core = new SchedulerCore(tasks);
+    expect(core.finish('cancelled', 'stop')).toHaveLength(10_000);
+    const reverse = new SchedulerCore(tasks, { holdOnFailure: true });
+    reverse.markQueued(['t0']);
+    reverse.recordResult('t0', bad());
+    expect(reverse.finish('failed', 'x').at(-1)!.reason).toMatch(/dependency "t9998"/);
+  });
+
   it('handles a 10,000-task chain without recursion', () => {
     const tasks = Array.from({ length: 10_000 }, (_, i) => task(`t${i}`, i ? [`t${i - 1}`] : []));
     const core = new SchedulerCore(tasks);

@@ -18,6 +18,8 @@ export interface SchedulerCoreOptions {
   holdOnSuccess?: boolean;
   /** Generations of tasks retried by earlier replans, when rebuilding a stored run. Default: none. */
   generations?: Record<string, number>;
+  /** Failures of earlier generations, when rebuilding a stored run (see `CoreTask.previous`). */
+  previous?: Record<string, PreviousFailure>;
 }
 
 /** What the core knows about one task. */
@@ -28,6 +30,18 @@ export interface CoreTask {
   generation: number;
   result?: Result;
   reason?: string;
+  agentId?: string;
+  /**
+   * The outcome of the attempt a replan re-armed, when it had failed: if the run ends before the
+   * retry runs, the task is reported as that failure, not as skipped.
+   */
+  previous?: PreviousFailure;
+}
+
+/** A failed outcome a replan set aside. */
+export interface PreviousFailure {
+  result?: Result;
+  reason: string;
   agentId?: string;
 }
 
@@ -63,6 +77,11 @@ export interface CoreExtension {
   retry: { taskId: string; dependsOn: string[] }[];
 }
 
+/** Why a task failed, as the scheduler records it. */
+export function failureReason(taskId: string, result: Result): string {
+  return `task "${taskId}" failed: ${result.output || 'no output'}`;
+}
+
 const TERMINAL: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
 /**
@@ -94,6 +113,10 @@ export class SchedulerCore {
     }
     for (const task of tasks) this.addNode(task, options.generations?.[task.id] ?? 0);
     for (const task of tasks) this.link(task);
+    for (const [id, previous] of Object.entries(options.previous ?? {})) {
+      const node = this.nodes.get(id);
+      if (node && node.generation > 0) node.previous = previous;
+    }
   }
 
   /** Every task, in the order they were added. */
@@ -146,7 +169,7 @@ export class SchedulerCore {
       }
       return { accepted: true, newlyReady, skipped: [] };
     }
-    const reason = `task "${taskId}" failed: ${result.output || 'no output'}`;
+    const reason = failureReason(taskId, result);
     this.setTerminal(node, 'failed', reason);
     this.firstFailure ??= reason;
     const skipped = this.holdOnFailure ? [] : this.skipDependents(taskId, reason);
@@ -190,8 +213,10 @@ export class SchedulerCore {
   }
 
   /**
-   * Ends the run early: pending tasks become skipped and queued or running ones cancelled,
-   * with `reason`. Returns the tasks it changed.
+   * Ends the run early: queued or running tasks become cancelled with `reason`. A pending task
+   * whose retry never ran is reported as the failure it had; any other pending task is skipped,
+   * naming its own dependency that did not succeed, or `reason` when none did. Returns the
+   * tasks it changed.
    */
   finish(state: Exclude<RunState, 'running'>, reason: string): CoreTask[] {
     const changed: CoreTask[] = [];
@@ -200,8 +225,41 @@ export class SchedulerCore {
       if (TERMINAL.has(node.state)) continue;
       const active = node.state === 'queued' || node.state === 'running';
       if (active) this.activeCount--;
-      this.setTerminal(node, active || state === 'cancelled' ? 'cancelled' : 'skipped', reason);
+      if (active || state === 'cancelled') {
+        this.setTerminal(node, 'cancelled', reason);
+      } else if (node.previous) {
+        this.setTerminal(node, 'failed', node.previous.reason);
+        node.result = node.previous.result;
+        node.agentId = node.previous.agentId;
+      } else continue;
       changed.push(node);
+    }
+    // What is left is pending: dependencies first (an explicit stack: chains can be long), so
+    // each task names its own blocker and the failure at the root of it.
+    const rootCause = new Map<string, string>();
+    for (const start of this.nodes.values()) {
+      const stack: [CoreTask, boolean][] = [[start, false]];
+      while (stack.length > 0) {
+        const [node, depsDone] = stack.pop()!;
+        if (node.state !== 'pending') continue;
+        const deps = node.task.depends_on.map((d) => this.nodes.get(d)!);
+        if (!depsDone) {
+          stack.push([node, true], ...deps.map((d): [CoreTask, boolean] => [d, false]));
+          continue;
+        }
+        const blocker = deps.find((d) => d.state === 'failed' || d.state === 'skipped');
+        const why = blocker
+          ? (rootCause.get(blocker.task.id) ??
+            blocker.reason ??
+            `task "${blocker.task.id}" ${blocker.state}`)
+          : reason;
+        rootCause.set(node.task.id, why);
+        const because = blocker
+          ? `dependency "${blocker.task.id}" did not succeed (${why})`
+          : reason;
+        this.setTerminal(node, 'skipped', because);
+        changed.push(node);
+      }
     }
     this.readySet.clear();
     this.ended = { state, reason };
@@ -246,6 +304,13 @@ export class SchedulerCore {
 
   private rearm(taskId: string, dependsOn: string[]): void {
     const node = this.nodes.get(taskId)!;
+    if (node.state === 'failed') {
+      node.previous = {
+        reason: node.reason ?? `task "${taskId}" failed`,
+        ...(node.result ? { result: node.result } : {}),
+        ...(node.agentId ? { agentId: node.agentId } : {}),
+      };
+    }
     for (const dep of node.task.depends_on) this.dependents.get(dep)?.delete(taskId);
     node.task = { ...node.task, depends_on: dependsOn };
     node.state = 'pending';

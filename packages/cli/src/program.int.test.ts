@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { tempDir } from '@codegod/testkit';
@@ -189,5 +189,34 @@ describe('codegod build --sandbox (built CLI, real process)', () => {
         stderr: expect.stringContaining('--llm-url and --model choose the LLM of an embedded run'),
       });
     }
+  });
+});
+
+describe('codegod example (built CLI, real process)', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  beforeAll(async () => {
+    dir = await tempDir();
+  });
+  afterAll(() => dir.remove());
+
+  it('writes the Flask-not-found project the README builds on the fleet', async () => {
+    const target = join(dir.path, 'myapp');
+    const result = await codegod('example', 'flask-not-found', target);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readFile(join(target, 'requirements.txt'), 'utf8')).toBe('flask==3.0.0\n');
+    expect(await readFile(join(target, 'app.py'), 'utf8')).toMatch(/^from flask import Flask/);
+  });
+
+  it('refuses an unknown example and a folder that is not empty, in one line each', async () => {
+    const unknown = await codegod('example', 'nosuch', join(dir.path, 'x'));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toEqual([
+      'codegod: No example "nosuch"; the examples are: flask-not-found.',
+    ]);
+    const busy = join(dir.path, 'busy');
+    await codegod('example', 'flask-not-found', busy);
+    const again = await codegod('example', 'flask-not-found', busy);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/busy is not empty/);
   });
 });

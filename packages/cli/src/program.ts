@@ -1,19 +1,30 @@
+import { readFileSync } from 'node:fs';
 import { CodegodError, stripTerminalControls } from '@codegod/protocol';
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench-command.js';
 import { buildCommand } from './commands/build-command.js';
+import { exampleCommand } from './commands/example-command.js';
 import { fleetCommand } from './commands/fleet-command.js';
 import { checkpointCommand, restoreCommand, wipeCommand } from './commands/memory-commands.js';
 import { modelsCommand } from './commands/models-command.js';
 import { planCommand } from './commands/plan-command.js';
 import { resumeCommand, runsCommand, showCommand } from './commands/run-commands.js';
 import { statusCommand } from './commands/status-command.js';
-import { EXIT, takeRunExitCode } from './exit-code.js';
+import { EXIT, exitCodeOf, takeRunExitCode } from './exit-code.js';
+
+/** The CLI package's version (src/ and dist/ both sit one level below package.json). */
+function cliVersion(): string {
+  const manifest = JSON.parse(
+    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+  ) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+}
 
 /** The `codegod` program with all its commands. */
 export function createProgram(): Command {
   const program = new Command('codegod')
     .description('codegod: a self-hosted fleet of LLM agents for software work')
+    .version(cliVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addCommand(buildCommand());
@@ -27,26 +38,15 @@ export function createProgram(): Command {
   program.addCommand(checkpointCommand());
   program.addCommand(restoreCommand());
   program.addCommand(modelsCommand());
+  program.addCommand(exampleCommand());
   program.addCommand(fleetCommand());
+  // One hint line after an error, not the whole help: the error is what the user must read.
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride().showHelpAfterError('(run with --help for usage)');
     command.commands.forEach(exitOverrideAll);
   };
   program.commands.forEach(exitOverrideAll);
   return program;
-}
-
-/** Expected failures that end with exit 1: a failed run, or a fleet verb that could not act. */
-const FAILED_CODES = new Set(['decomposition-invalid', 'fleet-not-up', 'fleet-failed']);
-
-/**
- * The exit code of an expected failure: 1 when the LLM could not produce a valid plan (a failed
- * run); 2 for everything else, from bad flags to an LLM server that is down, times out or sends
- * something that is not an OpenAI-compatible reply (llm-timeout, llm-server-error,
- * llm-reply-too-large, …) before a run could start.
- */
-export function exitCodeOf(error: CodegodError): number {
-  return FAILED_CODES.has(error.code) ? EXIT.failed : EXIT.usage;
 }
 
 /** Runs the CLI and returns its exit code; errors become one line on stderr. */

@@ -9,6 +9,7 @@ import {
 import { CodegodError, type RunReport, redisKeys } from '@codegod/protocol';
 import { type FleetConnection, withFleet } from './fleet-connection.js';
 import { ProgressView } from './progress-view.js';
+import { createWorkspace } from './workspace-folder.js';
 
 /** How long the master has to pick a submission up before the CLI says it is not running. */
 const PICKUP_TIMEOUT_MS = 30_000;
@@ -128,6 +129,8 @@ export async function runDistributed(
 ): Promise<RunReport> {
   return withFleet(async (fleet) => {
     const runId = request.runId ?? newRunId();
+    // Only once the fleet answers: a run that cannot start leaves no empty folder behind.
+    await createWorkspace(request.workspace);
     await new SubmissionQueue(fleet.redis).submit({
       run_id: runId,
       problem: request.problem,

@@ -3,6 +3,8 @@ import type { CodegodConfig } from '@codegod/config';
 import { createEmbeddedLlmClient, createLlmClient, type LlmClient } from '@codegod/llm';
 import {
   defaultToolkits,
+  failedRunReport,
+  newRunId,
   type RunRequest,
   RunTokenLedger,
   startEmbeddedFleet,
@@ -16,16 +18,27 @@ import {
 import type { LlmTarget } from './llm-target.js';
 import { ProgressView } from './progress-view.js';
 import { terminalText } from './terminal-text.js';
+import { createWorkspace } from './workspace-folder.js';
 
 /** Checks the LLM answers and serves the model; a one-line error says what to do if not. */
 async function checkLlm(llm: LlmClient): Promise<void> {
   const health = await llm.health();
   if (!health.ok) throw new CodegodError('llm-unreachable', health.message);
+  if (health.warning) process.stderr.write(`codegod: warning: ${terminalText(health.warning)}\n`);
+}
+
+/** How an embedded run ended: its report, and the error when it failed before it could start. */
+export interface EmbeddedOutcome {
+  report: RunReport;
+  /** Set when no task graph could be made (e.g. the LLM failed while decomposing). */
+  error?: CodegodError;
 }
 
 /**
  * Runs a problem embedded: master and one worker per role in this process, no Redis. Every
- * command of every role goes through `runner`. With `ui`, the dashboard serves the run.
+ * command of every role goes through `runner`. With `ui`, the dashboard serves the run. Once
+ * the LLM has answered the health check the run has started, and it always ends with a report,
+ * failed decompositions included.
  */
 export async function runEmbedded(
   config: CodegodConfig,
@@ -33,7 +46,7 @@ export async function runEmbedded(
   runner: CommandRunner,
   target: LlmTarget = { kind: 'server' },
   ui?: EmbeddedDashboardOptions,
-): Promise<RunReport> {
+): Promise<EmbeddedOutcome> {
   const ledger = new RunTokenLedger();
   if (target.kind === 'local') {
     const llm = createEmbeddedLlmClient({ modelPath: target.modelPath, tokenMeter: ledger });
@@ -60,8 +73,10 @@ async function runWith(
   request: RunRequest,
   runner: CommandRunner,
   ui: EmbeddedDashboardOptions | undefined,
-): Promise<RunReport> {
+): Promise<EmbeddedOutcome> {
   await checkLlm(llm);
+  // Only now: a run that cannot start leaves no empty folder behind.
+  await createWorkspace(request.workspace);
   const view = new ProgressView(process.stderr);
   const fleet = await startEmbeddedFleet({
     llm,
@@ -88,15 +103,33 @@ async function runWith(
     controller.abort();
   };
   process.on('SIGINT', interrupt);
+  const runId = request.runId ?? newRunId();
+  const submittedAt = Date.now();
   try {
-    const report = await fleet.orchestrator.run(request, { signal: controller.signal });
+    const report = await fleet.orchestrator.run(
+      { ...request, runId },
+      { signal: controller.signal },
+    );
     process.off('SIGINT', interrupt);
     if (dashboard && ui && ui.keepSeconds > 0 && !controller.signal.aborted) {
       view.close();
       process.stderr.write(`codegod: run ${report.state}; dashboard: ${dashboard.url}\n`);
       await keepServing(ui.keepSeconds, process.stderr);
     }
-    return report;
+    return { report };
+  } catch (error) {
+    if (!CodegodError.is(error)) throw error;
+    const submission = {
+      run_id: runId,
+      problem: request.problem,
+      workspace: request.workspace,
+      plan: null,
+      limits: null,
+      run_checks: [],
+      submitted_at: submittedAt,
+    };
+    const report = { ...failedRunReport(submission, error), tokens: await ledger.usage(runId) };
+    return { report, error };
   } finally {
     process.off('SIGINT', interrupt);
     unsubscribe();

@@ -26,7 +26,11 @@ describe('fleetApps', () => {
     ]);
     const master = apps[0];
     expect(master?.script).toBe('/repo/services/master-orchestrator/dist/main.js');
-    expect(master?.env).toMatchObject({ AGENT_ROLE: 'master', BULL_BOARD_PORT: '3100' });
+    expect(master?.env).toMatchObject({
+      AGENT_ROLE: 'master',
+      AGENT_ID: 'master-orchestrator-1',
+      BULL_BOARD_PORT: '3100',
+    });
     expect(master?.kill_timeout).toBe(30_000);
     expect(master?.out_file).toBe('/repo/.state/logs/master-orchestrator.out.log');
   });

@@ -77,7 +77,7 @@ export function fleetApps(options: FleetAppsOptions): Pm2App[] {
   const apps = [
     app('master-orchestrator', 'master-orchestrator', masterEntry, {
       AGENT_ROLE: 'master',
-      AGENT_ID: 'master-orchestrator',
+      AGENT_ID: 'master-orchestrator-1',
       BULL_BOARD_PORT: settings.BULL_BOARD_PORT || '3000',
     }),
   ];

@@ -45,6 +45,8 @@ export interface LlmHealth {
   models: string[];
   /** Human-readable status or the reason it is not ok, with what to do. */
   message: string;
+  /** Set when the server is usable but not as configured (e.g. it serves another model name). */
+  warning?: string;
 }
 
 /**

@@ -238,12 +238,36 @@ describe('OpenAiCompatibleLlmClient against the scripted server', () => {
   });
 
   it('health names the served models when the configured one is missing', async () => {
-    const health = await client({ model: 'llama-70b' }).health();
-    expect(health.ok).toBe(false);
-    expect(health.models).toEqual(['scripted-model']);
-    expect(health.message).toContain('"llama-70b"');
-    expect(health.message).toContain('"scripted-model"');
-    expect(health.message).toContain('LLM_MODEL');
+    const several = await startScriptedLlmServer({ models: ['qwen-1.5b', 'qwen-7b'] });
+    try {
+      const health = await client({ baseURL: several.url, model: 'llama-70b' }).health();
+      expect(health.ok).toBe(false);
+      expect(health.models).toEqual(['qwen-1.5b', 'qwen-7b']);
+      expect(health.message).toContain('"llama-70b"');
+      expect(health.message).toContain('"qwen-1.5b"');
+      expect(health.message).toContain('LLM_MODEL');
+    } finally {
+      await several.close();
+    }
+  });
+
+  it('accepts a server that serves one model under another name, with a warning, and uses it', async () => {
+    // llama-server names its one model after the file and (like vLLM here) 404s other names.
+    const single = await startScriptedLlmServer({
+      models: ['tiny-random.gguf'],
+      rejectUnknownModels: true,
+    });
+    try {
+      single.setRules([{ reply: goodPlan }]);
+      const tiny = client({ baseURL: single.url, model: 'tiny' });
+      const health = await tiny.health();
+      expect(health).toMatchObject({ ok: true, models: ['tiny-random.gguf'] });
+      expect(health.warning).toMatch(/serves one model, "tiny-random.gguf", not "tiny".*LLM_MODEL/);
+      await tiny.generate(planSchema, messages, { schemaName: 'plan' });
+      expect((single.requests[0]!.body as { model: string }).model).toBe('tiny-random.gguf');
+    } finally {
+      await single.close();
+    }
   });
 });
 

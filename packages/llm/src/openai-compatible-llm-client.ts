@@ -52,8 +52,11 @@ const chatCompletionSchema = z.object({
 export class OpenAiCompatibleLlmClient implements LlmClient {
   private readonly openai: OpenAI;
   private readonly semaphore: Semaphore;
+  /** The model asked for: the configured one, or the only one the server serves (see health). */
+  private model: string;
 
   constructor(private readonly options: ResolvedLlmClientOptions) {
+    this.model = options.model;
     this.openai = new OpenAI({
       baseURL: options.baseURL,
       apiKey: options.apiKey,
@@ -82,7 +85,11 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
     });
   }
 
-  /** Checks `/models` answers and lists the configured model. Never throws. */
+  /**
+   * Checks `/models` answers and lists the configured model. A server that serves one model
+   * under another name (llama-server names it after its file) is used with a warning. Never
+   * throws.
+   */
   async health(): Promise<LlmHealth> {
     const { baseURL, model, healthTimeoutMs } = this.options;
     let models: string[];
@@ -121,6 +128,16 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
     } finally {
       call.end();
     }
+    const [only] = models;
+    if (only !== undefined && models.length === 1 && only !== model) {
+      this.model = only;
+      return {
+        ok: true,
+        models,
+        message: `${baseURL} serves "${only}".`,
+        warning: `The LLM server at ${baseURL} serves one model, "${only}", not "${model}"; using "${only}". Set LLM_MODEL (or --model) to "${only}" to silence this.`,
+      };
+    }
     if (!models.includes(model))
       return {
         ok: false,
@@ -136,7 +153,8 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
     messages: ChatMessage[],
     options: GenerateOptions,
   ): Promise<RawReply> {
-    const { baseURL, model, timeoutMs } = this.options;
+    const { baseURL, timeoutMs } = this.options;
+    const model = this.model;
     let release: (() => void) | undefined;
     let call: ReturnType<typeof deadline> | undefined;
     try {

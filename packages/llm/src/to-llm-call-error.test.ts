@@ -49,6 +49,16 @@ describe('toLlmCallError', () => {
     expect(mapped.message.length).toBeLessThan(500);
   });
 
+  it('says the status once, and promises no retry it cannot see', () => {
+    const mapped = toLlmCallError(
+      APIError.generate(500, { message: 'model crashed' }, 'model crashed', new Headers()),
+      context,
+    ) as LlmServerError;
+    expect(mapped.message).toBe(
+      "The LLM server at http://gpu:8000/v1 answered HTTP 500: model crashed. Check the LLM server's logs.",
+    );
+  });
+
   it('passes errors that are not the SDK’s through unchanged', () => {
     const bug = new TypeError('x is undefined');
     expect(toLlmCallError(bug, context)).toBe(bug);

@@ -56,3 +56,31 @@ describe('buildRunReport: the sandbox', () => {
     expect(parsed.tasks[0]?.sandbox).toBeNull();
   });
 });
+
+describe('buildRunReport: durations', () => {
+  const start = (taskId: string, ts: number, attempt: number): RunEvent => ({
+    type: 'task-start',
+    run_id: 'run-1',
+    ts,
+    task_id: taskId,
+    role: 'backend',
+    agent_id: 'agent-1',
+    attempt,
+  });
+
+  it("cover every attempt of a task's latest try, not only the last attempt", () => {
+    const retried: RunSnapshot = {
+      ...snapshot,
+      tasks: [{ task: task('a'), state: 'failed', attempts: 3, startedAt: 2000, endedAt: 2200 }],
+    };
+    // An earlier try (before a replan re-armed the task) does not count.
+    const events = [
+      start('a', 100, 1),
+      start('a', 1000, 1),
+      start('a', 1500, 2),
+      start('a', 2000, 3),
+    ];
+    const [report] = buildRunReport(retried, events, context).tasks;
+    expect(report).toMatchObject({ started_at: 1000, ended_at: 2200, duration_ms: 1200 });
+  });
+});

@@ -75,6 +75,19 @@ function stepRecordsByTask(events: RunEvent[]): Map<string, StepRecords> {
 }
 
 /**
+ * When the bus started the first attempt of a task's latest try: the snapshot keeps only the
+ * last attempt's start, and a duration must cover the retries too.
+ */
+function firstAttemptStart(events: RunEvent[], taskId: string, lastStart: number): number {
+  let first = lastStart;
+  for (const event of events) {
+    if (event.type !== 'task-start' || event.task_id !== taskId || event.ts > lastStart) continue;
+    if (event.attempt === 1) first = event.ts;
+  }
+  return first;
+}
+
+/**
  * Builds the run report from the bus's snapshot and the run's event log. `context.sandbox` is
  * what the master itself knows of its workers' confinement; the workers' events add theirs.
  */
@@ -88,6 +101,10 @@ export function buildRunReport(
     const s = steps.get(record.task.id);
     const result = record.result;
     const validation = result?.validation ?? s?.validation ?? null;
+    const startedAt =
+      record.startedAt === undefined
+        ? undefined
+        : firstAttemptStart(events, record.task.id, record.startedAt);
     return {
       id: record.task.id,
       description: record.task.description,
@@ -108,12 +125,10 @@ export function buildRunReport(
       validation,
       output: result?.output ?? null,
       queued_at: record.queuedAt ?? null,
-      started_at: record.startedAt ?? null,
+      started_at: startedAt ?? null,
       ended_at: record.endedAt ?? null,
       duration_ms:
-        record.startedAt !== undefined && record.endedAt !== undefined
-          ? record.endedAt - record.startedAt
-          : null,
+        startedAt !== undefined && record.endedAt !== undefined ? record.endedAt - startedAt : null,
     };
   });
   return {

@@ -16,6 +16,7 @@ export * from './prompts/master-prompts.js';
 export * from './redis-run-tokens.js';
 export * from './replan.js';
 export * from './report-store.js';
+export * from './retrying-llm-client.js';
 export * from './role-worker.js';
 export * from './run-checks.js';
 export * from './run-proof.js';

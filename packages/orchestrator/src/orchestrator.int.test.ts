@@ -18,8 +18,9 @@ describe('Orchestrator replan bounds', () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
-  async function fleetWithWrongWrites() {
+  async function fleetWithWrongWrites(giveUpInRound?: number) {
     const dir = await tempDir('codegod-orchestrator-');
+    const notices: string[] = [];
     let rounds = 0;
     // The agent always writes the wrong content, so validation always fails.
     const llm = new ScriptedLlmClient({
@@ -33,15 +34,17 @@ describe('Orchestrator replan bounds', () => {
           match: { phase: 'replan' },
           // A new remediation task each round (ids must stay unique in the run).
           reply: () =>
-            replanReply('try again', [
-              {
-                id: `prepare-${++rounds}`,
-                description: 'prepare',
-                role: 'backend',
-                depends_on: [],
-                acceptance: [{ type: 'file', path: 'out.txt', content_regex: '^right$' }],
-              },
-            ]),
+            ++rounds === giveUpInRound
+              ? replanReply(`nothing works ${'noise '.repeat(400)}`, [])
+              : replanReply('try again', [
+                  {
+                    id: `prepare-${rounds}`,
+                    description: 'prepare',
+                    role: 'backend',
+                    depends_on: [],
+                    acceptance: [{ type: 'file', path: 'out.txt', content_regex: '^right$' }],
+                  },
+                ]),
         },
       ],
     });
@@ -54,12 +57,13 @@ describe('Orchestrator replan bounds', () => {
       agentLimits: { maxIterations: 1, maxWipes: 0 },
       bus: { attempts: 1, backoffMs: 0 },
       limits: { maxReplanRounds: 2 },
+      onNotice: (_runId, message) => notices.push(message),
     });
     cleanups.push(
       () => fleet.close(),
       () => dir.remove(),
     );
-    return { fleet, llm, workspace: dir.path };
+    return { fleet, llm, workspace: dir.path, notices };
   }
 
   it('replans up to the orchestrator bound, then fails with the reason', async () => {
@@ -83,5 +87,25 @@ describe('Orchestrator replan bounds', () => {
     expect(report.replan_rounds).toBe(0);
     expect(report.reason).toMatch(/no replan rounds left: 0 used/);
     expect(llm.requests.filter((r) => r.phase === 'replan')).toHaveLength(0);
+  });
+
+  it('after a give-up: rounds match the log, the reason is bounded, retried tasks keep their failure', async () => {
+    const { fleet, workspace, notices } = await fleetWithWrongWrites(2);
+    const report = await fleet.orchestrator.run({ problem: 'write', workspace, plan });
+    expect(report.state).toBe('failed');
+    const announced = notices.filter((n) => /^replanning \(round \d+\)/.test(n));
+    expect(announced).toHaveLength(2);
+    expect(report.replan_rounds).toBe(2);
+    expect(
+      notices.some((n) => n.startsWith('replan round 2: the master gave up: nothing works')),
+    ).toBe(true);
+    expect(report.reason).toMatch(/the master gave up: nothing works noise/);
+    expect(report.reason).toMatch(/more characters cut\)$/);
+    expect(report.reason.length).toBeLessThan(1000);
+    // write-it failed, was retried behind prepare-1 (which failed too), and never ran again.
+    const writeIt = report.tasks.find((t) => t.id === 'write-it')!;
+    expect(writeIt).toMatchObject({ state: 'failed', agent_id: expect.any(String) });
+    expect(writeIt.reason).toMatch(/^task "write-it" failed/);
+    expect(writeIt.iterations).toBeGreaterThan(0);
   });
 });

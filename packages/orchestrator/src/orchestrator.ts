@@ -12,6 +12,7 @@ import {
   type AcceptanceCheck,
   type CheckResult,
   CodegodError,
+  cappedText,
   type RunReport,
   type SandboxKind,
   type TaskGraph,
@@ -24,6 +25,7 @@ import { type OrchestratorLimits, resolveLimits } from './orchestrator-options.j
 import { redactRunReport } from './redact-run-report.js';
 import { replan } from './replan.js';
 import type { ReportStore } from './report-store.js';
+import { type LlmRetryOptions, retryingLlmClient } from './retrying-llm-client.js';
 import { describeFailedRunChecks, type RunCheckRunner } from './run-checks.js';
 import type { RunWorkspaces } from './run-workspaces.js';
 import { type MasterSurveyOptions, surveyForMaster } from './survey/master-survey.js';
@@ -59,6 +61,8 @@ export interface OrchestratorDependencies {
    * skips the survey. Default: the file walk and `git status`, no role observers.
    */
   survey?: MasterSurveyOptions | false;
+  /** Retries of the master's own LLM calls after transient failures; see LlmRetryOptions. */
+  llmRetry?: LlmRetryOptions;
 }
 
 /** A problem to solve. */
@@ -84,6 +88,9 @@ export function newRunId(): string {
   return `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
+/** Characters of the master's give-up analysis kept in the run's reason. */
+const MAX_GIVE_UP_CHARS = 300;
+
 function failureSummary(snapshot: RunSnapshot): string {
   return (
     snapshot.tasks
@@ -101,6 +108,8 @@ function failureSummary(snapshot: RunSnapshot): string {
 export class Orchestrator {
   readonly #deps: OrchestratorDependencies;
   readonly #limits: OrchestratorLimits;
+  /** The LLM as the master calls it: transient failures retried (the bus retries only tasks). */
+  readonly #llm: LlmClient;
   /** Bounds of runs started here with their own; a resumed run falls back to the defaults. */
   readonly #runLimits = new Map<string, OrchestratorLimits>();
   /** The redactor of each run followed here, by run id. */
@@ -109,6 +118,18 @@ export class Orchestrator {
   constructor(dependencies: OrchestratorDependencies) {
     this.#deps = dependencies;
     this.#limits = resolveLimits(dependencies.limits);
+    this.#llm = retryingLlmClient(dependencies.llm, {
+      ...dependencies.llmRetry,
+      onRetry: (error, attempt, call) => {
+        dependencies.llmRetry?.onRetry?.(error, attempt, call);
+        if (call.runId) {
+          dependencies.onNotice?.(
+            call.runId,
+            `LLM call (${call.phase ?? call.schemaName}) failed, calling again (attempt ${attempt + 1}): ${error.message}`,
+          );
+        }
+      },
+    });
   }
 
   /** The bounds in force. */
@@ -174,7 +195,7 @@ export class Orchestrator {
     redact: (text: string) => string = redactSecretShapes,
     survey?: string,
   ) {
-    return decompose(redactingLlmClient(this.#deps.llm, redact), problem, {
+    return decompose(redactingLlmClient(this.#llm, redact), problem, {
       runId,
       ...(survey ? { survey } : {}),
       maxRepairs: this.#limits.maxDecompositionRepairs,
@@ -277,30 +298,26 @@ export class Orchestrator {
             ? await this.#survey(workspace, redactor, options.signal)
             : undefined;
           if (survey) await this.#recordSurvey(runId, rounds, survey);
-          const decision = await replan(
-            redactingLlmClient(this.#deps.llm, redactor.redact),
-            snapshot,
-            {
-              runId,
-              problem: snapshot.problem,
-              round: rounds,
-              maxTasks: limits.maxTasks,
-              maxRepairs: limits.maxDecompositionRepairs,
-              failedRunChecks,
-              ...(survey ? { survey: surveyText(survey) } : {}),
-            },
-          );
+          const decision = await replan(redactingLlmClient(this.#llm, redactor.redact), snapshot, {
+            runId,
+            problem: snapshot.problem,
+            round: rounds,
+            maxTasks: limits.maxTasks,
+            maxRepairs: limits.maxDecompositionRepairs,
+            failedRunChecks,
+            ...(survey ? { survey: surveyText(survey) } : {}),
+          });
           if (decision.kind === 'give-up') {
-            await bus.finishRun(
-              runId,
-              'failed',
-              `${summary}; the master gave up: ${decision.reason}`,
-            );
+            // The model's analysis can run to kilobytes of noise; the report keeps a bounded part.
+            const why = cappedText(decision.reason, MAX_GIVE_UP_CHARS);
+            await this.#endRound(runId, rounds, `the master gave up: ${why}`);
+            await bus.finishRun(runId, 'failed', `${summary}; the master gave up: ${why}`);
           } else {
             await bus.extendRun(runId, decision.extension);
           }
         } catch (error) {
           const message = redactor.redact(error instanceof Error ? error.message : String(error));
+          await this.#endRound(runId, rounds, `replanning failed: ${message}`);
           await bus.finishRun(runId, 'failed', `${summary}; replanning failed: ${message}`);
         }
       }
@@ -337,6 +354,21 @@ export class Orchestrator {
       round,
       survey,
     });
+  }
+
+  /**
+   * Records a replan round that ended the run (a give-up or a failed replan) as a `replan` event,
+   * so the report's `replan_rounds` counts every round the log announced.
+   */
+  async #endRound(runId: string, round: number, reason: string): Promise<void> {
+    await this.#deps.bus.appendEvent({
+      type: 'replan',
+      run_id: runId,
+      ts: Date.now(),
+      round,
+      reason,
+    });
+    this.#deps.onNotice?.(runId, `replan round ${round}: ${reason}`);
   }
 
   /** The redactor of a run being followed; a resumed run gets a fresh one over its workspace. */

@@ -1,7 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { TaskBus, WorkerHandle } from '@codegod/bus';
-import { NonRetryableTaskError, type Result, type Task, type WorkerRole } from '@codegod/protocol';
+import type { TaskBus, TaskContext, TaskJob, WorkerHandle } from '@codegod/bus';
+import {
+  NonRetryableTaskError,
+  oneLine,
+  type Result,
+  type Task,
+  type WorkerRole,
+} from '@codegod/protocol';
 import type { RunWorkspaces } from './run-workspaces.js';
 
 /** Runs one task to a Result: the agent loop, seen from the worker. */
@@ -17,6 +23,27 @@ export interface TaskRunner {
   ): Promise<Result>;
 }
 
+/** A task a worker started or ended, for its log: what an operator reads to follow the work. */
+export type TaskLogEntry = {
+  runId: string;
+  taskId: string;
+  agentId: string;
+  attempt: number;
+} & (
+  | { kind: 'task-start' }
+  | {
+      kind: 'task-end';
+      /** `error`: the agent threw (the bus may try again); `failed`: it returned a failure. */
+      outcome: 'succeeded' | 'failed' | 'error';
+      durationMs: number;
+      /** Why it did not succeed, on one bounded line; null when it succeeded. */
+      reason: string | null;
+    }
+);
+
+/** Characters of a failure reason a task log entry keeps. */
+const LOGGED_REASON_CHARS = 300;
+
 /** Settings for `startRoleWorker`. */
 export interface RoleWorkerOptions {
   bus: TaskBus;
@@ -31,6 +58,8 @@ export interface RoleWorkerOptions {
   concurrency?: number;
   /** When set, a job's workspace must lie inside it (distributed mode's shared volume). */
   workspaceRoot?: string;
+  /** Told when a task starts and ends. Default: nothing. */
+  onTask?: (entry: TaskLogEntry) => void;
 }
 
 /** Confines a job's workspace to the root, when one is configured. */
@@ -58,26 +87,53 @@ export async function startRoleWorker(options: RoleWorkerOptions): Promise<Worke
   return options.bus.work(
     options.role,
     async (job, context) => {
-      const workspace = checkWorkspace(
-        await options.workspaces.get(job.runId),
-        options.workspaceRoot,
-      );
-      await mkdir(workspace, { recursive: true });
-      let runner = runners.get(context.agentId);
-      if (!runner) {
-        runner = options.createRunner(context.agentId);
-        runners.set(context.agentId, runner);
-      }
-      return runner.run(job.task, {
+      const who = {
         runId: job.runId,
-        workspace,
-        signal: context.signal,
-        dependencies: job.dependencies,
-      });
+        taskId: job.task.id,
+        agentId: context.agentId,
+        attempt: job.attempt,
+      };
+      options.onTask?.({ ...who, kind: 'task-start' });
+      const startedAt = Date.now();
+      const end = (outcome: 'succeeded' | 'failed' | 'error', reason: string | null) =>
+        options.onTask?.({
+          ...who,
+          kind: 'task-end',
+          outcome,
+          durationMs: Date.now() - startedAt,
+          reason: reason === null ? null : oneLine(reason, LOGGED_REASON_CHARS),
+        });
+      try {
+        const result = await runTask(job, context);
+        end(result.success ? 'succeeded' : 'failed', result.success ? null : result.output);
+        return result;
+      } catch (error) {
+        end('error', error instanceof Error ? error.message : String(error));
+        throw error;
+      }
     },
     {
       concurrency: options.concurrency ?? 1,
       ...(options.agentId ? { agentId: options.agentId } : {}),
     },
   );
+
+  async function runTask(job: TaskJob, context: TaskContext): Promise<Result> {
+    const workspace = checkWorkspace(
+      await options.workspaces.get(job.runId),
+      options.workspaceRoot,
+    );
+    await mkdir(workspace, { recursive: true });
+    let runner = runners.get(context.agentId);
+    if (!runner) {
+      runner = options.createRunner(context.agentId);
+      runners.set(context.agentId, runner);
+    }
+    return runner.run(job.task, {
+      runId: job.runId,
+      workspace,
+      signal: context.signal,
+      dependencies: job.dependencies,
+    });
+  }
 }

@@ -30,6 +30,7 @@ try {
     config: { ...config, redisUrl: config.redisUrl },
     logger,
     ...(boardPort ? { bullBoardPort: Number(boardPort) } : {}),
+    ...(process.env.AGENT_ID?.trim() ? { masterId: process.env.AGENT_ID.trim() } : {}),
   });
   // Runs in flight are resumed from Redis by the next master.
   entry.stopOnSignals(() => service.close());

@@ -13,7 +13,7 @@ import {
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { RunMeta, TaskTimings } from '../run-snapshot.js';
-import { SchedulerCore } from '../scheduler-core.js';
+import { failureReason, type PreviousFailure, SchedulerCore } from '../scheduler-core.js';
 import type { RunSpec } from '../task-bus.js';
 import { proofCounter, type TaskCounter } from '../task-metrics.js';
 import { BUS_CHANNEL } from './bus-message.js';
@@ -147,10 +147,22 @@ export class RedisRunStore {
       const generation = Number(taskHash[`${task.id}#gen`] ?? 0);
       if (generation > 0) generations[task.id] = generation;
     }
+    // A retried task whose retry never ran is reported as the failure it had.
+    const previous: Record<string, PreviousFailure> = {};
+    for (const [id, generation] of Object.entries(generations)) {
+      const record = parseField(resultRecordSchema, resultHash[`${id}#${generation - 1}`]);
+      if (!record || record.result.success) continue;
+      previous[id] = {
+        result: record.result,
+        reason: failureReason(id, record.result),
+        agentId: record.agent_id,
+      };
+    }
     const core = new SchedulerCore(run.graph, {
       holdOnFailure: run.hold === '1',
       holdOnSuccess: run.acceptance.length > 0,
       generations,
+      previous,
     });
     const results = new Map<string, z.infer<typeof resultRecordSchema>>();
     for (const task of run.graph) {

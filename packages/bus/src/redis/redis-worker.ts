@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { KEY_PREFIX, queueName, resultSchema, type WorkerRole } from '@codegod/protocol';
+import { KEY_PREFIX, oneLine, queueName, resultSchema, type WorkerRole } from '@codegod/protocol';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AgentStatusRegistry } from '../agent-status.js';
@@ -82,6 +82,9 @@ export async function startRedisWorker(
     context.running.set(runId, forRun.add(controller));
     mine.set(key, controller);
     beatIfChanged();
+    // A task that returned a failure ends as a failed job, so Bull Board and the queue counts
+    // agree with the metrics (a completed job would read as green).
+    let returnedFailure: string | undefined;
     try {
       const output = await handler(
         { runId, task, attempt, dependencies },
@@ -92,6 +95,7 @@ export async function startRedisWorker(
         ? result.data
         : failureResult(`the handler returned an invalid Result: ${result.error.message}`);
       await context.store.recordResult(runId, task, generation, recorded, agentId);
+      if (!recorded.success) returnedFailure = recorded.output;
     } catch (error) {
       if (controller.signal.reason === SHUTDOWN && token) {
         // Hand the task back now rather than waiting for the lock to expire.
@@ -132,6 +136,10 @@ export async function startRedisWorker(
       forRun.delete(controller);
       if (forRun.size === 0 && context.running.get(runId) === forRun) context.running.delete(runId);
       beatIfChanged();
+    }
+    if (returnedFailure !== undefined) {
+      // Not retried: the agent already spent its iterations; the master decides what next.
+      throw new UnrecoverableError(oneLine(returnedFailure || 'the task failed', 500));
     }
   };
 

@@ -236,6 +236,35 @@ export function taskBusConformance(name: string, create: () => Promise<Conforman
       expect(count(await bus.readEvents(runId), 'replan')).toBe(1);
     });
 
+    it('keeps a retried task failed with its own reason when the master gives up', async () => {
+      const runId = testRunId('give-up');
+      await bus.work('backend', async (job) =>
+        job.task.id === 'fix' ? failedResult('still broken') : failedResult('flask not installed'),
+      );
+      const tasks = [testTask('a'), testTask('b', ['a'])];
+      await bus.startRun({ runId, problem: 'give up', graph: { tasks }, holdOnFailure: true });
+      await wait(bus, runId, true);
+      await bus.extendRun(runId, {
+        add: [testTask('fix')],
+        retry: [{ taskId: 'a', dependsOn: ['fix'] }],
+        reason: 'install flask first',
+      });
+      const held = await wait(bus, runId, true);
+      expect(held.tasks.find((t) => t.task.id === 'fix')!.state).toBe('failed');
+      await bus.finishRun(runId, 'failed', 'the master gave up');
+      const snapshot = await wait(bus, runId);
+      const byId = Object.fromEntries(snapshot.tasks.map((t) => [t.task.id, t]));
+      expect(byId.a).toMatchObject({
+        state: 'failed',
+        reason: expect.stringMatching(/flask not installed/),
+        agentId: expect.any(String),
+      });
+      expect(byId.b).toMatchObject({
+        state: 'skipped',
+        reason: expect.stringMatching(/^dependency "a" did not succeed .*flask not installed/),
+      });
+    });
+
     it('holds a run with acceptance checks after its last task until the master ends or extends it', async () => {
       const runId = testRunId('accept');
       await bus.work('backend', async (job) =>

@@ -1,28 +1,29 @@
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { createCommandRunner, SANDBOX_SETTINGS, UNCONFINED_WARNING } from '@codegod/actions';
-import { loadConfig } from '@codegod/config';
+import { CONFIG_ENV_VARS, type CodegodConfig, loadConfig } from '@codegod/config';
 import { resolveDashboardSettings } from '@codegod/dashboard';
 import {
   type AcceptanceCheck,
   CodegodError,
+  ConfigError,
   MAX_CHECKS,
   type RunReport,
   shellCommandCheck,
   type TaskGraph,
 } from '@codegod/protocol';
 import { Command } from 'commander';
-import { EXIT, setRunExitCode } from '../exit-code.js';
+import { EXIT, exitCodeOf, setRunExitCode } from '../exit-code.js';
 import { resolveLlmTarget } from '../llm-target.js';
 import { readPlanFile } from '../plan-file.js';
 import { printSummary } from '../report-summary.js';
 import { runDistributed } from '../run-distributed.js';
 import { runEmbedded } from '../run-embedded.js';
+import { terminalLine } from '../terminal-text.js';
+import { checkWorkspaceFolder } from '../workspace-folder.js';
 import { writeRunReport } from '../write-run-report.js';
 
 /** Options of `codegod build`. */
 interface BuildOptions {
-  workspace: string;
+  workspace?: string;
   plan?: string;
   json?: boolean;
   llmUrl?: string;
@@ -71,6 +72,22 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
+/** The flag behind each setting `build` can override, for errors that name what the user typed. */
+const SETTING_FLAGS: Record<string, string> = { llmBaseUrl: '--llm-url', llmModel: '--model' };
+
+/** Settings from the environment and the flags; a bad flag value is one line naming the flag. */
+function buildConfig(options: BuildOptions, llmBaseUrl: string | undefined): CodegodConfig {
+  try {
+    return loadConfig(process.env, { llmBaseUrl, llmModel: options.model });
+  } catch (error) {
+    if (!(error instanceof ConfigError) || error.envVar !== undefined) throw error;
+    const flag = SETTING_FLAGS[error.option];
+    if (!flag) throw error;
+    const envVar = CONFIG_ENV_VARS[error.option as keyof typeof CONFIG_ENV_VARS];
+    throw new CodegodError('usage', `${flag} (or ${envVar}): ${error.problem}`);
+  }
+}
+
 /** `codegod build "<problem>"`: solves a problem in a workspace, embedded or on the fleet. */
 export function buildCommand(): Command {
   return new Command('build')
@@ -78,7 +95,10 @@ export function buildCommand(): Command {
       'solve a problem in a workspace: runs embedded (no Redis) or, with REDIS_URL set, on the fleet',
     )
     .argument('<problem>', 'the problem, e.g. "Build a Flask + React app" or "Flask not found"')
-    .requiredOption('-w, --workspace <dir>', 'the folder the agents work in (created if missing)')
+    .option(
+      '-w, --workspace <dir>',
+      'the folder the agents work in (required; created once the run can start)',
+    )
     .option('--plan <file>', 'run this task graph (JSON) instead of asking the LLM to decompose')
     .option('--json', 'print the run report as JSON on stdout')
     .option(
@@ -131,6 +151,13 @@ export function buildCommand(): Command {
       // Bad flags fail before anything is created or contacted.
       const checkTimeout = positiveInt('--check-timeout', options.checkTimeout);
       const checks = userChecks(options.check, Math.max(1, checkTimeout ?? CHECK_TIMEOUT_SECONDS));
+      // Checked here, not by commander, so an unknown flag is reported as such first.
+      if (options.workspace === undefined) {
+        throw new CodegodError(
+          'usage',
+          'build needs -w, --workspace <dir>: the folder the agents work in',
+        );
+      }
       const target = await resolveLlmTarget(options.llmUrl);
       const uiKeep = positiveInt('--ui-keep', options.uiKeep);
       if (uiKeep !== undefined && !options.ui)
@@ -139,10 +166,7 @@ export function buildCommand(): Command {
       const ui = options.ui
         ? { settings: resolveDashboardSettings(), keepSeconds: uiKeep ?? 0 }
         : undefined;
-      const config = loadConfig(process.env, {
-        llmBaseUrl: target.kind === 'server' ? target.baseURL : undefined,
-        llmModel: options.model,
-      });
+      const config = buildConfig(options, target.kind === 'server' ? target.baseURL : undefined);
       if (config.redisUrl && target.kind === 'local') {
         throw new CodegodError(
           'usage',
@@ -161,8 +185,11 @@ export function buildCommand(): Command {
           '--ui serves the dashboard of embedded runs; with REDIS_URL set, open the one the master serves at http://127.0.0.1:<BULL_BOARD_PORT>/dashboard/ (./start-agents.sh up prints it).',
         );
       }
-      const workspace = resolve(options.workspace);
-      await mkdir(workspace, { recursive: true });
+      // Refused before anything is submitted; created only once the LLM or fleet answers.
+      const workspace = await checkWorkspaceFolder(
+        options.workspace,
+        config.redisUrl ? process.env.WORKSPACE_ROOT || undefined : undefined,
+      );
       const plan: TaskGraph | undefined = options.plan
         ? await readPlanFile(options.plan)
         : undefined;
@@ -186,6 +213,8 @@ export function buildCommand(): Command {
         );
       }
       let report: RunReport;
+      // A run that started but never got a task graph still has a report; its error sets the code.
+      let startError: CodegodError | undefined;
       if (config.redisUrl) {
         report = await runDistributed(config, request);
       } else {
@@ -195,13 +224,19 @@ export function buildCommand(): Command {
         );
         if (runner.kind === 'none')
           process.stderr.write(`codegod: warning: ${UNCONFINED_WARNING}\n`);
-        report = await runEmbedded(config, request, runner, target, ui);
+        ({ report, error: startError } = await runEmbedded(config, request, runner, target, ui));
       }
       const written = await writeRunReport(workspace, report);
-      printSummary(report, process.stderr);
+      // A run with no task graph has nothing to summarise: its error is the one line to read.
+      if (startError) process.stderr.write(`codegod: ${terminalLine(startError.message, 2000)}\n`);
+      else printSummary(report, process.stderr);
       if (written.refused) process.stderr.write(`codegod: ${written.refused}\n`);
       process.stderr.write(`  report: ${written.path}\n`);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (startError) {
+        setRunExitCode(exitCodeOf(startError));
+        return;
+      }
       const unverified = report.proof.unverified_tasks;
       if (report.state === 'succeeded' && options.requireVerified && unverified.length > 0) {
         process.stderr.write(

@@ -2,9 +2,9 @@ import { CodegodError, type RunReport } from '@codegod/protocol';
 import { Command } from 'commander';
 import { EXIT, setRunExitCode } from '../exit-code.js';
 import { withFleet } from '../fleet-connection.js';
-import { checkLines } from '../report-summary.js';
+import { reportText } from '../report-text.js';
 import { followRun } from '../run-distributed.js';
-import { terminalLine, terminalText } from '../terminal-text.js';
+import { terminalLine } from '../terminal-text.js';
 
 /** `codegod runs`: every run the fleet knows, newest first. */
 export function runsCommand(): Command {
@@ -29,22 +29,9 @@ export function runsCommand(): Command {
     );
 }
 
-/** A report for people; what models and commands wrote is cleaned of terminal controls. */
+/** A report for people, every step of every task. */
 function printReport(report: RunReport): void {
-  process.stdout.write(
-    `run ${report.run_id}: ${report.state} (${terminalLine(report.reason, 500)})\n` +
-      `problem: ${terminalText(report.problem)}\n`,
-  );
-  if (report.state === 'succeeded') process.stdout.write(`proof: ${report.proof.summary}\n`);
-  for (const task of report.tasks) {
-    const took = task.duration_ms === null ? '' : ` in ${(task.duration_ms / 1000).toFixed(1)}s`;
-    process.stdout.write(`  ${task.id.padEnd(24)} ${task.role.padEnd(9)} ${task.state}${took}`);
-    process.stdout.write(task.reason ? `: ${terminalLine(task.reason, 500)}\n` : '\n');
-    if (task.validation)
-      process.stdout.write(`    validation: ${terminalLine(task.validation.output, 200)}\n`);
-  }
-  const checks = checkLines(report);
-  if (checks.length > 0) process.stdout.write(`checks:\n${checks.join('\n')}\n`);
+  process.stdout.write(reportText(report));
 }
 
 /** `codegod show RUN`: a run's report (or its live state while it runs). */

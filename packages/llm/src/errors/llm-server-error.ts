@@ -1,6 +1,7 @@
 import { LlmCallError } from './llm-call-error.js';
 
-const RETRY_ADVICE = 'Check the vLLM logs; the task bus will retry.';
+// Neutral on purpose: who retries (the task bus, the master) says so itself, with its count.
+const RETRY_ADVICE = "Check the LLM server's logs.";
 
 /**
  * The LLM server answered HTTP 5xx or 429 (overloaded, crashed mid-request), or answered with
@@ -11,7 +12,7 @@ export class LlmServerError extends LlmCallError {
   /** The HTTP status the server answered (200 for a malformed success). */
   readonly status: number;
 
-  /** `detail` says what came back; `advice` what to do (default: check the logs, it is retried). */
+  /** `detail` says what came back; `advice` what to do (default: check the server's logs). */
   constructor(
     baseURL: string,
     status: number,
@@ -19,9 +20,11 @@ export class LlmServerError extends LlmCallError {
     cause?: unknown,
     advice: string = RETRY_ADVICE,
   ) {
+    // The SDK's messages start with the status ("500 boom"); say it once.
+    const said = detail.replace(new RegExp(`^${status}\\b\\s*`), '') || 'no detail';
     super(
       'llm-server-error',
-      `The LLM server at ${baseURL} answered HTTP ${status}: ${detail}. ${advice}`,
+      `The LLM server at ${baseURL} answered HTTP ${status}: ${said}. ${advice}`,
       baseURL,
       { isRetryable: true, cause },
     );

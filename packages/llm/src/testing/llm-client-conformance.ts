@@ -299,12 +299,24 @@ export function llmClientConformance(
     });
 
     it('says health is not ok, naming the model, when the backend does not serve it', async () => {
-      const { client } = await start({ model: 'missing-model' });
+      const { client } = await start({ model: 'missing-model', models: [MODEL, 'other-model'] });
       const health = await client.health();
       expect(health.ok).toBe(false);
-      expect(health.models).toEqual([MODEL]);
+      expect(health.models).toEqual([MODEL, 'other-model']);
       expect(health.message).toContain('"missing-model"');
       expect(health.message).toContain(`"${MODEL}"`);
+    });
+
+    it('uses the one model a backend serves under another name, with a warning', async () => {
+      const { client, requests } = await start({
+        model: 'tiny',
+        rules: [{ reply: goodPlan }],
+      });
+      const health = await client.health();
+      expect(health).toMatchObject({ ok: true, models: [MODEL] });
+      expect(health.warning).toContain(`serves one model, "${MODEL}", not "tiny"`);
+      await client.generate(planSchema, messages, callOptions());
+      expect((requests()[0]!.body as { model?: string }).model).toBe(MODEL);
     });
   });
 }

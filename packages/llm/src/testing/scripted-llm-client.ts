@@ -105,9 +105,22 @@ export class ScriptedLlmClient implements LlmClient {
     });
   }
 
-  /** Lists `models`; ok when it includes `model`. */
+  /**
+   * Lists `models`; ok when it includes `model`, or (with a warning, then asking for it) when it
+   * serves one model under another name, as the real adapter does.
+   */
   async health(): Promise<LlmHealth> {
     const { model, models } = this.settings;
+    const [only] = models;
+    if (only !== undefined && models.length === 1 && only !== model) {
+      this.settings.model = only;
+      return {
+        ok: true,
+        models: [...models],
+        message: `${BASE_URL} serves "${only}".`,
+        warning: `The scripted LLM client serves one model, "${only}", not "${model}"; using "${only}".`,
+      };
+    }
     if (!models.includes(model))
       return {
         ok: false,

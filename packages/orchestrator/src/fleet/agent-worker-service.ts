@@ -13,7 +13,7 @@ import { createRedisMemoryStore, RedisRunFactStore } from '@codegod/memory';
 import type { WorkerRole } from '@codegod/protocol';
 import { Redis } from 'ioredis';
 import { RedisRunTokens, TeeTokenMeter } from '../redis-run-tokens.js';
-import { startRoleWorker } from '../role-worker.js';
+import { startRoleWorker, type TaskLogEntry } from '../role-worker.js';
 import { RedisRunWorkspaces } from '../run-workspaces.js';
 
 /** Settings of an agent worker process. */
@@ -37,6 +37,19 @@ export interface AgentWorkerService {
   readonly agentId: string;
   /** Stops taking tasks: finishes the current one, or hands it back when `force` is set. */
   close(options?: { force?: boolean }): Promise<void>;
+}
+
+/** One log line per task start and end, at info: what `start-agents.sh logs <agent>` shows. */
+function logTask(logger: Logger, entry: TaskLogEntry): void {
+  const { kind, ...fields } = entry;
+  if (kind === 'task-start') {
+    logger.info(fields, `task ${entry.taskId} started (attempt ${entry.attempt})`);
+    return;
+  }
+  logger.info(
+    fields,
+    `task ${entry.taskId} ${entry.outcome} in ${(entry.durationMs / 1000).toFixed(1)}s`,
+  );
 }
 
 /** The agent-worker process: one role's agent taking that role's tasks from the bus. */
@@ -70,6 +83,7 @@ export async function startAgentWorkerService(
     agentId,
     workspaces: new RedisRunWorkspaces(redis),
     ...(options.workspaceRoot ? { workspaceRoot: options.workspaceRoot } : {}),
+    onTask: (entry) => logTask(logger, entry),
     createRunner: (id) =>
       createAgent({
         agentId: id,
@@ -81,7 +95,8 @@ export async function startAgentWorkerService(
         recordStep: (event) => bus.appendEvent(event),
       }),
   });
-  logger.info({ agentId, role, sandbox: runner.kind }, 'agent worker ready');
+  // The logger already carries the role (services/agent-worker makes it a child with it).
+  logger.info({ agentId, sandbox: runner.kind }, 'agent worker ready');
   return {
     agentId,
     async close(closeOptions) {

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { createCheckRunner } from '@codegod/actions';
 import { createRedisTaskBus, RedisAgentStatusRegistry } from '@codegod/bus';
 import { resolveBullBoardSettings, serveBullBoard } from '@codegod/bus/bull-board';
@@ -6,7 +5,7 @@ import type { CodegodConfig, Logger } from '@codegod/config';
 import { createDashboardHandler } from '@codegod/dashboard';
 import { createLlmClient, RedisTokenMeter } from '@codegod/llm';
 import { createRedisMemoryStore } from '@codegod/memory';
-import type { Submission } from '@codegod/protocol';
+import { oneLine, type RunReport, type Submission } from '@codegod/protocol';
 import { Redis } from 'ioredis';
 import { Orchestrator } from '../orchestrator.js';
 import { limitsFromEnvironment, type OrchestratorLimits } from '../orchestrator-options.js';
@@ -53,6 +52,11 @@ export interface MasterServiceOptions {
    * the observers of the default toolkits (confined by `CODEGOD_SANDBOX` like the workers').
    */
   survey?: MasterSurveyOptions | false;
+  /**
+   * The id the master heartbeats under, as `codegod status` lists it. Env `AGENT_ID` (set by
+   * start-agents.sh). Default: `master-orchestrator-1`: the fleet runs one master.
+   */
+  masterId?: string;
 }
 
 /** A running master service. */
@@ -60,6 +64,9 @@ export interface MasterService {
   /** Stops taking submissions; runs in flight are resumed by the next master. */
   close(): Promise<void>;
 }
+
+/** Characters of a run's reason the master's "run finished" line keeps. */
+const LOGGED_REASON_CHARS = 300;
 
 /**
  * The master-orchestrator process: takes submissions from Redis, decomposes and follows each
@@ -109,10 +116,22 @@ export async function startMasterService(options: MasterServiceOptions): Promise
   const queue = new SubmissionQueue(blocking);
   const inFlight = new Map<string, Promise<void>>();
 
-  const follow = (runId: string, start: () => Promise<unknown>) => {
+  const follow = (runId: string, start: () => Promise<RunReport>) => {
     if (inFlight.has(runId)) return;
     const work = start()
-      .then(() => logger.info({ runId }, 'run finished'))
+      .then((report) =>
+        logger.info(
+          {
+            runId,
+            state: report.state,
+            reason: oneLine(report.reason, LOGGED_REASON_CHARS),
+            replanRounds: report.replan_rounds,
+            durationMs: report.duration_ms,
+            tokens: report.tokens.total,
+          },
+          `run finished: ${report.state}`,
+        ),
+      )
       .catch((error: unknown) => logger.error({ runId, err: String(error) }, 'run follow failed'))
       .finally(() => inFlight.delete(runId));
     inFlight.set(runId, work);
@@ -139,9 +158,13 @@ export async function startMasterService(options: MasterServiceOptions): Promise
         );
       } catch (error) {
         // The run never started (e.g. the LLM could not decompose): the CLI still gets a report.
-        await reports.save(failedRunReport(submission, error));
+        const report = {
+          ...failedRunReport(submission, error),
+          tokens: await runTokens.usage(submission.run_id),
+        };
+        await reports.save(report);
         await queue.done(raw);
-        throw error;
+        return report;
       }
     });
 
@@ -168,7 +191,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
       }
     }
   })();
-  const masterId = `master-${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_.-]/g, '-');
+  const masterId = options.masterId ?? 'master-orchestrator-1';
   const registry = new RedisAgentStatusRegistry(redis, (options.heartbeatMs ?? 5000) * 6);
   const beat = () =>
     registry
