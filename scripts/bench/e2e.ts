@@ -39,7 +39,9 @@ const reasoning = {
   success_criteria: ['the command exits 0'],
   conclusion: 'run it',
 };
+// The one reply of an iteration: the Reasoning fields, then the plan.
 const plan = {
+  ...reasoning,
   steps: [
     {
       action: 'run_command',
@@ -192,10 +194,7 @@ export async function e2eBench(quick: boolean): Promise<BenchRow[]> {
   const size = quick ? 20 : 50;
   const rounds = quick ? 1 : 3;
   const llm = await startScriptedLlmServer({
-    rules: [
-      { match: { phase: 'reason' }, reply: reasoning },
-      { match: { phase: 'plan' }, reply: plan },
-    ],
+    rules: [{ match: { phase: 'plan' }, reply: plan }],
   });
   const redis = await startRedisServer();
   const services: ChildProcess[] = [];

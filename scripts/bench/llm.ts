@@ -24,7 +24,9 @@ const reasoning = {
   success_criteria: ['out.txt contains ok'],
   conclusion: 'write out.txt',
 };
+// The one reply of an iteration: the Reasoning fields, then the plan.
 const plan = {
+  ...reasoning,
   steps: [
     {
       action: 'write_file',
@@ -38,13 +40,10 @@ const plan = {
   confidence: 0.9,
 };
 
-/** Runs `agents` agents at once (one task each, reason + plan calls) with `limit` in flight. */
+/** Runs `agents` agents at once (one task each, one reason-and-plan call) with `limit` in flight. */
 async function measure(agents: number, limit: number) {
   const server = await startScriptedLlmServer({
-    rules: [
-      { match: { phase: 'reason' }, reply: reasoning, latencyMs: LATENCY_MS },
-      { match: { phase: 'plan' }, reply: plan, latencyMs: LATENCY_MS },
-    ],
+    rules: [{ match: { phase: 'plan' }, reply: plan, latencyMs: LATENCY_MS }],
   });
   const memory = createInMemoryMemoryStore();
   const workspaces = await Promise.all(

@@ -266,12 +266,12 @@ describe('LLM transport faults through `codegod build`', () => {
   }, async () => {
     const deep = `{"path":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
     const plan = {
+      ...REASONING,
       steps: [{ action: 'write_file', target: 'x', method: 'm', expected: 'e', args_json: deep }],
       estimated_duration: '1 minute',
       confidence: 0.9,
     };
     const { exit, report } = await runPlan([
-      { match: { role: 'backend', phase: 'reason' }, reply: REASONING },
       { match: { role: 'backend', phase: 'plan' }, reply: plan },
       giveUp('scripted master gives up'),
     ]);
@@ -293,11 +293,11 @@ describe('LLM transport faults through `codegod build`', () => {
     const fault = 'negative-usage' as const;
     const { exit, report } = await runPlan(
       [
-        { match: { role: 'backend', phase: 'reason' }, reply: REASONING, fault },
         {
           match: { role: 'backend', phase: 'plan' },
           fault,
           reply: {
+            ...REASONING,
             steps: [
               {
                 action: 'check_file_exists',
@@ -332,7 +332,6 @@ describe('LLM transport faults through `codegod build`', () => {
   }, async () => {
     const hostile = 'gave up\x1b[2J\x1b]0;pwned\x07\x1b]52;c;ZWNobyBwd25lZA==\x07\rFAKE';
     const { exit, report } = await runPlan([
-      { match: { role: 'backend', phase: 'reason' }, reply: REASONING },
       {
         match: { role: 'backend', phase: 'plan' },
         reply: {

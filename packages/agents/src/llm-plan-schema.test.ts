@@ -4,6 +4,14 @@ import { llmPlanSchema, toProtocolPlan } from './llm-plan-schema.js';
 import { readFileAction, writeFileAction } from './testing/index.js';
 
 const schema = llmPlanSchema([writeFileAction, readFileAction]);
+const reasoning = {
+  problem_analysis: 'p',
+  root_causes: ['r'],
+  approach: 'a',
+  risks: [],
+  success_criteria: ['s'],
+  conclusion: 'c',
+};
 const step = (action: string, args_json: string) => ({
   action,
   target: 't',
@@ -14,7 +22,12 @@ const step = (action: string, args_json: string) => ({
 
 describe('llmPlanSchema', () => {
   it('only accepts the toolkit action names', () => {
-    const plan = { steps: [step('write_file', '{}')], estimated_duration: '1m', confidence: 1 };
+    const plan = {
+      ...reasoning,
+      steps: [step('write_file', '{}')],
+      estimated_duration: '1m',
+      confidence: 1,
+    };
     expect(schema.safeParse(plan).success).toBe(true);
     expect(schema.safeParse({ ...plan, steps: [step('rm_rf', '{}')] }).success).toBe(false);
   });
@@ -26,14 +39,36 @@ describe('llmPlanSchema', () => {
     expect(json).not.toContain('"additionalProperties":true');
   });
 
+  it('asks for the Reasoning fields first, then the Plan fields, in one reply', () => {
+    const properties = Object.keys(toStrictJsonSchema(schema).properties as object);
+    expect(properties).toEqual([
+      ...Object.keys(reasoning),
+      'steps',
+      'estimated_duration',
+      'confidence',
+    ]);
+  });
+
   it('rejects a toolkit without actions', () => {
     expect(() => llmPlanSchema([])).toThrow(/toolkit\.actions/);
   });
 });
 
 describe('toProtocolPlan', () => {
+  it('splits the reply into the Reasoning and Plan records', () => {
+    const { reasoning: split, plan } = toProtocolPlan({
+      ...reasoning,
+      steps: [],
+      estimated_duration: '1m',
+      confidence: 0.5,
+    });
+    expect(split).toStrictEqual(reasoning);
+    expect(plan).toStrictEqual({ steps: [], estimated_duration: '1m', confidence: 0.5 });
+  });
+
   it('parses args_json into args and names the steps whose args cannot be read', () => {
     const { plan, argsProblems } = toProtocolPlan({
+      ...reasoning,
       steps: [
         step('write_file', '{"path":"a","content":"b"}'),
         step('read_file', 'not json'),
@@ -52,6 +87,7 @@ describe('toProtocolPlan', () => {
   it('refuses args_json nested past the depth limit, so nothing deep reaches events or reports', () => {
     const deep = `{"path":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
     const { plan, argsProblems } = toProtocolPlan({
+      ...reasoning,
       steps: [step('write_file', deep)],
       estimated_duration: '1m',
       confidence: 0.5,

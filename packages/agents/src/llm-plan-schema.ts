@@ -5,6 +5,8 @@ import {
   jsonNestingDepth,
   MAX_JSON_NESTING_DEPTH,
   type Plan,
+  type Reasoning,
+  reasoningSchema,
 } from '@codegod/protocol';
 import { z } from 'zod';
 
@@ -13,13 +15,20 @@ import { z } from 'zod';
 // not expressible there, and a union of every action's own input schema breaks on optional
 // fields. The agent parses `args_json`, then checks it with the chosen action's `input` schema.
 
-/** The plan schema the LLM fills for a toolkit: `action` is one of the toolkit's action names. */
+// Decision: one call per iteration. The reply holds the Reasoning fields first, then the Plan's,
+// so a model that writes in order reasons before it plans, at the cost of one round trip.
+
+/**
+ * The schema the LLM fills once per iteration for a toolkit: the Reasoning fields, then the
+ * Plan's; `action` is one of the toolkit's action names.
+ */
 export function llmPlanSchema(actions: readonly ActionDefinition[]) {
   const names = actions.map((action) => action.name);
   if (names.length === 0) {
     throw new ConfigError('toolkit.actions', undefined, 'a toolkit needs at least one action');
   }
   return z.object({
+    ...reasoningSchema.shape,
     steps: z.array(
       z.object({
         action: z.enum(names as [string, ...string[]]),
@@ -39,14 +48,19 @@ export function llmPlanSchema(actions: readonly ActionDefinition[]) {
 /** A plan as the LLM wrote it. */
 export type LlmPlan = z.output<ReturnType<typeof llmPlanSchema>>;
 
-/** A protocol Plan plus, per step, why its arguments could not be read (undefined when fine). */
+/**
+ * The iteration's two records, Reasoning and Plan, plus, per step, why its arguments could not
+ * be read (undefined when fine).
+ */
 export interface ConvertedPlan {
+  reasoning: Reasoning;
   plan: Plan;
   argsProblems: (string | undefined)[];
 }
 
-/** Turns the LLM's plan into the protocol Plan, parsing each `args_json` into `args`. */
+/** Splits the LLM's reply into Reasoning and Plan, parsing each `args_json` into `args`. */
 export function toProtocolPlan(llmPlan: LlmPlan): ConvertedPlan {
+  const reasoning = reasoningSchema.parse(llmPlan);
   const argsProblems: (string | undefined)[] = [];
   const steps = llmPlan.steps.map(({ args_json, ...step }) => {
     const { args, problem } = parseArgsJson(args_json);
@@ -54,6 +68,7 @@ export function toProtocolPlan(llmPlan: LlmPlan): ConvertedPlan {
     return { ...step, args };
   });
   return {
+    reasoning,
     plan: {
       steps,
       estimated_duration: llmPlan.estimated_duration,

@@ -18,7 +18,6 @@ import {
   type Reasoning,
   type Result,
   type RunEvent,
-  reasoningSchema,
   resultSchema,
   runEventSchema,
   type Task,
@@ -139,8 +138,7 @@ export class TaskRun {
       const observation = await this.observe();
       observationHashes.push(stableHash(observation));
       const prompt = await this.promptInput(observation);
-      const reasoning = await this.reason(prompt);
-      const plan = await this.plan({ ...prompt, reasoning });
+      const plan = await this.reasonAndPlan(prompt);
       const acted = await this.act(plan);
       actions.push(...acted.attempts);
       iterationSignatures.push(acted.attempts.map((a) => a.signature).join(' | '));
@@ -186,21 +184,22 @@ export class TaskRun {
     return observation;
   }
 
-  private async reason(prompt: PromptInput): Promise<Reasoning> {
-    const messages = buildAgentMessages('reason', prompt);
-    const reasoning = await this.generate(reasoningSchema, 'reasoning', 'reason', messages);
-    this.lastReasoning = reasoning;
-    await this.record('reason', reasoning);
+  /**
+   * Reason and Plan in one structured call: the reply's Reasoning fields are recorded and
+   * remembered as the Reason step, its steps as the Plan step, as if they were two calls.
+   */
+  private async reasonAndPlan(prompt: PromptInput): Promise<ConvertedPlan> {
+    const messages = buildAgentMessages(prompt);
+    const reply = await this.generate(this.parts.planSchema, 'plan', 'plan', messages);
+    const converted = toProtocolPlan(reply);
+    this.lastReasoning = converted.reasoning;
+    await this.record('reason', converted.reasoning);
     await this.remember((memory) => {
-      memory.reasoning_history = capped([...memory.reasoning_history, reasoning], this.limit);
+      memory.reasoning_history = capped(
+        [...memory.reasoning_history, converted.reasoning],
+        this.limit,
+      );
     });
-    return reasoning;
-  }
-
-  private async plan(prompt: PromptInput): Promise<ConvertedPlan> {
-    const messages = buildAgentMessages('plan', prompt);
-    const llmPlan = await this.generate(this.parts.planSchema, 'plan', 'plan', messages);
-    const converted = toProtocolPlan(llmPlan);
     await this.record('plan', converted.plan);
     return converted;
   }
@@ -271,7 +270,7 @@ export class TaskRun {
   private async generate<S extends z.ZodType>(
     schema: S,
     schemaName: string,
-    phase: 'reason' | 'plan',
+    phase: 'plan',
     messages: ChatMessage[],
   ): Promise<z.output<S>> {
     this.checkBudgets();

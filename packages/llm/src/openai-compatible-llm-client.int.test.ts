@@ -159,6 +159,24 @@ describe('OpenAiCompatibleLlmClient against the scripted server', () => {
     },
   );
 
+  it('re-asks only for the fields that were invalid, keeping the rest of the reply', async () => {
+    const badConfidence = { ...goodPlan, confidence: 7 };
+    server.setRules([{ reply: badConfidence, times: 1 }, { reply: { confidence: 0.5 } }]);
+    const result = await call();
+    expect(result).toMatchObject({ value: { ...goodPlan, confidence: 0.5 }, attempts: 2 });
+    const [first, repair] = server.requests;
+    const sent = (request: typeof first) =>
+      (request!.body as { response_format: { json_schema: { schema: { required: string[] } } } })
+        .response_format.json_schema.schema;
+    expect(sent(first).required).toEqual(['steps', 'confidence']);
+    // The repair's schema, and its message, ask for `confidence` alone.
+    expect(sent(repair).required).toEqual(['confidence']);
+    expect(repair!.messages.at(-1)!.content).toMatch(/^- confidence: /m);
+    expect(repair!.messages.at(-1)!.content).toContain(
+      'Reply with only a JSON object holding the corrected "confidence"',
+    );
+  });
+
   it.each(['invalid-json', 'schema-invalid', 'length'] as const)(
     'gives LlmReplyInvalidError (not retryable) with the raw reply when %s persists',
     async (fault) => {

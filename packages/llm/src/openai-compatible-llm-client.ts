@@ -103,7 +103,7 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
       baseURL: this.options.baseURL,
       maxRepairs: this.options.maxRepairs,
       tokenMeter: this.options.tokenMeter,
-      complete: (conversation) => this.complete(schema, conversation, options),
+      complete: (conversation, asked) => this.complete(asked, conversation, options),
     });
   }
 

@@ -96,12 +96,12 @@ export class ScriptedLlmClient implements LlmClient {
     messages: ChatMessage[],
     options: GenerateOptions,
   ): Promise<GenerateResult<z.output<S>>> {
-    const jsonSchema = toStrictJsonSchema(schema);
     return generateWithRepairs(schema, messages, options, {
       baseURL: BASE_URL,
       maxRepairs: this.settings.maxRepairs,
       tokenMeter: this.tokenMeter,
-      complete: (conversation) => this.complete(jsonSchema, conversation, options),
+      complete: (conversation, asked) =>
+        this.complete(toStrictJsonSchema(asked), conversation, options),
     });
   }
 
