@@ -48,7 +48,7 @@ const plan = {
       target: 'venv/bin/python',
       method: 'sleep 50 ms',
       expected: 'exit 0',
-      args_json: JSON.stringify({ command: 'venv/bin/python', args: SLEEP_ARGS }),
+      args: { command: 'venv/bin/python', args: SLEEP_ARGS },
     },
   ],
   estimated_duration: '50 ms',

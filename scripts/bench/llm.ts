@@ -33,7 +33,7 @@ const plan = {
       target: 'out.txt',
       method: 'write',
       expected: 'out.txt says ok',
-      args_json: JSON.stringify({ path: 'out.txt', content: 'ok' }),
+      args: { path: 'out.txt', content: 'ok' },
     },
   ],
   estimated_duration: '1 second',

@@ -8,7 +8,7 @@ import type { TaskGraph } from '@codegod/protocol';
 /** A schema-valid reasoning record: the first fields of every agent reply. */
 export const REASONING = reasoningReply('run the step in the plan');
 
-/** One plan step; `args` is sent as `args_json`. */
+/** One plan step with its action's arguments. */
 export function step(action: string, args: Record<string, unknown>): ScriptedStep {
   return { action, args, target: String(args.path ?? args.command ?? action) };
 }

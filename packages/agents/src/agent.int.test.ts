@@ -38,7 +38,7 @@ const planWith = (action: string, args: Record<string, unknown>) => ({
       target: 'greeting.txt',
       method: action,
       expected: 'ok',
-      args_json: JSON.stringify(args),
+      args: args,
     },
   ],
   estimated_duration: '1 minute',

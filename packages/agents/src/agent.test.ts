@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ActionDefinition } from '@codegod/actions';
 import type { ChatMessage, GenerateOptions, LlmClient } from '@codegod/llm';
 import { createInMemoryMemoryStore } from '@codegod/memory';
 import { CodegodError, type RunEvent, type Task } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { createAgent } from './agent.js';
 import type { AgentLimitsInput } from './agent-limits.js';
 import { createFileToolkit } from './testing/index.js';
@@ -51,7 +52,7 @@ const step = (action: string, args: unknown) => ({
   target: 'hello.txt',
   method: action,
   expected: 'done',
-  args_json: typeof args === 'string' ? args : JSON.stringify(args),
+  args,
 });
 // The one reply of an iteration: the Reasoning fields, then the Plan's.
 const planOf = (...steps: ReturnType<typeof step>[]) => ({
@@ -151,29 +152,55 @@ describe('createAgent', () => {
     );
   });
 
-  it('refuses a step whose arguments do not fit the action, and never runs it or later steps', async () => {
-    const { run, events } = setup(
+  it('never acts on a reply whose arguments do not fit the action schema', async () => {
+    const { run, phases } = setup(
       () => planOf(step('write_file', { path: 'hello.txt', content: 5 }), writeHello('hi')),
       { maxIterations: 1 },
     );
     const result = await run();
     expect(result.success).toBe(false);
-    expect(result.output).toMatch(/^max iterations: validation still failed after 1 iterations/);
+    expect(result.output).toMatch(/^llm error: the plan call failed: .*steps/s);
+    expect(phases()).toEqual(['1:observe']);
+    await expect(readFile(join(workspace.path, 'hello.txt'), 'utf8')).rejects.toThrow();
+  });
+
+  it('refuses a step the reply schema allows but the action does not, and runs no later step', async () => {
+    // The reply schema takes any record key (llama.cpp drops key patterns); the action does not.
+    const ran: unknown[] = [];
+    const setEnv: ActionDefinition = {
+      name: 'set_env',
+      description: 'Set environment variables.',
+      input: z.object({ vars: z.record(z.string().regex(/^[A-Z_]+$/), z.string()) }),
+      async run(input) {
+        ran.push(input);
+        return { success: true, output: 'set' };
+      },
+    };
+    const files = createFileToolkit({ path: 'hello.txt', content: 'hi' });
+    const events: RunEvent[] = [];
+    const agent = createAgent({
+      agentId: 'backend-env',
+      toolkit: { ...files, actions: [...files.actions, setEnv] },
+      llm: stubLlm(() => planOf(step('set_env', { vars: { 'not a name': 'x' } }), writeHello('hi')))
+        .llm,
+      memory: createInMemoryMemoryStore(),
+      recordStep: (event) => {
+        events.push(event);
+      },
+      limits: { maxIterations: 1 },
+    });
+    const result = await agent.run(task, { runId: 'run-1', workspace: workspace.path });
+    expect(result.success).toBe(false);
     const act = events.find((e) => e.type === 'task-step' && e.phase === 'act');
     expect(act?.type === 'task-step' && act.data).toEqual([
       expect.objectContaining({
         step: 1,
         success: false,
-        output: expect.stringMatching(/^refused: invalid arguments for write_file:/),
+        output: expect.stringMatching(/^refused: invalid arguments for set_env:/),
       }),
     ]);
+    expect(ran).toEqual([]);
     await expect(readFile(join(workspace.path, 'hello.txt'), 'utf8')).rejects.toThrow();
-  });
-
-  it('refuses args_json that is not a JSON object', async () => {
-    const { run } = setup(() => planOf(step('read_file', '[1, 2')), { maxIterations: 1 });
-    const result = await run();
-    expect(result.actions_taken[0]?.output).toMatch(/^refused: args_json is not valid JSON/);
   });
 
   it('stops on the token budget with a clear reason', async () => {

@@ -204,13 +204,13 @@ export class TaskRun {
     return converted;
   }
 
-  private async act({ plan, argsProblems }: ConvertedPlan) {
+  private async act({ plan }: ConvertedPlan) {
     const taken: ActionTaken[] = [];
     const attempts: ActionAttempt[] = [];
     let failed: Pick<IterationFailure, 'failedAction'> = {};
     for (const [index, step] of plan.steps.entries()) {
       this.checkBudgets();
-      const outcome = await this.runStep(step, argsProblems[index]);
+      const outcome = await this.runStep(step);
       taken.push({ step: index + 1, action: step.action, ...outcome });
       attempts.push({
         signature: actionSignature(step.action, step.args),
@@ -229,14 +229,13 @@ export class TaskRun {
     return { attempts, failed };
   }
 
-  /** Parses the step's args with the action's own schema; a bad step is refused, never run. */
-  private async runStep(
-    step: PlanStep,
-    argsProblem: string | undefined,
-  ): Promise<{ success: boolean; output: string }> {
+  /**
+   * Parses the step's args with the action's own schema (the reply's schema may be looser than
+   * it, e.g. on record keys); a bad step is refused, never run.
+   */
+  private async runStep(step: PlanStep): Promise<{ success: boolean; output: string }> {
     const action = this.parts.toolkit.actions.find((candidate) => candidate.name === step.action);
     if (!action) return refused(`"${step.action}" is not an action of this role`);
-    if (argsProblem) return refused(argsProblem);
     const input = action.input.safeParse(step.args);
     if (!input.success) {
       return refused(`invalid arguments for ${action.name}: ${z.prettifyError(input.error)}`);

@@ -1,10 +1,10 @@
 import type { ScriptedRule } from '@codegod/llm/testing';
 import type { AcceptanceCheck } from '@codegod/protocol';
 
-// Replies for the scripted LLM server in the shapes the agent asks for (its plan steps carry
-// `args_json`), shared by every test that drives agents through it.
+// Replies for the scripted LLM server in the shapes the agent asks for, shared by every test
+// that drives agents through it.
 
-/** One step of a scripted plan: the action and its arguments (sent as `args_json`). */
+/** One step of a scripted plan: the action and its arguments. */
 export interface ScriptedStep {
   action: string;
   args: Record<string, unknown>;
@@ -25,7 +25,7 @@ export function reasoningReply(approach: string) {
 
 /**
  * The one reply of an agent iteration as the LLM writes it: the Reasoning fields (with
- * `approach`), then the plan, each step's arguments as a JSON string.
+ * `approach`), then the plan, each step with its action's arguments.
  */
 export function planReply(steps: ScriptedStep[], approach = 'run the planned steps') {
   return {
@@ -35,7 +35,7 @@ export function planReply(steps: ScriptedStep[], approach = 'run the planned ste
       target: step.target ?? step.action,
       method: step.action,
       expected: 'the action succeeds',
-      args_json: JSON.stringify(step.args),
+      args: step.args,
     })),
     estimated_duration: '1 minute',
     confidence: 0.9,
