@@ -1,9 +1,10 @@
 import { cappedText } from '@codegod/protocol';
 import { z } from 'zod';
-import { checkReplyValue, parseReplyJson, type ReplyCheck, repairMessage } from './check-reply.js';
+import { parseReplyJson, type ReplyCheck, repairMessage } from './check-reply.js';
 import { LlmReplyInvalidError } from './errors/llm-reply-invalid-error.js';
 import type { ChatMessage, GenerateOptions, GenerateResult, TokenUsage } from './llm-client.js';
 import { plausibleUsage } from './plausible-usage.js';
+import { checkNormalisedReply } from './schema-dialect.js';
 import { addUsage, emptyUsage, type TokenMeter } from './token-meter.js';
 
 /**
@@ -86,7 +87,10 @@ export async function generateWithRepairs<S extends z.ZodType>(
   }
 }
 
-/** Checks a reply against the whole schema, its fields laid over the kept ones of a repair. */
+/**
+ * Checks a reply against the whole schema, its fields laid over the kept ones of a repair,
+ * after normalising what no server is told (see normaliseReply).
+ */
 function checkWithKept<S extends z.ZodType>(
   schema: S,
   reply: RawReply,
@@ -95,8 +99,9 @@ function checkWithKept<S extends z.ZodType>(
   const read = parseReplyJson(reply.content, reply.finishReason);
   if (!read.ok) return read;
   const isObject = read.json !== null && typeof read.json === 'object' && !Array.isArray(read.json);
-  if (!kept || !isObject) return checkReplyValue(schema, read.json);
-  return checkReplyValue(schema, { ...kept, ...(read.json as Record<string, unknown>) });
+  const json =
+    kept && isObject ? { ...kept, ...(read.json as Record<string, unknown>) } : read.json;
+  return checkNormalisedReply(schema, json);
 }
 
 /**

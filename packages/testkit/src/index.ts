@@ -1,4 +1,5 @@
 export * from './free-port.js';
+export * from './json-schema-arbitrary.js';
 export * from './redis-server.js';
 export * from './temp-dir.js';
 export * from './wait-for.js';
