@@ -35,14 +35,16 @@ const reasoning = {
   success_criteria: ['the checks pass'],
   conclusion: 'run it',
 };
+// The one reply of an iteration: the Reasoning fields, then the plan.
 const plan = {
+  ...reasoning,
   steps: [
     {
       action: 'run_command',
       target: 'venv/bin/python',
       method: 'sleep 50 ms',
       expected: 'exit 0',
-      args_json: JSON.stringify({ command: 'venv/bin/python', args: SLEEP_ARGS }),
+      args: { command: 'venv/bin/python', args: SLEEP_ARGS },
     },
   ],
   estimated_duration: '50 ms',
@@ -121,10 +123,7 @@ export async function checkOverheadBench(quick: boolean): Promise<BenchRow[]> {
   const size = quick ? 10 : 30;
   const httpSize = quick ? 4 : 10;
   const llm = await startScriptedLlmServer({
-    rules: [
-      { match: { phase: 'reason' }, reply: reasoning },
-      { match: { phase: 'plan' }, reply: plan },
-    ],
+    rules: [{ match: { phase: 'plan' }, reply: plan }],
   });
   const { REDIS_URL: _ignored, ...inherited } = process.env;
   const env = { ...inherited, VLLM_API_URL: llm.url, LLM_MODEL: 'scripted-model' };

@@ -39,14 +39,16 @@ const reasoning = {
   success_criteria: ['the command exits 0'],
   conclusion: 'run it',
 };
+// The one reply of an iteration: the Reasoning fields, then the plan.
 const plan = {
+  ...reasoning,
   steps: [
     {
       action: 'run_command',
       target: 'venv/bin/python',
       method: 'sleep 50 ms',
       expected: 'exit 0',
-      args_json: JSON.stringify({ command: 'venv/bin/python', args: SLEEP_ARGS }),
+      args: { command: 'venv/bin/python', args: SLEEP_ARGS },
     },
   ],
   estimated_duration: '50 ms',
@@ -192,10 +194,7 @@ export async function e2eBench(quick: boolean): Promise<BenchRow[]> {
   const size = quick ? 20 : 50;
   const rounds = quick ? 1 : 3;
   const llm = await startScriptedLlmServer({
-    rules: [
-      { match: { phase: 'reason' }, reply: reasoning },
-      { match: { phase: 'plan' }, reply: plan },
-    ],
+    rules: [{ match: { phase: 'plan' }, reply: plan }],
   });
   const redis = await startRedisServer();
   const services: ChildProcess[] = [];

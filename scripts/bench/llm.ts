@@ -24,27 +24,26 @@ const reasoning = {
   success_criteria: ['out.txt contains ok'],
   conclusion: 'write out.txt',
 };
+// The one reply of an iteration: the Reasoning fields, then the plan.
 const plan = {
+  ...reasoning,
   steps: [
     {
       action: 'write_file',
       target: 'out.txt',
       method: 'write',
       expected: 'out.txt says ok',
-      args_json: JSON.stringify({ path: 'out.txt', content: 'ok' }),
+      args: { path: 'out.txt', content: 'ok' },
     },
   ],
   estimated_duration: '1 second',
   confidence: 0.9,
 };
 
-/** Runs `agents` agents at once (one task each, reason + plan calls) with `limit` in flight. */
+/** Runs `agents` agents at once (one task each, one reason-and-plan call) with `limit` in flight. */
 async function measure(agents: number, limit: number) {
   const server = await startScriptedLlmServer({
-    rules: [
-      { match: { phase: 'reason' }, reply: reasoning, latencyMs: LATENCY_MS },
-      { match: { phase: 'plan' }, reply: plan, latencyMs: LATENCY_MS },
-    ],
+    rules: [{ match: { phase: 'plan' }, reply: plan, latencyMs: LATENCY_MS }],
   });
   const memory = createInMemoryMemoryStore();
   const workspaces = await Promise.all(

@@ -1,12 +1,13 @@
 // Stable-prefix share: for each role, the agent (with the role's real toolkit) runs two
-// different tasks against the scripted server; the bench compares the two prompts it sent in
-// each phase and prints the longest common prefix over the prompt length. vLLM's automatic
+// different tasks against the scripted server; the bench compares the two prompts it sent (one
+// reason-and-plan call per iteration) and prints the longest common prefix over the prompt length. vLLM's automatic
 // prefix caching reuses that prefix's KV cache, so the higher the share the less prefill work.
 // Run: npx tsx --conditions=@codegod/source scripts/bench/prompt-prefix.ts
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { surveyText, surveyWorkspace, toolkitFor } from '@codegod/actions';
 import { createAgent } from '@codegod/agents';
+import { reasoningReply } from '@codegod/agents/testing';
 import { createLlmClient } from '@codegod/llm';
 import { type RecordedRequest, startScriptedLlmServer } from '@codegod/llm/testing';
 import { createInMemoryMemoryStore } from '@codegod/memory';
@@ -48,12 +49,15 @@ function commonPrefixLength(a: string, b: string): number {
   return i;
 }
 
-/** One row per role and phase: common prefix of the two tasks' prompts over their mean length. */
+/** One row per role: common prefix of the two tasks' prompts over their mean length. */
 export async function promptPrefixBench(): Promise<BenchRow[]> {
   const server = await startScriptedLlmServer({
     // An empty plan ends the iteration at once; one iteration per task is all the bench needs.
     rules: [
-      { match: { phase: 'plan' }, reply: { steps: [], estimated_duration: '0', confidence: 1 } },
+      {
+        match: { phase: 'plan' },
+        reply: { ...reasoningReply('nothing'), steps: [], estimated_duration: '0', confidence: 1 },
+      },
     ],
   });
   const llm = createLlmClient({ baseURL: server.url, model: 'scripted-model', env: {} });
@@ -75,16 +79,15 @@ export async function promptPrefixBench(): Promise<BenchRow[]> {
           const task = { id: `${role}-task-${i + 1}`, description, role, depends_on: [] };
           await agent.run(task, { runId: 'bench-prefix', workspace: workspace.path });
         }
-        for (const phase of ['reason', 'plan'] as const) {
-          const sent = server.requests.filter((r) => r.role === role && r.phase === phase);
-          if (sent.length < 2)
-            throw new Error(`${role} sent ${sent.length} ${phase} prompts, not 2`);
+        {
+          const sent = server.requests.filter((r) => r.role === role);
+          if (sent.length !== 2) throw new Error(`${role} sent ${sent.length} prompts, not 2`);
           const [a, b] = [promptText(sent[0]!), promptText(sent[1]!)];
           const prefix = commonPrefixLength(a, b);
           const mean = (a.length + b.length) / 2;
           const system = `<|system|>\n${sent[0]!.messages[0]!.content}\n`.length;
           rows.push({
-            benchmark: `stable prefix: ${role} ${phase}`,
+            benchmark: `stable prefix: ${role}`,
             measured: `${prefix} of ${mean.toFixed(0)} chars = ${((prefix / mean) * 100).toFixed(0)}% (~${Math.round(prefix / 4)} of ~${Math.round(mean / 4)} tokens)`,
             goal: `>= 80% and covers the system message (${system} chars, worked example in)`,
             met: prefix >= system && prefix / mean >= MIN_SHARE,

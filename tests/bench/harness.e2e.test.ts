@@ -208,7 +208,7 @@ describe('bench harness: verdicts, false successes, bad lines, resume, Ctrl-C, t
       const [result] = await readResults(out);
       expect(result).toMatchObject({ instance_id: 'passes', solved: true });
       expect(result!.llm_calls).toBe(model.callsOf(result!.run_id!));
-      expect(result!.llm_calls).toBeGreaterThanOrEqual(3);
+      expect(result!.llm_calls).toBeGreaterThanOrEqual(2);
     } finally {
       await model.close();
     }

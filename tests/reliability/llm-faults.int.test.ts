@@ -7,7 +7,7 @@ import type { TaskGraph } from '@codegod/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildResult, countPerTask, type LocalFleet, startLocalFleet } from './local-fleet.js';
 import { recordFault } from './reliability-summary.js';
-import { agentRules, giveUpRule, planOf, REASONING, step } from './scripted-replies.js';
+import { agentRules, giveUpRule, planOf, step } from './scripted-replies.js';
 
 // LLM faults and hostile, schema-valid replies on one fleet (a master and a backend worker),
 // one single-task run per case. Each run must end bounded, with a clear reason, recorded once.
@@ -75,10 +75,6 @@ describe('LLM faults and hostile replies on the local fleet', () => {
     expect(outcome.taskEnds).toBe(1);
   }
 
-  const reasonRule: ScriptedRule = {
-    match: { role: 'backend', phase: 'reason' },
-    reply: REASONING,
-  };
   // Transport faults are retryable (the bus tries again); a reply still invalid after the
   // client's repairs is not (the same prompt would fail the same way).
   const faultCases: [ScriptedFault, number, RegExp][] = [
@@ -92,7 +88,6 @@ describe('LLM faults and hostile replies on the local fleet', () => {
     'plan phase answers %s every time: ends failed with the reason',
     async (fault, retries, pattern) => {
       const outcome = await runCase([
-        reasonRule,
         { match: { role: 'backend', phase: 'plan' }, fault },
         giveUpRule(),
       ]);
@@ -115,7 +110,6 @@ describe('LLM faults and hostile replies on the local fleet', () => {
   it('a single 500 then good replies: the bus retries and the run succeeds', async () => {
     const outcome = await runCase(
       [
-        reasonRule,
         { match: { role: 'backend', phase: 'plan' }, fault: 'http-500', times: 1 },
         ...agentRules('backend', planOf(step('check_file_exists', { path: 'venv' }))),
       ],

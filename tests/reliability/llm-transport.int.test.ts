@@ -265,50 +265,22 @@ describe('LLM transport faults through `codegod build`', () => {
     reply: { analysis, give_up: true, tasks: [] },
   });
 
-  it('args_json nested 100,000 levels deep: the run ends and its report is saved: exit 1', {
-    timeout: 120_000,
-  }, async () => {
-    const deep = `{"path":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
-    const plan = {
-      steps: [{ action: 'write_file', target: 'x', method: 'm', expected: 'e', args_json: deep }],
-      estimated_duration: '1 minute',
-      confidence: 0.9,
-    };
-    const { exit, report } = await runPlan([
-      { match: { role: 'backend', phase: 'reason' }, reply: REASONING },
-      { match: { role: 'backend', phase: 'plan' }, reply: plan },
-      giveUp('scripted master gives up'),
-    ]);
-    const task = report.tasks.find((t) => t.id === 'x');
-    recordFault({
-      fault: 'agent plan with args_json nested 100,000 levels deep',
-      behaviour: `step refused; run ${report.state}; report saved`,
-      bound: 'MAX_JSON_NESTING_DEPTH=64 on args_json',
-      outcome: `exit ${exit.code}; ${(task?.actions_taken[0]?.output ?? '').slice(0, 100)}`,
-    });
-    expect(exit.code, exit.stderr).toBe(1);
-    expect(report.state).toBe('failed');
-    expect(task?.actions_taken[0]?.output).toMatch(
-      /args_json nests arrays and objects more than 64 levels deep/,
-    );
-  });
-
   it('negative usage is never summed into the report: exit 0', { timeout: 120_000 }, async () => {
     const fault = 'negative-usage' as const;
     const { exit, report } = await runPlan(
       [
-        { match: { role: 'backend', phase: 'reason' }, reply: REASONING, fault },
         {
           match: { role: 'backend', phase: 'plan' },
           fault,
           reply: {
+            ...REASONING,
             steps: [
               {
                 action: 'check_file_exists',
                 target: 'venv',
                 method: 'm',
                 expected: 'e',
-                args_json: '{"path":"venv"}',
+                args: { path: 'venv' },
               },
             ],
             estimated_duration: '1 minute',
@@ -336,7 +308,6 @@ describe('LLM transport faults through `codegod build`', () => {
   }, async () => {
     const hostile = 'gave up\x1b[2J\x1b]0;pwned\x07\x1b]52;c;ZWNobyBwd25lZA==\x07\rFAKE';
     const { exit, report } = await runPlan([
-      { match: { role: 'backend', phase: 'reason' }, reply: REASONING },
       {
         match: { role: 'backend', phase: 'plan' },
         reply: {
@@ -346,7 +317,7 @@ describe('LLM transport faults through `codegod build`', () => {
               target: 'x',
               method: 'm',
               expected: 'e',
-              args_json: '{"path":"missing.txt"}',
+              args: { path: 'missing.txt' },
             },
           ],
           estimated_duration: '1 minute',

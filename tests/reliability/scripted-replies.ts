@@ -5,17 +5,17 @@ import type { TaskGraph } from '@codegod/protocol';
 // Small, readable LLM replies for the fault suite; each matches a schema the agents or the
 // master ask for, so the scripted server is the only stand-in.
 
-/** A schema-valid reasoning record. */
+/** A schema-valid reasoning record: the first fields of every agent reply. */
 export const REASONING = reasoningReply('run the step in the plan');
 
-/** One plan step; `args` is sent as `args_json`. */
+/** One plan step with its action's arguments. */
 export function step(action: string, args: Record<string, unknown>): ScriptedStep {
   return { action, args, target: String(args.path ?? args.command ?? action) };
 }
 
 /** A schema-valid LLM plan with these steps. */
 export function planOf(...steps: ScriptedStep[]) {
-  return planReply(steps);
+  return planReply(steps, REASONING.approach);
 }
 
 /**
@@ -48,17 +48,13 @@ export function executions(log: string): { starts: string[]; ends: string[] } {
   };
 }
 
-/** Rules answering every agent of `role` with REASONING and `plan`; the master gives up on replan. */
+/** Rules answering every agent of `role` with `plan`; the master gives up on replan. */
 export function agentRules(
   role: string,
   plan: ScriptedRule['reply'],
   extra: Partial<ScriptedRule> = {},
 ): ScriptedRule[] {
-  return [
-    { match: { role, phase: 'reason' }, reply: REASONING },
-    { match: { role, phase: 'plan' }, reply: plan, ...extra },
-    giveUpRule(),
-  ];
+  return [{ match: { role, phase: 'plan' }, reply: plan, ...extra }, giveUpRule()];
 }
 
 /** The master's replan answer: give up with a recognisable analysis. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeSecretsFixture, type SecretsFixture } from '@codegod/actions/testing';
-import { decompositionReply, planReply, reasoningReply, taskRules } from '@codegod/agents/testing';
+import { decompositionReply, planReply, taskRules } from '@codegod/agents/testing';
 import {
   type RecordedRequest,
   type ScriptedLlmServer,
@@ -69,7 +69,6 @@ function secretRules(): ScriptedRule[] {
       { action: 'run_command', args: { command: 'python3', args: ['-c', PRINT_ENV] } },
       { action: 'run_command', args: { command: 'python3', args: ['-c', PRINT_KEY_LINES] } },
     ]),
-    { match: { role: 'testing', phase: 'reason' }, reply: reasoningReply('run the tests') },
     {
       match: { role: 'testing', phase: 'plan' },
       reply: planReply([

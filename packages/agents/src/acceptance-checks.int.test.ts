@@ -12,7 +12,7 @@ import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAgent } from './agent.js';
 import { createFileToolkit } from './testing/file-toolkit.js';
-import { planReply, reasoningReply, type ScriptedStep } from './testing/scripted-replies.js';
+import { planReply, type ScriptedStep } from './testing/scripted-replies.js';
 
 const run = promisify(execFile);
 
@@ -70,7 +70,6 @@ describe('the task acceptance checks in Validate', () => {
       args: { path, content },
     });
     server.setRules([
-      { match: { phase: 'reason' }, reply: reasoningReply('write the files') },
       // The second plan is only given to a prompt that shows the failing check's traceback.
       {
         match: { phase: 'plan', contains: "ModuleNotFoundError: No module named 'greeting'" },
@@ -112,10 +111,7 @@ describe('the task acceptance checks in Validate', () => {
       ...(acceptance ? { acceptance } : {}),
     });
     const scripted = (steps: ScriptedStep[]) =>
-      server.setRules([
-        { match: { phase: 'reason' }, reply: reasoningReply('add health()') },
-        { match: { phase: 'plan' }, reply: planReply(steps) },
-      ]);
+      server.setRules([{ match: { phase: 'plan' }, reply: planReply(steps) }]);
 
     it('fails a task whose only action is refused, with the failing check as the reason', async () => {
       expect((await toolkit.validate(task(), { workspace })).valid).toBe(true);

@@ -7,7 +7,7 @@ import type { RunEvent, Task } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgent } from './agent.js';
-import { createFileToolkit, planReply, reasoningReply } from './testing/index.js';
+import { createFileToolkit, planReply } from './testing/index.js';
 
 // The agent is the gate: the file toolkit below redacts nothing itself (its read_file returns
 // the raw file, its validator quotes .env), so every secret that stays out of the events, the
@@ -37,7 +37,6 @@ describe('agent redaction of workspace secrets', () => {
     const secrets = { ...fixture.secrets, LATE: lateSecret };
     const llm = new ScriptedLlmClient({
       rules: [
-        { match: { phase: 'reason' }, reply: reasoningReply('read the config') },
         {
           match: { phase: 'plan' },
           reply: planReply([
@@ -108,7 +107,6 @@ describe('agent redaction of workspace secrets', () => {
       toolkit: createFileToolkit({ path: 'out.txt', content: 'validate' }),
       llm: new ScriptedLlmClient({
         rules: [
-          { match: { phase: 'reason' }, reply: reasoningReply('write it') },
           {
             match: { phase: 'plan' },
             reply: planReply([

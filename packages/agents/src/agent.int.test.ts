@@ -29,14 +29,16 @@ const reasoning = {
   success_criteria: ['greeting.txt contains hello'],
   conclusion: 'write greeting.txt',
 };
+// The one reply of an iteration: the Reasoning fields, then the plan.
 const planWith = (action: string, args: Record<string, unknown>) => ({
+  ...reasoning,
   steps: [
     {
       action,
       target: 'greeting.txt',
       method: action,
       expected: 'ok',
-      args_json: JSON.stringify(args),
+      args: args,
     },
   ],
   estimated_duration: '1 minute',
@@ -46,7 +48,6 @@ const writeGreeting = (content: string) =>
   planWith('write_file', { path: 'greeting.txt', content });
 // Reading a file that never exists fails the same way every time: the stuck detector's rule (a).
 const readMissing = planWith('read_file', { path: 'missing.txt' });
-const reasonRule: ScriptedRule = { match: { phase: 'reason', role: 'backend' }, reply: reasoning };
 const STUCK_NOTE = 'Earlier attempts were stopped as stuck';
 
 let server: ScriptedLlmServer;
@@ -124,7 +125,6 @@ describe.each(['in-memory', 'redis'] as const)(
 
     it('succeeds the first time', async () => {
       const { result, steps, saved } = await runWith([
-        reasonRule,
         { match: { phase: 'plan' }, reply: writeGreeting('hello') },
       ]);
       expect(result).toMatchObject({ success: true, reasoning, validation: { valid: true } });
@@ -139,15 +139,14 @@ describe.each(['in-memory', 'redis'] as const)(
         reasoning_history: [reasoning],
         blocked_on: null,
       });
+      // One call per iteration, recorded as the Reason and Plan steps.
       expect(server.requests.map((r) => [r.role, r.phase, r.schemaName])).toEqual([
-        ['backend', 'reason', 'reasoning'],
         ['backend', 'plan', 'plan'],
       ]);
     });
 
     it('succeeds on the second iteration after reasoning with the validation failure', async () => {
       const { result, steps, saved } = await runWith([
-        reasonRule,
         { match: { phase: 'plan' }, reply: writeGreeting('helo'), times: 1 },
         {
           match: { phase: 'plan', contains: 'expected "hello"' },
@@ -164,14 +163,14 @@ describe.each(['in-memory', 'redis'] as const)(
       expect(saved?.completed_tasks).toEqual([task.id]);
       expect(saved?.observations).toHaveLength(2);
       expect(saved?.reasoning_history).toHaveLength(2);
-      // The second reason call saw the first iteration's failure.
-      const reasons = server.requests.filter((r) => r.phase === 'reason');
-      expect(reasons[1]!.messages.at(-1)!.content).toContain('Failures so far');
+      // The second call saw the first iteration's failure.
+      const calls = server.requests.filter((r) => r.phase === 'plan');
+      expect(calls).toHaveLength(2);
+      expect(calls[1]!.messages.at(-1)!.content).toContain('Failures so far');
     });
 
     it('wipes memory when stuck, retries with a note, then succeeds', async () => {
       const { result, steps, events, saved } = await runWith([
-        reasonRule,
         // Only a prompt that carries the stuck note gets the right plan.
         { match: { phase: 'plan', contains: STUCK_NOTE }, reply: writeGreeting('hello') },
         { match: { phase: 'plan' }, reply: readMissing },
@@ -210,7 +209,6 @@ describe.each(['in-memory', 'redis'] as const)(
 
     it('ends with "stuck after wipes" when every attempt loops', async () => {
       const { result, steps, saved } = await runWith([
-        reasonRule,
         { match: { phase: 'plan' }, reply: readMissing },
       ]);
       expect(result.success).toBe(false);

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ActionDefinition } from '@codegod/actions';
 import type { ChatMessage, GenerateOptions, LlmClient } from '@codegod/llm';
 import { createInMemoryMemoryStore } from '@codegod/memory';
 import { CodegodError, type RunEvent, type Task } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { createAgent } from './agent.js';
 import type { AgentLimitsInput } from './agent-limits.js';
 import { createFileToolkit } from './testing/index.js';
@@ -51,9 +52,11 @@ const step = (action: string, args: unknown) => ({
   target: 'hello.txt',
   method: action,
   expected: 'done',
-  args_json: typeof args === 'string' ? args : JSON.stringify(args),
+  args,
 });
+// The one reply of an iteration: the Reasoning fields, then the Plan's.
 const planOf = (...steps: ReturnType<typeof step>[]) => ({
+  ...reasoning,
   steps,
   estimated_duration: '1 minute',
   confidence: 0.9,
@@ -98,9 +101,7 @@ describe('createAgent', () => {
   }
 
   it('runs the five steps once when the first plan is valid, and records them', async () => {
-    const { run, memory, phases, calls, events } = setup((call) =>
-      call.phase === 'reason' ? reasoning : planOf(writeHello('hi')),
-    );
+    const { run, memory, phases, calls, events } = setup(() => planOf(writeHello('hi')));
     const result = await run();
     expect(result.success).toBe(true);
     expect(result.output).toMatch(/^validated after 1 iteration/);
@@ -112,10 +113,16 @@ describe('createAgent', () => {
     expect(
       events.every((e) => e.run_id === 'run-1' && 'task_id' in e && e.task_id === 'say-hi'),
     ).toBe(true);
+    // One call for Reason and Plan, recorded as the two steps above.
     expect(calls.map((c) => [c.schemaName, c.phase, c.role, c.runId])).toEqual([
-      ['reasoning', 'reason', 'backend', 'run-1'],
       ['plan', 'plan', 'backend', 'run-1'],
     ]);
+    const recorded = (phase: string) =>
+      events.find((e) => e.type === 'task-step' && e.phase === phase);
+    expect(recorded('reason')).toMatchObject({ data: reasoning });
+    expect(recorded('plan')).toMatchObject({
+      data: { steps: [{ action: 'write_file', args: { path: 'hello.txt', content: 'hi' } }] },
+    });
     const saved = await memory.load('backend-1');
     expect(saved).toMatchObject({
       agent_role: 'backend',
@@ -129,14 +136,13 @@ describe('createAgent', () => {
 
   it('puts the stable prompt first and the last failure into the next prompt', async () => {
     let plans = 0;
-    const { run, calls } = setup((call) => {
-      if (call.phase === 'reason') return reasoning;
+    const { run, calls } = setup(() => {
       plans++;
       return planOf(writeHello(plans === 1 ? 'hey' : 'hi'));
     });
     const result = await run();
     expect(result.success).toBe(true);
-    const [first, , second] = calls;
+    const [first, second] = calls;
     expect(first!.messages[0]).toEqual(second!.messages[0]);
     expect(first!.messages[0]!.content).toContain('- write_file: Write a text file');
     expect(first!.messages[0]!.content).toContain('"content":{"type":"string"}');
@@ -146,43 +152,59 @@ describe('createAgent', () => {
     );
   });
 
-  it('refuses a step whose arguments do not fit the action, and never runs it or later steps', async () => {
-    const { run, events } = setup(
-      (call) =>
-        call.phase === 'reason'
-          ? reasoning
-          : planOf(step('write_file', { path: 'hello.txt', content: 5 }), writeHello('hi')),
+  it('never acts on a reply whose arguments do not fit the action schema', async () => {
+    const { run, phases } = setup(
+      () => planOf(step('write_file', { path: 'hello.txt', content: 5 }), writeHello('hi')),
       { maxIterations: 1 },
     );
     const result = await run();
     expect(result.success).toBe(false);
-    expect(result.output).toMatch(/^max iterations: validation still failed after 1 iterations/);
+    expect(result.output).toMatch(/^llm error: the plan call failed: .*steps/s);
+    expect(phases()).toEqual(['1:observe']);
+    await expect(readFile(join(workspace.path, 'hello.txt'), 'utf8')).rejects.toThrow();
+  });
+
+  it('refuses a step the reply schema allows but the action does not, and runs no later step', async () => {
+    // The reply schema takes any record key (llama.cpp drops key patterns); the action does not.
+    const ran: unknown[] = [];
+    const setEnv: ActionDefinition = {
+      name: 'set_env',
+      description: 'Set environment variables.',
+      input: z.object({ vars: z.record(z.string().regex(/^[A-Z_]+$/), z.string()) }),
+      async run(input) {
+        ran.push(input);
+        return { success: true, output: 'set' };
+      },
+    };
+    const files = createFileToolkit({ path: 'hello.txt', content: 'hi' });
+    const events: RunEvent[] = [];
+    const agent = createAgent({
+      agentId: 'backend-env',
+      toolkit: { ...files, actions: [...files.actions, setEnv] },
+      llm: stubLlm(() => planOf(step('set_env', { vars: { 'not a name': 'x' } }), writeHello('hi')))
+        .llm,
+      memory: createInMemoryMemoryStore(),
+      recordStep: (event) => {
+        events.push(event);
+      },
+      limits: { maxIterations: 1 },
+    });
+    const result = await agent.run(task, { runId: 'run-1', workspace: workspace.path });
+    expect(result.success).toBe(false);
     const act = events.find((e) => e.type === 'task-step' && e.phase === 'act');
     expect(act?.type === 'task-step' && act.data).toEqual([
       expect.objectContaining({
         step: 1,
         success: false,
-        output: expect.stringMatching(/^refused: invalid arguments for write_file:/),
+        output: expect.stringMatching(/^refused: invalid arguments for set_env:/),
       }),
     ]);
+    expect(ran).toEqual([]);
     await expect(readFile(join(workspace.path, 'hello.txt'), 'utf8')).rejects.toThrow();
   });
 
-  it('refuses args_json that is not a JSON object', async () => {
-    const { run } = setup(
-      (call) => (call.phase === 'reason' ? reasoning : planOf(step('read_file', '[1, 2'))),
-      { maxIterations: 1 },
-    );
-    const result = await run();
-    expect(result.actions_taken[0]?.output).toMatch(/^refused: args_json is not valid JSON/);
-  });
-
   it('stops on the token budget with a clear reason', async () => {
-    const { run, memory } = setup(
-      (call) => (call.phase === 'reason' ? reasoning : planOf(writeHello('nope'))),
-      { maxTokens: 1500 },
-      1000,
-    );
+    const { run, memory } = setup(() => planOf(writeHello('nope')), { maxTokens: 1500 }, 1000);
     const result = await run();
     expect(result.success).toBe(false);
     expect(result.output).toBe('token budget: used 2000 of 1500 tokens');
@@ -208,7 +230,7 @@ describe('createAgent', () => {
     const fatal = setup(() => {
       throw new CodegodError('llm-request-rejected', 'context too long');
     });
-    expect((await fatal.run()).output).toBe('llm error: the reason call failed: context too long');
+    expect((await fatal.run()).output).toBe('llm error: the plan call failed: context too long');
     const transient = setup(() => {
       throw new CodegodError('llm-unavailable', 'down', { isRetryable: true });
     });
@@ -229,10 +251,7 @@ describe('createAgent', () => {
 
   it('stops at max iterations when every attempt makes progress but never validates', async () => {
     let plans = 0;
-    const { run, phases } = setup(
-      (call) => (call.phase === 'reason' ? reasoning : planOf(writeHello(`try ${++plans}`))),
-      { maxIterations: 3 },
-    );
+    const { run, phases } = setup(() => planOf(writeHello(`try ${++plans}`)), { maxIterations: 3 });
     const result = await run();
     expect(result.output).toBe(
       'max iterations: validation still failed after 3 iterations: hello.txt has "try 3", expected "hi"',
@@ -246,10 +265,9 @@ describe('createAgent', () => {
   });
 
   it('wipes when nothing new is observed, keeping knowledge, and says so when wipes run out', async () => {
-    const { run, phases, memory, events } = setup(
-      (call) => (call.phase === 'reason' ? reasoning : planOf(writeHello('same'))),
-      { maxWipes: 1 },
-    );
+    const { run, phases, memory, events } = setup(() => planOf(writeHello('same')), {
+      maxWipes: 1,
+    });
     await memory.save('backend-1', {
       agent_role: 'backend',
       current_task: null,
@@ -286,9 +304,7 @@ describe('createAgent', () => {
   });
 
   it('shows the agent knowledge and dependency results in the prompt', async () => {
-    const { agent, memory, calls } = setup((call) =>
-      call.phase === 'reason' ? reasoning : planOf(writeHello('hi')),
-    );
+    const { agent, memory, calls } = setup(() => planOf(writeHello('hi')));
     await memory.save('backend-1', {
       agent_role: 'backend',
       current_task: null,

@@ -44,9 +44,9 @@ describe('describeActionCatalogue', () => {
 });
 
 describe('buildAgentMessages', () => {
-  it('keeps the system message identical across tasks and phases, for prefix caching', () => {
-    const a = buildAgentMessages('reason', input());
-    const b = buildAgentMessages('plan', input({ task: { ...input().task, id: 't2' } }));
+  it('keeps the system message identical across tasks, for prefix caching', () => {
+    const a = buildAgentMessages(input());
+    const b = buildAgentMessages(input({ task: { ...input().task, id: 't2' } }));
     expect(a[0]).toEqual(b[0]);
     expect(a[0]).toEqual({
       role: 'system',
@@ -59,7 +59,6 @@ describe('buildAgentMessages', () => {
   it('puts task, dependencies, observation, notes and recent failures in the user message', () => {
     const failures = [1, 2, 3, 4, 5].map(failure);
     const [, user] = buildAgentMessages(
-      'reason',
       input({
         knowledge: { python: '3.11' },
         dependencies: { setup: dependency },
@@ -75,7 +74,7 @@ describe('buildAgentMessages', () => {
       'Observation:',
       'Earlier attempts',
       'Failures so far:',
-      'Reply with the reasoning JSON',
+      'Reply with one JSON object: the reasoning fields first, then the plan.',
     ];
     const positions = order.map((marker) => content.indexOf(marker));
     expect(positions.every((p) => p >= 0)).toBe(true);
@@ -95,25 +94,16 @@ describe('buildAgentMessages', () => {
     const note = 'The task is done only when every check in its "acceptance" passes';
     const acceptance = [{ type: 'file' as const, path: 'app.py', content_regex: '/health' }];
     const task = { id: 't1', description: 'Add /health', role: 'backend' as const, depends_on: [] };
-    const [, checked] = buildAgentMessages('plan', input({ task: { ...task, acceptance } }));
+    const [, checked] = buildAgentMessages(input({ task: { ...task, acceptance } }));
     expect(checked!.content).toContain(note);
     expect(checked!.content).toContain('"content_regex": "/health"');
-    const [, unchecked] = buildAgentMessages('plan', input({ task }));
+    const [, unchecked] = buildAgentMessages(input({ task }));
     expect(unchecked!.content).not.toContain(note);
   });
 
-  it('shows the reasoning and asks for the plan in the plan phase', () => {
-    const reasoning = {
-      problem_analysis: 'p',
-      root_causes: [],
-      approach: 'write the file',
-      risks: [],
-      success_criteria: [],
-      conclusion: 'c',
-    };
-    const [, user] = buildAgentMessages('plan', input({ reasoning }));
-    expect(user!.content).toContain('"approach": "write the file"');
-    expect(user!.content.endsWith('Reply with the plan JSON.')).toBe(true);
+  it('asks for the reasoning and the plan in one reply, reasoning first', () => {
+    const [, user] = buildAgentMessages(input());
+    expect(user!.content.endsWith('the reasoning fields first, then the plan.')).toBe(true);
     expect(user!.content).not.toContain('Knowledge:');
   });
 });

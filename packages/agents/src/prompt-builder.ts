@@ -1,6 +1,6 @@
 import type { ActionDefinition } from '@codegod/actions';
 import { buildMessages, type ChatMessage } from '@codegod/llm';
-import type { Observation, Reasoning, Result, RunFact, Task } from '@codegod/protocol';
+import type { Observation, Result, RunFact, Task } from '@codegod/protocol';
 import { z } from 'zod';
 
 /** What went wrong in one failed iteration, as the next prompt shows it. */
@@ -12,7 +12,7 @@ export interface IterationFailure {
   validation: string;
 }
 
-/** Everything the prompt of one Reason or Plan call is made of. */
+/** Everything the prompt of one iteration's Reason-and-Plan call is made of. */
 export interface PromptInput {
   /** The role's system prompt (stable). */
   systemPrompt: string;
@@ -30,8 +30,6 @@ export interface PromptInput {
   failures: readonly IterationFailure[];
   /** Notes left by earlier attempts that were wiped as stuck. */
   notes: readonly string[];
-  /** This iteration's reasoning; required for the plan call. */
-  reasoning?: Reasoning;
 }
 
 /** How many failed iterations a prompt shows; older ones add tokens, not insight. */
@@ -50,11 +48,11 @@ export function describeActionCatalogue(actions: readonly ActionDefinition[]): s
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 /**
- * Builds the messages of a Reason or Plan call through the llm package's `buildMessages`:
+ * Builds the messages of an iteration's one Reason-and-Plan call through the llm package's `buildMessages`:
  * stable content first (system prompt and catalogue, identical for every call of a role) so
  * vLLM's prefix cache reuses it, task-specific content last.
  */
-export function buildAgentMessages(phase: 'reason' | 'plan', input: PromptInput): ChatMessage[] {
+export function buildAgentMessages(input: PromptInput): ChatMessage[] {
   const sections: string[] = [];
   if (Object.keys(input.knowledge).length > 0)
     sections.push(`Knowledge:\n${json(input.knowledge)}`);
@@ -95,16 +93,9 @@ export function buildAgentMessages(phase: 'reason' | 'plan', input: PromptInput)
     });
     sections.push(`Failures so far:\n${lines.join('\n')}`);
   }
-  if (phase === 'reason') {
-    sections.push(
-      'Reason about the task: analyse the problem, its root causes, your approach, the risks and the success criteria. Reply with the reasoning JSON.',
-    );
-  } else {
-    if (input.reasoning) sections.push(`Your reasoning:\n${json(input.reasoning)}`);
-    sections.push(
-      'Plan the steps that complete the task, using only the listed actions. Reply with the plan JSON.',
-    );
-  }
+  sections.push(
+    'First reason about the task: analyse the problem, its root causes, your approach, the risks and the success criteria. Then plan the steps that complete it, using only the listed actions. Reply with one JSON object: the reasoning fields first, then the plan.',
+  );
   return buildMessages({
     system: input.systemPrompt,
     catalogue: input.catalogue,

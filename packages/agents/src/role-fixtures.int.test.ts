@@ -12,7 +12,7 @@ import type { AcceptanceCheck, Task, WorkerRole } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from './agent.js';
-import { planReply, reasoningReply, type ScriptedStep } from './testing/scripted-replies.js';
+import { planReply, type ScriptedStep } from './testing/scripted-replies.js';
 
 // Issue 6's acceptance: each broken fixture is repaired for real by its role's agent, with the
 // scripted LLM server supplying the plans and the role's real validator checking the result.
@@ -49,10 +49,7 @@ async function repair(
   // The goal is not met yet: every check fails before the agent runs.
   const checksBefore = await toolkit.runChecks(acceptance, context);
   expect(checksBefore.map((check) => check.passed)).toEqual(acceptance.map(() => false));
-  server.setRules([
-    { match: { role, phase: 'reason' }, reply: reasoningReply(`repair the ${role} fixture`) },
-    { match: { role, phase: 'plan' }, reply: planReply(steps) },
-  ]);
+  server.setRules([{ match: { role, phase: 'plan' }, reply: planReply(steps) }]);
   const agent = createAgent({
     agentId: `${role}-fixture`,
     toolkit,

@@ -3,8 +3,8 @@ import { describeWorkedExample, WORKED_EXAMPLES } from './roles/worked-examples.
 
 const SHARED = [
   'You work inside one workspace folder; every path is relative to it.',
-  'You only act through the listed actions. Each plan step names one action and gives its',
-  'arguments in args_json as a JSON object matching that action schema.',
+  'You only act through the listed actions. Each plan step names one action and gives that',
+  "action's arguments in args, matching its schema.",
   'Keep plans short. Every action is verified, and the task is done only when validation passes.',
   'When an earlier attempt failed, read why and change the approach instead of repeating it.',
 ].join('\n');

@@ -13,7 +13,6 @@ import {
   type Reasoning,
   type Result,
   type RunEvent,
-  reasoningSchema,
   resultSchema,
   runEventSchema,
   type Task,
@@ -137,8 +136,7 @@ export class TaskRun {
       const observation = await this.observe();
       observationHashes.push(stableHash(observation));
       const prompt = await this.promptInput(observation);
-      const reasoning = await this.reason(prompt);
-      const plan = await this.plan({ ...prompt, reasoning });
+      const plan = await this.reasonAndPlan(prompt);
       const acted = await this.act(plan);
       actions.push(...acted.attempts);
       iterationSignatures.push(acted.attempts.map((a) => a.signature).join(' | '));
@@ -204,32 +202,33 @@ export class TaskRun {
     );
   }
 
-  private async reason(prompt: PromptInput): Promise<Reasoning> {
-    const messages = buildAgentMessages('reason', prompt);
-    const reasoning = await this.generate(reasoningSchema, 'reasoning', 'reason', messages);
-    this.lastReasoning = reasoning;
-    await this.record('reason', reasoning);
+  /**
+   * Reason and Plan in one structured call: the reply's Reasoning fields are recorded and
+   * remembered as the Reason step, its steps as the Plan step, as if they were two calls.
+   */
+  private async reasonAndPlan(prompt: PromptInput): Promise<ConvertedPlan> {
+    const messages = buildAgentMessages(prompt);
+    const reply = await this.generate(this.parts.planSchema, 'plan', 'plan', messages);
+    const converted = toProtocolPlan(reply);
+    this.lastReasoning = converted.reasoning;
+    await this.record('reason', converted.reasoning);
     await this.remember((memory) => {
-      memory.reasoning_history = capped([...memory.reasoning_history, reasoning], this.limit);
+      memory.reasoning_history = capped(
+        [...memory.reasoning_history, converted.reasoning],
+        this.limit,
+      );
     });
-    return reasoning;
-  }
-
-  private async plan(prompt: PromptInput): Promise<ConvertedPlan> {
-    const messages = buildAgentMessages('plan', prompt);
-    const llmPlan = await this.generate(this.parts.planSchema, 'plan', 'plan', messages);
-    const converted = toProtocolPlan(llmPlan);
     await this.record('plan', converted.plan);
     return converted;
   }
 
-  private async act({ plan, argsProblems }: ConvertedPlan) {
+  private async act({ plan }: ConvertedPlan) {
     const taken: ActionTaken[] = [];
     const attempts: ActionAttempt[] = [];
     let failed: Pick<IterationFailure, 'failedAction'> = {};
     for (const [index, step] of plan.steps.entries()) {
       this.checkBudgets();
-      const outcome = await this.runStep(step, argsProblems[index]);
+      const outcome = await this.runStep(step);
       taken.push({ step: index + 1, action: step.action, ...outcome });
       attempts.push({
         signature: actionSignature(step.action, step.args),
@@ -248,14 +247,13 @@ export class TaskRun {
     return { attempts, failed };
   }
 
-  /** Parses the step's args with the action's own schema; a bad step is refused, never run. */
-  private async runStep(
-    step: PlanStep,
-    argsProblem: string | undefined,
-  ): Promise<{ success: boolean; output: string }> {
+  /**
+   * Parses the step's args with the action's own schema (the reply's schema may be looser than
+   * it, e.g. on record keys); a bad step is refused, never run.
+   */
+  private async runStep(step: PlanStep): Promise<{ success: boolean; output: string }> {
     const action = this.parts.toolkit.actions.find((candidate) => candidate.name === step.action);
     if (!action) return refused(`"${step.action}" is not an action of this role`);
-    if (argsProblem) return refused(argsProblem);
     const input = action.input.safeParse(step.args);
     if (!input.success) {
       return refused(`invalid arguments for ${action.name}: ${z.prettifyError(input.error)}`);
@@ -289,7 +287,7 @@ export class TaskRun {
   private async generate<S extends z.ZodType>(
     schema: S,
     schemaName: string,
-    phase: 'reason' | 'plan',
+    phase: 'plan',
     messages: ChatMessage[],
   ): Promise<z.output<S>> {
     this.checkBudgets();

@@ -105,7 +105,7 @@ describe('codegod build writes its report without following links out of the wor
     // while the run is in flight, as anything writing in the workspace could.
     llm.setRules([
       {
-        match: { phase: 'reason' },
+        match: { phase: 'plan' },
         reply: (request) => {
           mkdirSync(join(workspace, '.codegod'), { recursive: true });
           symlinkSync(victim, join(workspace, '.codegod', `${request.runId}.json`));

@@ -1,9 +1,10 @@
 import { cappedText } from '@codegod/protocol';
-import type { z } from 'zod';
-import { checkReply, repairMessage } from './check-reply.js';
+import { z } from 'zod';
+import { parseReplyJson, type ReplyCheck, repairMessage } from './check-reply.js';
 import { LlmReplyInvalidError } from './errors/llm-reply-invalid-error.js';
 import type { ChatMessage, GenerateOptions, GenerateResult, TokenUsage } from './llm-client.js';
 import { plausibleUsage } from './plausible-usage.js';
+import { checkNormalisedReply } from './schema-dialect.js';
 import { addUsage, emptyUsage, type TokenMeter } from './token-meter.js';
 
 /**
@@ -28,14 +29,21 @@ export interface RepairLoopSettings {
   maxRepairs: number;
   /** Where the tokens of every attempt are recorded, best effort. Default: none. */
   tokenMeter?: TokenMeter;
-  /** Sends one request with the conversation so far and returns the raw reply. */
-  complete(conversation: ChatMessage[]): Promise<RawReply>;
+  /**
+   * Sends one request with the conversation so far and returns the raw reply. `schema` is what
+   * this request asks for: the call's schema, or on a repair the part of it that was invalid.
+   * An adapter that always sends the call's whole schema still works: the fields of its reply
+   * replace the kept ones.
+   */
+  complete(conversation: ChatMessage[], schema: z.ZodType): Promise<RawReply>;
 }
 
 /**
  * The repair loop every LlmClient shares: ask, check the reply against `schema`, and re-ask
  * with the bad reply and its errors up to `maxRepairs` times, then throw LlmReplyInvalidError.
- * Usage sums every attempt and is metered even when the call fails.
+ * When the reply is an object whose problems lie in some of its top-level fields, the repair
+ * asks for those fields only and keeps the rest. Usage sums every attempt and is metered even
+ * when the call fails.
  */
 export async function generateWithRepairs<S extends z.ZodType>(
   schema: S,
@@ -46,13 +54,15 @@ export async function generateWithRepairs<S extends z.ZodType>(
   const conversation: ChatMessage[] = [...messages];
   let usage = emptyUsage();
   let attempts = 0;
+  let asked: z.ZodType = schema;
+  let kept: Record<string, unknown> | undefined;
   try {
     for (;;) {
       attempts++;
-      const reply = await settings.complete(conversation);
+      const reply = await settings.complete(conversation, asked);
       // Any backend may report impossible figures; they are never summed.
       usage = addUsage(usage, plausibleUsage(reply.usage));
-      const check = checkReply(schema, reply.content, reply.finishReason);
+      const check = checkWithKept(schema, reply, kept);
       if (check.ok) return { value: check.value, usage, attempts };
       if (attempts > settings.maxRepairs)
         throw new LlmReplyInvalidError(settings.baseURL, {
@@ -61,14 +71,59 @@ export async function generateWithRepairs<S extends z.ZodType>(
           issues: check.issues,
           attempts,
         });
+      const partial = partialRepair(schema, check);
+      asked = partial?.schema ?? schema;
+      kept = partial?.kept;
       conversation.push(
         { role: 'assistant', content: cappedText(reply.content ?? '', MAX_REPAIR_ECHO_CHARS) },
-        { role: 'user', content: repairMessage(options.schemaName, check.issues) },
+        {
+          role: 'user',
+          content: repairMessage(options.schemaName, check.issues, partial?.fields),
+        },
       );
     }
   } finally {
     await meter(settings.tokenMeter, usage, options);
   }
+}
+
+/**
+ * Checks a reply against the whole schema, its fields laid over the kept ones of a repair,
+ * after normalising what no server is told (see normaliseReply).
+ */
+function checkWithKept<S extends z.ZodType>(
+  schema: S,
+  reply: RawReply,
+  kept: Record<string, unknown> | undefined,
+): ReplyCheck<z.output<S>> {
+  const read = parseReplyJson(reply.content, reply.finishReason);
+  if (!read.ok) return read;
+  const isObject = read.json !== null && typeof read.json === 'object' && !Array.isArray(read.json);
+  const json =
+    kept && isObject ? { ...kept, ...(read.json as Record<string, unknown>) } : read.json;
+  return checkNormalisedReply(schema, json);
+}
+
+/**
+ * What a repair asks for when only some top-level fields of an object reply were invalid:
+ * those fields (as a schema of their own) and the valid ones to keep. Undefined when the whole
+ * value must be asked for again.
+ */
+function partialRepair(schema: z.ZodType, check: ReplyCheck<unknown>) {
+  if (check.ok || !check.json || !check.invalidFields || !(schema instanceof z.ZodObject))
+    return undefined;
+  const names = Object.keys(schema.shape);
+  const fields = check.invalidFields;
+  if (fields.length >= names.length || !fields.every((field) => names.includes(field)))
+    return undefined;
+  const json = check.json;
+  const kept = Object.fromEntries(
+    names
+      .filter((name) => !fields.includes(name) && name in json)
+      .map((name) => [name, json[name]]),
+  );
+  const shape = Object.fromEntries(fields.map((field) => [field, schema.shape[field]!]));
+  return { fields, kept, schema: z.object(shape) as z.ZodType };
 }
 
 async function meter(

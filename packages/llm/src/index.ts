@@ -24,5 +24,7 @@ export * from './llm-client-options.js';
 export * from './plausible-usage.js';
 export * from './redacting-llm-client.js';
 export * from './redis-token-meter.js';
+export * from './schema-dialect.js';
+export * from './server-kind.js';
 export * from './strict-json-schema.js';
 export * from './token-meter.js';

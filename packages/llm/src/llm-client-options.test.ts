@@ -12,7 +12,11 @@ describe('resolveLlmClientOptions', () => {
       maxConcurrency: 8,
       maxRepairs: 2,
       maxReplyBytes: 4_194_304,
+      serverKind: 'auto',
     });
+    expect(resolveLlmClientOptions({ env: { LLM_SERVER_KIND: ' Llama.cpp ' } }).serverKind).toBe(
+      'llama.cpp',
+    );
     expect(resolveLlmClientOptions({ env: { LLM_MAX_REPLY_BYTES: '65536' } }).maxReplyBytes).toBe(
       65_536,
     );
@@ -40,6 +44,7 @@ describe('resolveLlmClientOptions', () => {
     [{ temperature: 3 }, 'temperature', 'LLM_TEMPERATURE'],
     [{ env: { LLM_MAX_TOKENS: 'lots' } }, 'maxTokens', 'LLM_MAX_TOKENS'],
     [{ env: { LLM_MAX_REPLY_BYTES: '10' } }, 'maxReplyBytes', 'LLM_MAX_REPLY_BYTES'],
+    [{ env: { LLM_SERVER_KIND: 'tgi' } }, 'serverKind', 'LLM_SERVER_KIND'],
   ])('rejects %j naming %s and %s', (options, option, envVar) => {
     try {
       resolveLlmClientOptions({ env: {}, ...options });

@@ -1,5 +1,6 @@
 import { ConfigError } from '@codegod/protocol';
 import { z } from 'zod';
+import { serverKindSettingSchema } from './server-kind.js';
 import type { TokenMeter } from './token-meter.js';
 
 /** Settings of `createLlmClient`. Each one falls back to its environment variable, then a default. */
@@ -31,6 +32,12 @@ export interface LlmClientOptions {
    * Default: 4194304 (4 MiB; a 4096-token reply is about 16 KB).
    */
   maxReplyBytes?: number;
+  /**
+   * The kind of server, which decides the JSON schema dialect sent: `vllm`, `llama.cpp`,
+   * `ollama`, `generic`, or `auto` to detect it from `GET /v1/models` (`owned_by`; generic when
+   * that fails). Env `LLM_SERVER_KIND`. Default: `auto`.
+   */
+  serverKind?: string;
   /** Where spent tokens are recorded. Default: none. */
   tokenMeter?: TokenMeter;
   /** The fetch used for HTTP (tests, proxies). Default: the global fetch. */
@@ -66,6 +73,13 @@ const SETTINGS = {
   maxTokens: { env: 'LLM_MAX_TOKENS', schema: positiveInt(1_000_000).default(4096) },
   temperature: { env: 'LLM_TEMPERATURE', schema: z.coerce.number().min(0).max(2).default(0.2) },
   healthTimeoutMs: { env: 'LLM_HEALTH_TIMEOUT_MS', schema: positiveInt(600_000).default(5000) },
+  serverKind: {
+    env: 'LLM_SERVER_KIND',
+    schema: z.preprocess(
+      (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+      serverKindSettingSchema.default('auto'),
+    ),
+  },
   maxReplyBytes: {
     env: 'LLM_MAX_REPLY_BYTES',
     schema: z.coerce.number().int().min(1024).max(1_073_741_824).default(4_194_304),

@@ -159,6 +159,55 @@ describe('OpenAiCompatibleLlmClient against the scripted server', () => {
     },
   );
 
+  it('detects llama.cpp from /v1/models, sends its dialect and clamps what it could not be told', async () => {
+    const llamaCpp = await startScriptedLlmServer({
+      ownedBy: 'llamacpp',
+      rules: [{ reply: { ...goodPlan, confidence: 47e6 } }],
+    });
+    try {
+      const generate = (env: Record<string, string>) =>
+        createLlmClient({ baseURL: llamaCpp.url, model: 'scripted-model', env }).generate(
+          planSchema,
+          messages,
+          { schemaName: 'plan' },
+        );
+      const confidenceSent = () => {
+        const body = llamaCpp.requests.at(-1)!.body as {
+          response_format: { json_schema: { schema: { properties: { confidence: unknown } } } };
+        };
+        return body.response_format.json_schema.schema.properties.confidence;
+      };
+      // llama.cpp drops minimum/maximum on numbers: they are not sent, and 47e6 is clamped.
+      const result = await generate({});
+      expect(result).toMatchObject({ value: { ...goodPlan, confidence: 1 }, attempts: 1 });
+      expect(confidenceSent()).toEqual({ type: 'number' });
+      // LLM_SERVER_KIND wins over detection: vLLM is sent the bounds.
+      await generate({ LLM_SERVER_KIND: 'vllm' });
+      expect(confidenceSent()).toEqual({ type: 'number', minimum: 0, maximum: 1 });
+    } finally {
+      await llamaCpp.close();
+    }
+  });
+
+  it('re-asks only for the fields that were invalid, keeping the rest of the reply', async () => {
+    const noSteps = { ...goodPlan, steps: [] };
+    const steps = [{ action: 'read_file', target: 'app.py' }];
+    server.setRules([{ reply: noSteps, times: 1 }, { reply: { steps } }]);
+    const result = await call();
+    expect(result).toMatchObject({ value: { ...goodPlan, steps }, attempts: 2 });
+    const [first, repair] = server.requests;
+    const sent = (request: typeof first) =>
+      (request!.body as { response_format: { json_schema: { schema: { required: string[] } } } })
+        .response_format.json_schema.schema;
+    expect(sent(first).required).toEqual(['steps', 'confidence']);
+    // The repair's schema, and its message, ask for `steps` alone.
+    expect(sent(repair).required).toEqual(['steps']);
+    expect(repair!.messages.at(-1)!.content).toMatch(/^- steps: /m);
+    expect(repair!.messages.at(-1)!.content).toContain(
+      'Reply with only a JSON object holding the corrected "steps"',
+    );
+  });
+
   it.each(['invalid-json', 'schema-invalid', 'length'] as const)(
     'gives LlmReplyInvalidError (not retryable) with the raw reply when %s persists',
     async (fault) => {

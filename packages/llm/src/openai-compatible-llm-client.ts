@@ -30,12 +30,15 @@ import type {
 } from './llm-client.js';
 import type { ResolvedLlmClientOptions } from './llm-client-options.js';
 import { plausibleUsage } from './plausible-usage.js';
+import { dialectJsonSchema } from './schema-dialect.js';
 import { Semaphore } from './semaphore.js';
-import { toStrictJsonSchema } from './strict-json-schema.js';
+import { type ServerKind, serverKindFromModels } from './server-kind.js';
 import { toLlmCallError } from './to-llm-call-error.js';
 
-// `/v1/models` is read through a schema like every other reply.
-const modelListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
+// `/v1/models` is read through a schema like every other reply; `owned_by` tells the server kind.
+const modelListSchema = z.object({
+  data: z.array(z.object({ id: z.string(), owned_by: z.unknown().optional() })),
+});
 
 // Only what the client reads; usage figures are checked one by one by plausibleUsage.
 const chatCompletionSchema = z.object({
@@ -54,6 +57,10 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
   private readonly semaphore: Semaphore;
   /** The model asked for: the configured one, or the only one the server serves (see health). */
   private model: string;
+  /** The server kind `/v1/models` showed, once read (with `serverKind: auto`). */
+  private detectedKind: ServerKind | undefined;
+  /** The one `/v1/models` read for the kind, shared by the calls that wait for it. */
+  private detecting: Promise<unknown> | undefined;
 
   constructor(private readonly options: ResolvedLlmClientOptions) {
     this.model = options.model;
@@ -81,7 +88,7 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
       baseURL: this.options.baseURL,
       maxRepairs: this.options.maxRepairs,
       tokenMeter: this.options.tokenMeter,
-      complete: (conversation) => this.complete(schema, conversation, options),
+      complete: (conversation, asked) => this.complete(asked, conversation, options),
     });
   }
 
@@ -107,6 +114,7 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
           message: `${baseURL}/models did not answer with a model list. Is VLLM_API_URL the server's /v1 URL?`,
         };
       models = parsed.data.data.map((entry) => entry.id);
+      this.detectedKind = serverKindFromModels(parsed.data.data);
     } catch (error) {
       const context = {
         baseURL,
@@ -147,6 +155,22 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
     return { ok: true, models, message: `${baseURL} serves "${model}".` };
   }
 
+  /**
+   * The kind of server, which decides the schema dialect: the setting, else what `/v1/models`
+   * shows, read once under the health deadline (a list that cannot be read counts as generic,
+   * so a server without one does not pay for the read on every call).
+   */
+  private async serverKind(): Promise<ServerKind> {
+    const { serverKind } = this.options;
+    if (serverKind !== 'auto') return serverKind;
+    if (this.detectedKind === undefined) {
+      this.detecting ??= this.health();
+      await this.detecting;
+      this.detectedKind ??= 'generic';
+    }
+    return this.detectedKind;
+  }
+
   /** Sends one chat completion request, holding a concurrency slot while it is in flight. */
   private async complete(
     schema: z.ZodType,
@@ -155,6 +179,7 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
   ): Promise<RawReply> {
     const { baseURL, timeoutMs } = this.options;
     const model = this.model;
+    const kind = await this.serverKind();
     let release: (() => void) | undefined;
     let call: ReturnType<typeof deadline> | undefined;
     try {
@@ -171,7 +196,7 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
             type: 'json_schema',
             json_schema: {
               name: options.schemaName,
-              schema: toStrictJsonSchema(schema),
+              schema: dialectJsonSchema(schema, kind),
               strict: true,
             },
           },

@@ -4,6 +4,7 @@ import {
   readCheckList,
   type TaskGraph,
   type TaskGraphError,
+  taskIdSchema,
   validateTaskGraph,
   WORKER_ROLES,
 } from '@codegod/protocol';
@@ -13,14 +14,15 @@ import { fromLlmCheck, type LlmCheck, llmCheckSchema, shellCheckErrors } from '.
 import { decomposeMessages, repairMessages } from './prompts/master-prompts.js';
 
 /**
- * A task as the LLM writes it: at least one acceptance check that proves it done. Ids,
- * dependencies and checks are checked by validateTaskGraph after.
+ * A task as the LLM writes it: at least one acceptance check that proves it done. The graph
+ * (unique ids, known dependencies, no cycles) and the checks are checked by validateTaskGraph.
  */
 export const llmTaskSchema = z.object({
-  id: z.string(),
+  // The id's length and pattern are sent, so a guided-decoding server writes a valid id.
+  id: taskIdSchema,
   description: z.string(),
   role: z.enum(WORKER_ROLES),
-  depends_on: z.array(z.string()),
+  depends_on: z.array(taskIdSchema),
   acceptance: z
     .array(llmCheckSchema)
     .min(1)

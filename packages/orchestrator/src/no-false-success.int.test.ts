@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileToolkit, planReply, reasoningReply } from '@codegod/agents/testing';
+import { createFileToolkit, planReply } from '@codegod/agents/testing';
 import { ScriptedLlmClient } from '@codegod/llm/testing';
 import { type AcceptanceCheck, type Task, WORKER_ROLES } from '@codegod/protocol';
 import fc from 'fast-check';
@@ -47,7 +47,6 @@ describe('property: a no-op agent never turns a failing check into success', () 
   beforeAll(async () => {
     const llm = new ScriptedLlmClient({
       rules: [
-        { match: { phase: 'reason' }, reply: reasoningReply('nothing to do') },
         // The no-op agent: it reads a file and changes nothing.
         {
           match: { phase: 'plan' },

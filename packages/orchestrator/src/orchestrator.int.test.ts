@@ -1,4 +1,4 @@
-import { createFileToolkit, planReply, reasoningReply, replanReply } from '@codegod/agents/testing';
+import { createFileToolkit, planReply, replanReply } from '@codegod/agents/testing';
 import { ScriptedLlmClient } from '@codegod/llm/testing';
 import { WORKER_ROLES } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
@@ -25,7 +25,6 @@ describe('Orchestrator replan bounds', () => {
     // The agent always writes the wrong content, so validation always fails.
     const llm = new ScriptedLlmClient({
       rules: [
-        { match: { phase: 'reason' }, reply: reasoningReply('write the file') },
         {
           match: { phase: 'plan' },
           reply: planReply([{ action: 'write_file', args: { path: 'out.txt', content: 'wrong' } }]),

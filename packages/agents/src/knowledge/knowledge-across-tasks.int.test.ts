@@ -24,7 +24,6 @@ let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
   server = await startScriptedLlmServer({
     rules: [
-      { match: { phase: 'reason' }, reply: reasoningReply('write the file') },
       {
         match: { phase: 'plan' },
         reply: planReply([{ action: 'write_file', args: { path: 'out.txt', content: 'done' } }]),
@@ -71,12 +70,12 @@ const task = (id: string, role: WorkerRole): Task => ({
   depends_on: [],
 });
 
-/** The prompt of the last reason call about task `id`. */
+/** The prompt of the last iteration call about task `id`. */
 function reasonPrompt(id: string): string {
   const request = server.requests.findLast(
-    (r) => r.phase === 'reason' && r.messages.some((m) => m.content.includes(`"id": "${id}"`)),
+    (r) => r.phase === 'plan' && r.messages.some((m) => m.content.includes(`"id": "${id}"`)),
   );
-  expect(request, `no reason call for ${id}`).toBeDefined();
+  expect(request, `no plan call for ${id}`).toBeDefined();
   return request!.messages.map((m) => m.content).join('\n');
 }
 

@@ -1,10 +1,10 @@
 import type { ScriptedRule } from '@codegod/llm/testing';
 import type { AcceptanceCheck } from '@codegod/protocol';
 
-// Replies for the scripted LLM server in the shapes the agent asks for (its plan steps carry
-// `args_json`), shared by every test that drives agents through it.
+// Replies for the scripted LLM server in the shapes the agent asks for, shared by every test
+// that drives agents through it.
 
-/** One step of a scripted plan: the action and its arguments (sent as `args_json`). */
+/** One step of a scripted plan: the action and its arguments. */
 export interface ScriptedStep {
   action: string;
   args: Record<string, unknown>;
@@ -23,15 +23,19 @@ export function reasoningReply(approach: string) {
   };
 }
 
-/** A plan reply as the LLM writes it: each step's arguments as a JSON string. */
-export function planReply(steps: ScriptedStep[]) {
+/**
+ * The one reply of an agent iteration as the LLM writes it: the Reasoning fields (with
+ * `approach`), then the plan, each step with its action's arguments.
+ */
+export function planReply(steps: ScriptedStep[], approach = 'run the planned steps') {
   return {
+    ...reasoningReply(approach),
     steps: steps.map((step) => ({
       action: step.action,
       target: step.target ?? step.action,
       method: step.action,
       expected: 'the action succeeds',
-      args_json: JSON.stringify(step.args),
+      args: step.args,
     })),
     estimated_duration: '1 minute',
     confidence: 0.9,
@@ -97,7 +101,7 @@ export function taskMarker(id: string): string {
   return `"id": "${id}"`;
 }
 
-/** Reason and plan rules for one task of `role`, matched on the task id in the prompt. */
+/** The rule of one task of `role` (one reply per iteration), matched on the task id in the prompt. */
 export function taskRules(
   role: ScriptedTask['role'],
   id: string,
@@ -106,12 +110,8 @@ export function taskRules(
 ): ScriptedRule[] {
   return [
     {
-      match: { role, phase: 'reason', contains: taskMarker(id) },
-      reply: reasoningReply(`complete ${id}`),
-    },
-    {
       match: { role, phase: 'plan', contains: taskMarker(id) },
-      reply: planReply(steps),
+      reply: planReply(steps, `complete ${id}`),
       ...(options.planLatencyMs ? { latencyMs: options.planLatencyMs } : {}),
     },
   ];

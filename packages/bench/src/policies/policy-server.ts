@@ -43,7 +43,7 @@ const plan = (task: PolicyTask | undefined) => ({
     target: String(step.args.path ?? step.args.file ?? '.'),
     method: step.action,
     expected: 'the step succeeds',
-    args_json: JSON.stringify(step.args),
+    args: step.args,
   })),
   estimated_duration: '1 minute',
   confidence: 0.9,
@@ -52,7 +52,7 @@ const plan = (task: PolicyTask | undefined) => ({
 /**
  * Starts a scripted server that plays `policy` for `instances`: a decompose request is matched
  * to its instance by the problem statement, and the run id (header x-codegod-run) routes every
- * later request of that run (agents' reason and plan, replans) to the same instance. The
+ * later request of that run (agents' iterations, replans) to the same instance. The
  * problem statements must therefore differ.
  */
 export async function startPolicyServer(
@@ -99,7 +99,8 @@ export async function startPolicyServer(
     const task = planned.find((candidate) =>
       text.includes(`"id": ${JSON.stringify(candidate.id)}`),
     );
-    return request.phase === 'reason' ? reasoning(task) : plan(task);
+    // One reply per agent iteration: the Reasoning fields first, then the plan.
+    return { ...reasoning(task), ...plan(task) };
   };
 
   const server = await startScriptedLlmServer({ rules: [{ reply: answer }] });

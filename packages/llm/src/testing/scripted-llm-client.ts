@@ -12,8 +12,10 @@ import type {
   LlmClient,
   LlmHealth,
 } from '../llm-client.js';
+import { dialectJsonSchema } from '../schema-dialect.js';
 import { Semaphore } from '../semaphore.js';
-import { type JsonSchema, toStrictJsonSchema } from '../strict-json-schema.js';
+import { SERVER_KINDS, type ServerKind } from '../server-kind.js';
+import type { JsonSchema } from '../strict-json-schema.js';
 import type { TokenMeter } from '../token-meter.js';
 import type { RecordedRequest, ScriptedRule } from './scripted-rule.js';
 import { ScriptedRuleBook, scriptedOutcome } from './scripted-rule-book.js';
@@ -34,6 +36,8 @@ export interface ScriptedLlmClientOptions {
   maxConcurrency?: number;
   /** Where spent tokens are recorded. Default: none. */
   tokenMeter?: TokenMeter;
+  /** The server kind whose schema dialect is recorded as sent. Default: `generic`. */
+  serverKind?: ServerKind;
 }
 
 /** Stands in for the server URL in errors and health messages. */
@@ -45,6 +49,7 @@ const optionsSchema = z.object({
   timeoutMs: z.number().int().min(1).default(1000),
   maxRepairs: z.number().int().min(0).max(10).default(2),
   maxConcurrency: z.number().int().min(1).default(8),
+  serverKind: z.enum(SERVER_KINDS).default('generic'),
 });
 
 /**
@@ -96,12 +101,12 @@ export class ScriptedLlmClient implements LlmClient {
     messages: ChatMessage[],
     options: GenerateOptions,
   ): Promise<GenerateResult<z.output<S>>> {
-    const jsonSchema = toStrictJsonSchema(schema);
     return generateWithRepairs(schema, messages, options, {
       baseURL: BASE_URL,
       maxRepairs: this.settings.maxRepairs,
       tokenMeter: this.tokenMeter,
-      complete: (conversation) => this.complete(jsonSchema, conversation, options),
+      complete: (conversation, asked) =>
+        this.complete(dialectJsonSchema(asked, this.settings.serverKind), conversation, options),
     });
   }
 

@@ -23,6 +23,11 @@ export interface ScriptedLlmServerOptions {
    * transport fault (`trickle`, `html`, …). Default: none.
    */
   modelsFault?: ScriptedFault;
+  /**
+   * `owned_by` of every `/v1/models` entry, which tells the client the server kind: `vllm`,
+   * `llamacpp`, `library` (Ollama). Default: `scripted` (a generic server).
+   */
+  ownedBy?: string;
 }
 
 /** A running scripted OpenAI-compatible server. */
@@ -208,7 +213,12 @@ export async function startScriptedLlmServer(
       }
       const list = {
         object: 'list',
-        data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'scripted' })),
+        data: models.map((id) => ({
+          id,
+          object: 'model',
+          created: 0,
+          owned_by: options.ownedBy ?? 'scripted',
+        })),
       };
       const transport = isTransportFault(fault) ? fault : undefined;
       deliverBody(response, JSON.stringify(list), transport, undefined, timers);

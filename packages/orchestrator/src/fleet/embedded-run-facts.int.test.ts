@@ -15,7 +15,6 @@ let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
   server = await startScriptedLlmServer({
     rules: [
-      { match: { phase: 'reason' }, reply: reasoningReply('write the file') },
       {
         match: { phase: 'plan' },
         reply: planReply([{ action: 'write_file', args: { path: 'out.txt', content: 'done' } }]),
@@ -72,7 +71,7 @@ describe('shared facts on the embedded fleet', () => {
         ['run-tests', 'testing-1'],
       ]);
       const testingPrompt = server.requests
-        .filter((r) => r.role === 'testing' && r.phase === 'reason')
+        .filter((r) => r.role === 'testing' && r.phase === 'plan')
         .map((r) => r.messages.map((m) => m.content).join('\n'))
         .join('\n');
       expect(testingPrompt).toMatch(

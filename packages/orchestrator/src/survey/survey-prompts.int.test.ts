@@ -54,7 +54,6 @@ describe('the master surveys the workspace before it plans (flask-not-found fixt
           },
         ]),
       },
-      { match: { phase: 'reason' }, reply: reasoningReply('write a log instead') },
       {
         // The task fails: it writes a file but never installs flask.
         match: { phase: 'plan' },
