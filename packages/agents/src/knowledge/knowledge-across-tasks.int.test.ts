@@ -13,7 +13,7 @@ import type { Observation, Task, WorkerRole } from '@codegod/protocol';
 import { type RedisServer, startRedisServer, tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent.js';
-import { createFileToolkit, planReply, reasoningReply } from '../testing/index.js';
+import { createFileToolkit, planReply } from '../testing/index.js';
 
 // Issue 19's acceptance: what an observer establishes is kept in the agent's knowledge (a wipe
 // keeps it) and shown to its next task, and shared with the run's later tasks on other agents.

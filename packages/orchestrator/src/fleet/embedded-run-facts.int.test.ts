@@ -1,5 +1,5 @@
 import type { RoleToolkit } from '@codegod/actions';
-import { createFileToolkit, planReply, reasoningReply } from '@codegod/agents/testing';
+import { createFileToolkit, planReply } from '@codegod/agents/testing';
 import { createLlmClient } from '@codegod/llm';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';

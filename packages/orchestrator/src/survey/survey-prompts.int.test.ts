@@ -4,12 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { toolkitFor } from '@codegod/actions';
 import { makeFlaskAppFixture } from '@codegod/actions/testing';
-import {
-  decompositionReply,
-  planReply,
-  reasoningReply,
-  replanReply,
-} from '@codegod/agents/testing';
+import { decompositionReply, planReply, replanReply } from '@codegod/agents/testing';
 import { createLlmClient } from '@codegod/llm';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
