@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, isProcessRunning, waitFor } from '@codegod/testkit';
 import { Redis } from 'ioredis';
@@ -47,6 +47,7 @@ beforeAll(async () => {
     CODEGOD_REDIS_PORT: String(await freePort()),
     BULL_BOARD_PORT: String(await freePort()),
     PIP_FIND_LINKS: '/wheels-given-at-up',
+    REDIS_COMMANDER_PORT: String(await freePort()),
   };
 });
 
@@ -55,6 +56,53 @@ afterAll(async () => {
   run('down'); // a no-op when the test got there; the cleanup when it did not
   rmSync(stateDir, { recursive: true, force: true });
 });
+
+/**
+ * Redis Commander serves the fleet's Redis on 127.0.0.1 only, behind its login: no API call
+ * without a signed-in token, no token for a wrong password.
+ */
+async function expectRedisCommander(stateEnv: string): Promise<void> {
+  const port = /^REDIS_COMMANDER_PORT=(\d+)$/m.exec(stateEnv)?.[1];
+  const password = /^REDIS_COMMANDER_PASSWORD=(.+)$/m.exec(stateEnv)?.[1] ?? '';
+  expect(port).toBe(env.REDIS_COMMANDER_PORT);
+  expect(password).toMatch(/^[0-9a-f]{48}$/);
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('Redis Commander to answer', async () => {
+    try {
+      return (await fetch(`${base}/`)).ok;
+    } catch {
+      return false;
+    }
+  });
+  expect((await fetch(`${base}/apiv2/server/info`)).status).toBe(401);
+  const signIn = async (secret: string) =>
+    (await (
+      await fetch(`${base}/signin`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: secret }),
+      })
+    ).json()) as { ok: boolean; bearerToken?: string };
+  expect((await signIn('wrong')).ok).toBe(false);
+  const session = await signIn(password);
+  expect(session.ok).toBe(true);
+  const info = await fetch(`${base}/apiv2/server/info`, {
+    headers: { authorization: `Bearer ${session.bearerToken}` },
+  });
+  expect(info.status).toBe(200);
+  expect(await info.text()).toContain(`127.0.0.1:${env.CODEGOD_REDIS_PORT}`);
+  // Loopback only: the machine's other addresses refuse the port.
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === 'IPv4' && !address.internal);
+  if (outside) {
+    const reached = await fetch(`http://${outside.address}:${port}/`).then(
+      () => true,
+      () => false,
+    );
+    expect(reached).toBe(false);
+  }
+}
 
 describe('start-agents.sh on the local runtime (pm2)', () => {
   it('runs up, scale, status, wipe, logs and down, leaving nothing running', async () => {
@@ -89,6 +137,8 @@ describe('start-agents.sh on the local runtime (pm2)', () => {
     );
     expect(Object.keys(await heartbeats()).sort()).toEqual([...firstFive].sort());
     expect((await heartbeats())['devops-agent-1']?.role).toBe('devops');
+
+    await expectRedisCommander(readFileSync(join(stateDir, 'env'), 'utf8'));
 
     expect(run('up').status).toBe(0); // again: starts nothing new
     expect(Object.keys(await heartbeats())).toHaveLength(5);

@@ -66,6 +66,7 @@ beforeAll(async () => {
     CODEGOD_RUNTIME: 'local',
     CODEGOD_REDIS_PORT: String(await freePort()),
     BULL_BOARD_PORT: String(await freePort()),
+    REDIS_COMMANDER_PORT: String(await freePort()),
     WORKSPACE_ROOT: workspaceRoot,
     VLLM_API_URL: llm.url,
     LLM_MODEL: 'scripted-model',

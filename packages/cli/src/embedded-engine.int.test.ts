@@ -48,7 +48,12 @@ describe('codegod build on the embedded engine and the tiny test model', {
   const expectCleanEnd = (stdout: string, stderr: string) => {
     expect(stderr).not.toContain('unexpected error');
     expect(stderr).not.toMatch(/stayed invalid|llm error/);
-    return runReportSchema.parse(JSON.parse(stdout));
+    const report = runReportSchema.parse(JSON.parse(stdout));
+    // Typed arguments: the grammar shaped every step's arguments, so no action refused them.
+    const text = JSON.stringify(report);
+    expect(text).not.toContain('invalid arguments for');
+    expect(text).not.toContain('args_json');
+    return report;
   };
 
   it('decomposes and runs a task whose checks fail, every reply valid the first time', async () => {

@@ -62,6 +62,44 @@ describe('fleetApps', () => {
   });
 });
 
+describe('Redis Commander in the local runtime', () => {
+  it('serves the fleet Redis on 127.0.0.1 behind a login that the services never see', () => {
+    const apps = fleetApps({
+      ...base,
+      settings: {
+        ...settings,
+        REDIS_URL: 'redis://default:s%40cret@127.0.0.1:6380/2',
+        REDIS_COMMANDER_PORT: '8081',
+        REDIS_COMMANDER_USER: 'admin',
+        REDIS_COMMANDER_PASSWORD: 'letmein',
+      },
+      replicas: {},
+    });
+    const commander = apps.find((app) => app.name === 'redis-commander');
+    expect(commander?.script).toBe('/repo/node_modules/redis-commander/bin/redis-commander.js');
+    const config = JSON.parse(commander?.env.NODE_CONFIG ?? '{}');
+    expect(config.server).toEqual({
+      address: '127.0.0.1',
+      port: 8081,
+      httpAuth: { username: 'admin', password: 'letmein' },
+    });
+    expect(config.connections).toEqual([
+      { label: 'codegod', host: '127.0.0.1', port: 6380, password: 's@cret', dbIndex: 2 },
+    ]);
+    for (const app of apps.filter((candidate) => candidate !== commander)) {
+      expect(Object.keys(app.env).filter((name) => name.startsWith('REDIS_COMMANDER_'))).toEqual(
+        [],
+      );
+    }
+  });
+
+  it('is left out when up did not set it up', () => {
+    expect(fleetApps({ ...base, replicas: {} }).some((app) => app.name === 'redis-commander')).toBe(
+      false,
+    );
+  });
+});
+
 describe('the fleet state', () => {
   it('keeps settings with any characters through the env file, readable by its owner only', () => {
     const dir = mkdtempSync(join(tmpdir(), 'codegod-fleet-state-'));

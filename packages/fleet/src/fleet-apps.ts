@@ -50,12 +50,7 @@ export function fleetApps(options: FleetAppsOptions): Pm2App[] {
     root,
     settings.CODEGOD_WORKER_ENTRY || 'services/agent-worker/dist/main.js',
   );
-  const app = (
-    name: string,
-    namespace: string,
-    script: string,
-    appEnv: Record<string, string>,
-  ): Pm2App => ({
+  const baseApp = (name: string, namespace: string, script: string): Omit<Pm2App, 'env'> => ({
     name,
     namespace,
     script,
@@ -71,9 +66,18 @@ export function fleetApps(options: FleetAppsOptions): Pm2App[] {
     out_file: join(stateDir, 'logs', `${name}.out.log`),
     error_file: join(stateDir, 'logs', `${name}.err.log`),
     merge_logs: true,
-    env: { ...settings, ...appEnv },
   });
 
+  // Redis Commander's login and the Redis password stay out of the services' environment.
+  const serviceSettings = Object.fromEntries(
+    Object.entries(settings).filter(([name]) => !name.startsWith('REDIS_COMMANDER_')),
+  );
+  const app = (
+    name: string,
+    namespace: string,
+    script: string,
+    appEnv: Record<string, string>,
+  ): Pm2App => ({ ...baseApp(name, namespace, script), env: { ...serviceSettings, ...appEnv } });
   const apps = [
     app('master-orchestrator', 'master-orchestrator', masterEntry, {
       AGENT_ROLE: 'master',
@@ -89,5 +93,49 @@ export function fleetApps(options: FleetAppsOptions): Pm2App[] {
       apps.push(app(name, service, workerEntry, { AGENT_ROLE: role, AGENT_ID: name }));
     }
   }
+  const commander = redisCommanderEnvironment(settings);
+  if (commander) {
+    const script = resolve(root, 'node_modules/redis-commander/bin/redis-commander.js');
+    apps.push({ ...baseApp('redis-commander', 'redis-commander', script), env: commander });
+  }
   return apps;
+}
+
+/**
+ * Redis Commander's environment, as the `config` package it reads takes it (NODE_CONFIG): the
+ * fleet's Redis as its one connection, 127.0.0.1 only, behind HTTP basic auth, nothing saved.
+ * Undefined when `up` did not set it up (no REDIS_COMMANDER_PORT) or REDIS_URL is unusable.
+ */
+function redisCommanderEnvironment(
+  settings: Record<string, string>,
+): Record<string, string> | undefined {
+  const port = settings.REDIS_COMMANDER_PORT;
+  if (!port || port === '0' || !settings.REDIS_URL) return undefined;
+  let url: URL;
+  try {
+    url = new URL(settings.REDIS_URL);
+  } catch {
+    return undefined;
+  }
+  const config = {
+    noSave: true,
+    connections: [
+      {
+        label: 'codegod',
+        host: url.hostname,
+        port: Number(url.port || 6379),
+        password: decodeURIComponent(url.password),
+        dbIndex: Number(url.pathname.slice(1) || 0),
+      },
+    ],
+    server: {
+      address: '127.0.0.1',
+      port: Number(port),
+      httpAuth: {
+        username: settings.REDIS_COMMANDER_USER || 'admin',
+        password: settings.REDIS_COMMANDER_PASSWORD ?? '',
+      },
+    },
+  };
+  return { NODE_CONFIG: JSON.stringify(config), NODE_ENV: 'default' };
 }

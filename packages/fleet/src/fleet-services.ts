@@ -12,8 +12,8 @@ export const FLEET_SERVICES: readonly string[] = [
   ...AGENT_SERVICES,
 ];
 
-/** Services that only the Docker runtime runs (the local runtime has redis-cli and VLLM_API_URL). */
-export const DOCKER_ONLY_SERVICES: readonly string[] = ['redis-commander', 'vllm-server'];
+/** Services that only the Docker runtime runs (the local runtime points VLLM_API_URL elsewhere). */
+export const DOCKER_ONLY_SERVICES: readonly string[] = ['vllm-server'];
 
 /** The role an agent service runs (`backend-agent` → `backend`), or undefined. */
 export function roleOfAgentService(service: string): WorkerRole | undefined {

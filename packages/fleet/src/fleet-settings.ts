@@ -4,7 +4,7 @@
  * (the LLM server and model, the sandbox, pip's and npm's package sources, log level…).
  */
 const CARRIED_SETTING =
-  /^(REDIS_URL|VLLM_API_URL|LOG_LEVEL|WORKSPACE_ROOT|LLM_\w+|BULL_BOARD_\w+|CODEGOD_\w+|PIP_\w+|PYTHON\w*|npm_config_\w+|HF_\w+|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy)$/;
+  /^(REDIS_URL|VLLM_API_URL|LOG_LEVEL|WORKSPACE_ROOT|LLM_\w+|BULL_BOARD_\w+|REDIS_COMMANDER_\w+|DASHBOARD_\w+|CODEGOD_\w+|PIP_\w+|PYTHON\w*|npm_config_\w+|HF_\w+|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy)$/;
 
 /** Settings that describe where the fleet lives, not how its services behave. */
 const NOT_CARRIED = new Set(['CODEGOD_STATE_DIR', 'CODEGOD_PM2', 'CODEGOD_FLEET_COMMAND']);

@@ -11,6 +11,7 @@ import {
   findFreePort,
   isAlive,
   portInUse,
+  randomSecret,
   runAttached,
   runProcess,
   waitForExit,
@@ -89,6 +90,7 @@ export class Pm2Runtime implements FleetRuntime {
       );
       mkdirSync(settings.WORKSPACE_ROOT, { recursive: true });
       this.state.writeReplicas({});
+      await this.setUpRedisCommander(settings);
     }
     this.state.writeEnv(settings);
     this.startMissing(settings);
@@ -97,7 +99,38 @@ export class Pm2Runtime implements FleetRuntime {
     this.context.say(
       `  Redis: ${shownUrl}   Bull Board: http://127.0.0.1:${settings.BULL_BOARD_PORT}/queues   Dashboard: http://127.0.0.1:${settings.BULL_BOARD_PORT}/dashboard/`,
     );
+    if (settings.REDIS_COMMANDER_PORT && settings.REDIS_COMMANDER_PORT !== '0') {
+      this.context.say(
+        `  Redis Commander: http://127.0.0.1:${settings.REDIS_COMMANDER_PORT} (login: ${settings.REDIS_COMMANDER_USER} / REDIS_COMMANDER_PASSWORD in ${this.state.envFile})`,
+      );
+    }
     this.context.say(`  Use it from this shell: set -a; . ${this.state.envFile}; set +a`);
+  }
+
+  /**
+   * Redis Commander (the npm package) on 127.0.0.1:8081, or a free port when that is taken, as
+   * the compose stack serves it; a login of its own (REDIS_COMMANDER_USER, default admin, and
+   * REDIS_COMMANDER_PASSWORD, random unless given). REDIS_COMMANDER_PORT=0 leaves it out.
+   */
+  private async setUpRedisCommander(settings: Record<string, string>): Promise<void> {
+    if (settings.REDIS_COMMANDER_PORT === '0') return;
+    const script = join(this.context.root, 'node_modules/redis-commander/bin/redis-commander.js');
+    if (!existsSync(script)) {
+      this.context.say(
+        "Redis Commander is not installed (run 'npm ci'); the fleet runs without it",
+      );
+      delete settings.REDIS_COMMANDER_PORT;
+      return;
+    }
+    if (!settings.REDIS_COMMANDER_PORT) {
+      settings.REDIS_COMMANDER_PORT = (await portInUse(8081))
+        ? String(await findFreePort())
+        : '8081';
+    }
+    settings.REDIS_COMMANDER_USER ||= 'admin';
+    // .env.example's placeholder is no password: replace it as an unset one.
+    if (!settings.REDIS_COMMANDER_PASSWORD || settings.REDIS_COMMANDER_PASSWORD === 'change-me')
+      settings.REDIS_COMMANDER_PASSWORD = randomSecret();
   }
 
   async down(): Promise<void> {
