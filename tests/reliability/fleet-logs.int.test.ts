@@ -52,6 +52,10 @@ describe('fleet logs at info level (real master and worker processes)', () => {
     expect(end).toMatchObject({ level: 30, outcome: 'failed', attempt: 1 });
     expect(end!.durationMs).toEqual(expect.any(Number));
     expect(String(end!.reason).length).toBeGreaterThan(0);
+    // The empty plans get the agent stuck: each wipe of its memory is a line of its own.
+    const wipes = mine.filter((l) => String(l.msg).startsWith('memory wiped during task x: stuck'));
+    expect(wipes.length).toBeGreaterThan(0);
+    expect(report.tasks[0]?.reason ?? '').toContain(`memory wiped ${wipes.length} time(s)`);
 
     const ours = masterLines.map((l) => l.line).filter((l) => l.runId === report.run_id);
     const announced = ours.filter((l) => /^replanning \(round \d+\)/.test(String(l.msg)));

@@ -92,7 +92,16 @@ export async function startAgentWorkerService(
         memory,
         // In Redis: a fact found here reaches the run's later tasks on every replica.
         facts: new RedisRunFactStore(redis),
-        recordStep: (event) => bus.appendEvent(event),
+        recordStep: (event) => {
+          // A wipe is part of the story an operator follows in `logs <agent>`.
+          if (event.type === 'agent-wipe') {
+            logger.info(
+              { runId: event.run_id, taskId: event.task_id, agentId: id },
+              `memory wiped during task ${event.task_id}: ${event.reason}`,
+            );
+          }
+          return bus.appendEvent(event);
+        },
       }),
   });
   // The logger already carries the role (services/agent-worker makes it a child with it).
