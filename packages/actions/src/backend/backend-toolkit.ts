@@ -9,6 +9,7 @@ import {
 } from '../shared/common-actions.js';
 import { describeCommand } from '../shared/outcome.js';
 import { sandboxFactory, type ToolkitOptions } from '../shared/sandbox-for.js';
+import { toolVersion, venvPythonVersion } from '../shared/tool-versions.js';
 import {
   createVenvAction,
   installDependencyAction,
@@ -39,7 +40,12 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
     const box = sandbox(workspace);
     const venv = await findVenv(box);
     const python = venv ? `${venv}/bin/python` : 'python3';
-    const version = await box.run(python, ['--version'], { signal });
+    // The venv's pyvenv.cfg names its Python; only without a venv is the interpreter asked
+    // (once per process).
+    const version = venv
+      ? (venvPythonVersion(await box.readFile(`${venv}/pyvenv.cfg`)) ??
+        (await toolVersion(box, python, signal)))
+      : await toolVersion(box, python, signal);
     const installed = venv ? await installedPackages(box, venv) : [];
     const requirements = (await box.exists(REQUIREMENTS_FILE))
       ? parseRequirements(await box.readFile(REQUIREMENTS_FILE))
@@ -64,7 +70,7 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
     }
     return {
       error_log: errorLog,
-      python_version: `${version.stdout}${version.stderr}`.trim().replace(/^Python\s+/, ''),
+      python_version: version.replace(/^Python\s+/, ''),
       venv_exists: venv !== undefined,
       venv_path: venv ?? null,
       package_manager: 'pip',
@@ -86,19 +92,15 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
     const requirements = (await box.exists(REQUIREMENTS_FILE))
       ? parseRequirements(await box.readFile(REQUIREMENTS_FILE))
       : [];
-    // Every requirement must import in the venv; with none, the interpreter must at least run.
-    const checks =
-      requirements.length > 0
-        ? requirements.map((r) => ['-c', `import ${importName(r.name)}`])
-        : [['-c', 'import sys']];
-    const lines: string[] = [];
-    let valid = true;
-    for (const args of checks) {
-      const result = await box.run(python, args, { signal });
-      valid &&= result.exitCode === 0;
-      lines.push(`${describeCommand(result)}\n-> exit ${result.exitCode ?? 'killed'}`);
-    }
-    return { valid, output: lines.join('\n') };
+    // Every requirement must import in the venv, all in one interpreter run (one process, not
+    // one per requirement; a failure names the module); with none, the interpreter must run.
+    const modules = [...new Set(requirements.map((r) => importName(r.name)))];
+    const args = ['-c', `import ${modules.length > 0 ? modules.join(', ') : 'sys'}`];
+    const result = await box.run(python, args, { signal });
+    return {
+      valid: result.exitCode === 0,
+      output: `${describeCommand(result)}\n-> exit ${result.exitCode ?? 'killed'}`,
+    };
   }
 
   return {

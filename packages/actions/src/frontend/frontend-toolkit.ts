@@ -9,6 +9,7 @@ import {
 } from '../shared/common-actions.js';
 import { describeCommand } from '../shared/outcome.js';
 import { sandboxFactory, type ToolkitOptions } from '../shared/sandbox-for.js';
+import { toolVersion } from '../shared/tool-versions.js';
 import {
   buildFrontendAction,
   checkEntryPointAction,
@@ -38,16 +39,16 @@ export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit {
     { workspace, signal }: ActionContext,
   ): Promise<Observation> {
     const box = sandbox(workspace);
-    const node = await box.run('node', ['--version'], { signal });
+    const nodeVersion = await toolVersion(box, 'node', signal);
     const pkg = await readPackageJson(box).catch((error: Error) => error);
     const findings: string[] = [];
     if (pkg instanceof Error) {
       findings.push(`package.json is malformed: ${pkg.message}`);
-      return { node_version: node.stdout.trim(), package_json: 'malformed', findings };
+      return { node_version: nodeVersion, package_json: 'malformed', findings };
     }
     if (!pkg) {
       findings.push('no package.json in the workspace');
-      return { node_version: node.stdout.trim(), package_json: null, findings };
+      return { node_version: nodeVersion, package_json: null, findings };
     }
     const main = entryPoint(pkg);
     const mainExists = await box.exists(main);
@@ -63,7 +64,7 @@ export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit {
     if (!nodeModules) findings.push('node_modules is missing: dependencies are not installed');
     else if (missing.length > 0) findings.push(`not installed: ${missing.join(', ')}`);
     return {
-      node_version: node.stdout.trim(),
+      node_version: nodeVersion,
       package_json: { name: pkg.name ?? null, main, type: pkg.type ?? 'commonjs' },
       entry_point: main,
       entry_point_exists: mainExists,
