@@ -15,6 +15,7 @@ import { e2eBench } from './e2e.js';
 import { engineBench } from './engine.js';
 import { llmConcurrencyBench } from './llm.js';
 import { llmTransportBench } from './llm-transport.js';
+import { processesBench } from './processes.js';
 import { promptPrefixBench } from './prompt-prefix.js';
 import { redactionBench } from './redaction.js';
 import { sandboxBench } from './sandbox.js';
@@ -98,6 +99,7 @@ rows.push(...(await attempt('redaction', () => redactionBench(quick))));
 rows.push(...(await attempt('sandbox', () => sandboxBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));
 rows.push(...(await attempt('checks', () => checkOverheadBench(quick))));
+rows.push(...(await attempt('observe + validate processes', processesBench)));
 rows.push(...(await attempt('embedded engine', () => engineBench(quick))));
 const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(0);
 console.log(

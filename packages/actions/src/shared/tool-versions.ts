@@ -30,3 +30,22 @@ export function toolVersion(
 export function venvPythonVersion(pyvenvCfg: string): string | undefined {
   return /^version(?:_info)?\s*=\s*(\d+\.\d+\.\d+)/m.exec(pyvenvCfg)?.[1];
 }
+
+const probes = new Map<string, Promise<number | null>>();
+
+/** The exit code of a probe command, run once per process and sandbox kind (like toolVersion). */
+export function probeOnce(
+  box: Sandbox,
+  command: string,
+  args: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<number | null> {
+  const key = `${box.kind}:${command}:${JSON.stringify(args)}`;
+  let probe = probes.get(key);
+  if (!probe) {
+    probe = box.run(command, [...args], { signal }).then((result) => result.exitCode);
+    probes.set(key, probe);
+    probe.catch(() => probes.delete(key));
+  }
+  return probe;
+}

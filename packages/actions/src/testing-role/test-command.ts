@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
-import { findVenv } from '../backend/venv.js';
+import { findVenv, installedPackages } from '../backend/venv.js';
 import { readPackageJson } from '../frontend/package-json.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
+import { probeOnce } from '../shared/tool-versions.js';
 
 /** A test runner the testing role knows. */
 export type TestFramework = 'pytest' | 'unittest' | 'npm' | 'node';
@@ -47,8 +48,7 @@ export async function detectTestCommand(
   if (files.some((file) => /^test_.*\.py$|_test\.py$/.test(file))) {
     const venv = await findVenv(sandbox);
     const python = venv ? `${venv}/bin/python` : 'python3';
-    const probe = await sandbox.run(python, ['-c', 'import pytest'], { signal });
-    return probe.exitCode === 0
+    return (await hasPytest(sandbox, venv, python, signal))
       ? { framework: 'pytest', command: python, args: ['-m', 'pytest', '-q'] }
       : { framework: 'unittest', command: python, args: ['-m', 'unittest', 'discover', '-v'] };
   }
@@ -97,4 +97,21 @@ export function parseTestCounts(output: string): TestCounts {
     };
   }
   return { passed: 0, failed: 0, errors: 0 };
+}
+
+/**
+ * Whether pytest can be imported: a venv's own dist-info says so without a process; the system
+ * interpreter is asked once per process (issue 15: nothing probed twice).
+ */
+async function hasPytest(
+  sandbox: Sandbox,
+  venv: string | undefined,
+  python: string,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  if (venv) {
+    const installed = await installedPackages(sandbox, venv);
+    return installed.some((entry) => /^pytest==/i.test(entry));
+  }
+  return (await probeOnce(sandbox, python, ['-c', 'import pytest'], signal)) === 0;
 }
