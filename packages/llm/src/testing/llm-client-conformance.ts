@@ -236,7 +236,7 @@ export function llmClientConformance(
     });
 
     it.skipIf(options.http === false)(
-      'gives a retryable LlmCallError on HTTP 500, sending the request once',
+      'gives a retryable LlmCallError on HTTP 500, sending the request once (skipped for an embedded engine: it has no HTTP)',
       async () => {
         const { client, requests } = await start({ rules: [{ fault: 'http-500' }] });
         const error = await thrown(client.generate(planSchema, messages, callOptions()));
