@@ -1,4 +1,4 @@
-import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
+import { WORKER_ROLES } from '@codegod/protocol';
 
 /** The agent services of the fleet, one per worker role, in the role registry's order. */
 export const AGENT_SERVICES: readonly string[] = WORKER_ROLES.map((role) => `${role}-agent`);
@@ -14,11 +14,6 @@ export const FLEET_SERVICES: readonly string[] = [
 
 /** Services that only the Docker runtime runs (the local runtime points VLLM_API_URL elsewhere). */
 export const DOCKER_ONLY_SERVICES: readonly string[] = ['vllm-server'];
-
-/** The role an agent service runs (`backend-agent` → `backend`), or undefined. */
-export function roleOfAgentService(service: string): WorkerRole | undefined {
-  return WORKER_ROLES.find((role) => `${role}-agent` === service);
-}
 
 /** A service name, or one local replica of an agent service such as `backend-agent-2`. */
 export function isServiceOrReplica(name: string): boolean {

@@ -7,7 +7,6 @@ export {
   DOCKER_ONLY_SERVICES,
   FLEET_SERVICES,
   isServiceOrReplica,
-  roleOfAgentService,
 } from './fleet-services.js';
 export { carriedSettings } from './fleet-settings.js';
 export { FleetState, quoteShell, unquoteShell } from './fleet-state.js';
