@@ -5,14 +5,14 @@
 // Run: npx tsx --conditions=@codegod/source scripts/bench/prompt-prefix.ts
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { surveyText, surveyWorkspace, toolkitFor } from '@codegod/actions';
+import { surveyWorkspace, toolkitFor } from '@codegod/actions';
 import { createAgent } from '@codegod/agents';
 import { reasoningReply } from '@codegod/agents/testing';
 import { createLlmClient } from '@codegod/llm';
 import { type RecordedRequest, startScriptedLlmServer } from '@codegod/llm/testing';
 import { createInMemoryMemoryStore } from '@codegod/memory';
 import { decomposeMessages } from '@codegod/orchestrator';
-import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
+import { surveyText, WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { type BenchRow, formatTable, isEntryPoint } from './bench-table.js';
 

@@ -30,7 +30,6 @@ export * from './sandbox/sandbox.js';
 export * from './sandbox/sandbox-options.js';
 export * from './shared/outcome.js';
 export * from './shared/sandbox-for.js';
-export * from './survey/survey-text.js';
 export * from './survey/survey-workspace.js';
 export * from './survey/walk-workspace.js';
 export * from './testing-role/parse-failures.js';

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// The agent-worker process: AGENT_ROLE picks the role; the logic is in @codegod/orchestrator.
+// The agent-worker process: AGENT_ROLE picks the role; the wiring is in @codegod/fleet.
 import { createLogger, loadConfig } from '@codegod/config';
 import {
   connectRedis,
   type ServiceProcess,
   serviceProcess,
   startAgentWorkerService,
-} from '@codegod/orchestrator';
+} from '@codegod/fleet';
 import { isWorkerRole } from '@codegod/protocol';
 
 const logger = createLogger({ name: 'agent-worker', level: process.env.LOG_LEVEL || 'info' });
