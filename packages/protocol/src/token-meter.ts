@@ -21,7 +21,8 @@ export type RunTokens = RunReport['tokens'];
  * The token accounting port. The LLM client records what every call cost; the master reads a
  * run's totals for its token budget and report, the dashboard for its view. Adapters:
  * `InMemoryTokenMeter` (@codegod/llm; embedded mode, tests) and `RedisTokenMeter`
- * (@codegod/fleet; every process of the fleet adds into the same hashes).
+ * (@codegod/fleet; every process of the fleet adds into the same hashes). Every adapter passes
+ * `tokenMeterConformance` from `@codegod/llm/testing`.
  */
 export interface TokenMeter {
   /** Adds one call's usage (all its attempts) under the given labels. */
