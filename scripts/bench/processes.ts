@@ -11,7 +11,7 @@ import {
   makeImportErrorTestsFixture,
   makeMissingDockerfileFixture,
   makeNodeMainFixture,
-} from '@codegod/actions/testing';
+} from '@codegod/actions/fixtures';
 import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { type BenchRow, formatTable, isEntryPoint } from './bench-table.js';

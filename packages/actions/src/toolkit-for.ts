@@ -1,9 +1,9 @@
 import type { WorkerRole } from '@codegod/protocol';
 import type { RoleToolkit } from './action.js';
-import { backendToolkit } from './backend/backend-toolkit.js';
-import { type DevopsToolkitOptions, devopsToolkit } from './devops/devops-toolkit.js';
-import { frontendToolkit } from './frontend/frontend-toolkit.js';
-import { testingToolkit } from './testing-role/testing-toolkit.js';
+import { backendToolkit } from './roles/backend/toolkit.js';
+import { type DevopsToolkitOptions, devopsToolkit } from './roles/devops/toolkit.js';
+import { frontendToolkit } from './roles/frontend/toolkit.js';
+import { testingToolkit } from './roles/testing/toolkit.js';
 
 /** The toolkit of `role`. Devops-only settings (dockerHost) are ignored by the other roles. */
 export function toolkitFor(role: WorkerRole, options: DevopsToolkitOptions = {}): RoleToolkit {

@@ -2,9 +2,9 @@ import { mkdir, readdir, realpath, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backendToolkit } from '../backend/backend-toolkit.js';
-import { frontendToolkit } from '../frontend/frontend-toolkit.js';
-import { runPlanSteps } from '../testing/index.js';
+import { runPlanSteps } from '../fixtures/index.js';
+import { backendToolkit } from '../roles/backend/toolkit.js';
+import { frontendToolkit } from '../roles/frontend/toolkit.js';
 
 describe('hostile plans', () => {
   let root: { path: string; remove: () => Promise<void> };

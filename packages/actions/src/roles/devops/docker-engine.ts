@@ -1,6 +1,6 @@
 import { ConfigError } from '@codegod/protocol';
 import Docker from 'dockerode';
-import { DockerUnavailableError } from '../errors/docker-unavailable-error.js';
+import { DockerUnavailableError } from '../../errors/docker-unavailable-error.js';
 
 /** Settings for reaching the Docker engine. */
 export interface DockerEngineOptions {

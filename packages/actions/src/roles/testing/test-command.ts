@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
+import type { Sandbox } from '../../sandbox/sandbox.js';
+import { probeOnce } from '../../shared/tool-versions.js';
 import { findVenv, installedPackages } from '../backend/venv.js';
 import { readPackageJson } from '../frontend/package-json.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
-import { probeOnce } from '../shared/tool-versions.js';
 
 /** A test runner the testing role knows. */
 export type TestFramework = 'pytest' | 'unittest' | 'npm' | 'node';

@@ -1,20 +1,16 @@
 import type { Observation } from '@codegod/protocol';
-import { checkRunner } from '../acceptance/check-runner.js';
-import type { ActionContext, HealthCheck, RoleToolkit } from '../action.js';
+import { checkRunner } from '../../acceptance/check-runner.js';
+import type { ActionContext, HealthCheck, RoleToolkit } from '../../action.js';
 import {
   checkFileExistsAction,
   readFileAction,
   runCommandAction,
   writeFileAction,
-} from '../shared/common-actions.js';
-import { describeCommand } from '../shared/outcome.js';
-import { sandboxFactory, type ToolkitOptions } from '../shared/sandbox-for.js';
-import { toolVersion, venvPythonVersion } from '../shared/tool-versions.js';
-import {
-  createVenvAction,
-  installDependencyAction,
-  updateRequirementsAction,
-} from './backend-actions.js';
+} from '../../shared/common-actions.js';
+import { describeCommand } from '../../shared/outcome.js';
+import { sandboxFactory, type ToolkitOptions } from '../../shared/sandbox-for.js';
+import { toolVersion, venvPythonVersion } from '../../shared/tool-versions.js';
+import { createVenvAction, installDependencyAction, updateRequirementsAction } from './actions.js';
 import { canonicalName, importName, parseRequirements } from './python-requirements.js';
 import { findVenv, installedPackages } from './venv.js';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { ActionDefinition } from '../action.js';
-import { defineAction } from '../shared/define-action.js';
-import { failed, succeeded } from '../shared/outcome.js';
-import type { SandboxFactory } from '../shared/sandbox-for.js';
+import type { ActionDefinition } from '../../action.js';
+import { defineAction } from '../../shared/define-action.js';
+import { failed, succeeded } from '../../shared/outcome.js';
+import type { SandboxFactory } from '../../shared/sandbox-for.js';
 import { followBuild, runContainer } from './docker-calls.js';
 import type { DockerEngine } from './docker-engine.js';
 import { dockerfileProblems } from './dockerfile.js';

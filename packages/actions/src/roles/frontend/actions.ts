@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import type { ActionDefinition } from '../action.js';
-import { defineAction } from '../shared/define-action.js';
-import { failed, fromCommand, succeeded } from '../shared/outcome.js';
-import type { SandboxFactory } from '../shared/sandbox-for.js';
+import type { ActionDefinition } from '../../action.js';
+import { defineAction } from '../../shared/define-action.js';
+import { failed, fromCommand, succeeded } from '../../shared/outcome.js';
+import type { SandboxFactory } from '../../shared/sandbox-for.js';
 import { entryPoint, packageJsonSchema, readPackageJson } from './package-json.js';
 
 /**

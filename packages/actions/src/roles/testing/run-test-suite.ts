@@ -1,5 +1,5 @@
-import type { Sandbox } from '../sandbox/sandbox.js';
-import { describeCommand } from '../shared/outcome.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
+import { describeCommand } from '../../shared/outcome.js';
 import { detectTestCommand, parseTestCounts } from './test-command.js';
 import type { TestRun, TestRunStore } from './test-run-store.js';
 

@@ -1,19 +1,19 @@
 import type { Observation } from '@codegod/protocol';
-import { checkRunner } from '../acceptance/check-runner.js';
-import type { ActionContext, HealthCheck, RoleToolkit } from '../action.js';
+import { checkRunner } from '../../acceptance/check-runner.js';
+import type { ActionContext, HealthCheck, RoleToolkit } from '../../action.js';
 import {
   checkFileExistsAction,
   readFileAction,
   writeFileAction,
-} from '../shared/common-actions.js';
-import { sandboxFactory, type ToolkitOptions } from '../shared/sandbox-for.js';
+} from '../../shared/common-actions.js';
+import { sandboxFactory, type ToolkitOptions } from '../../shared/sandbox-for.js';
 import {
   buildImageAction,
   createDockerfileAction,
   deployAction,
   runContainerAction,
   setupEnvAction,
-} from './devops-actions.js';
+} from './actions.js';
 import { createDockerEngine, type DockerEngineOptions } from './docker-engine.js';
 import { dockerfileProblems, parseDockerfile } from './dockerfile.js';
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Task } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeNodeMainFixture, runPlanSteps } from '../testing/index.js';
-import { frontendToolkit } from './frontend-toolkit.js';
+import { makeNodeMainFixture, runPlanSteps } from '../../fixtures/index.js';
+import { frontendToolkit } from './toolkit.js';
 
 const task: Task = {
   id: 'fix-main',

@@ -1,22 +1,22 @@
 import type { Observation } from '@codegod/protocol';
-import { checkRunner } from '../acceptance/check-runner.js';
-import type { ActionContext, HealthCheck, RoleToolkit } from '../action.js';
+import { checkRunner } from '../../acceptance/check-runner.js';
+import type { ActionContext, HealthCheck, RoleToolkit } from '../../action.js';
 import {
   checkFileExistsAction,
   readFileAction,
   runCommandAction,
   writeFileAction,
-} from '../shared/common-actions.js';
-import { describeCommand } from '../shared/outcome.js';
-import { sandboxFactory, type ToolkitOptions } from '../shared/sandbox-for.js';
-import { toolVersion } from '../shared/tool-versions.js';
+} from '../../shared/common-actions.js';
+import { describeCommand } from '../../shared/outcome.js';
+import { sandboxFactory, type ToolkitOptions } from '../../shared/sandbox-for.js';
+import { toolVersion } from '../../shared/tool-versions.js';
 import {
   buildFrontendAction,
   checkEntryPointAction,
   npmInstallAction,
   npmRunAction,
   updatePackageJsonAction,
-} from './frontend-actions.js';
+} from './actions.js';
 import {
   entryPoint,
   LOAD_ENTRY_SCRIPT,

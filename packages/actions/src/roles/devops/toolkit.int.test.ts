@@ -8,8 +8,8 @@ import {
   makeMissingDockerfileFixture,
   runPlanSteps,
   startFakeDockerServer,
-} from '../testing/index.js';
-import { devopsToolkit } from './devops-toolkit.js';
+} from '../../fixtures/index.js';
+import { devopsToolkit } from './toolkit.js';
 
 const task: Task = {
   id: 'dockerize',

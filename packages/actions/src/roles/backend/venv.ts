@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
 
 /** Virtual-environment folders the backend role knows; the allowlist names their bin/ tools. */
 export const VENV_DIRS = ['venv', '.venv'] as const;

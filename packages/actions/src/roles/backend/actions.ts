@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { ActionDefinition } from '../action.js';
-import { defineAction } from '../shared/define-action.js';
-import { failed, fromCommand, succeeded } from '../shared/outcome.js';
-import type { SandboxFactory } from '../shared/sandbox-for.js';
+import type { ActionDefinition } from '../../action.js';
+import { defineAction } from '../../shared/define-action.js';
+import { failed, fromCommand, succeeded } from '../../shared/outcome.js';
+import type { SandboxFactory } from '../../shared/sandbox-for.js';
 import { canonicalName, parseRequirements, REQUIREMENT_PATTERN } from './python-requirements.js';
 import { VENV_DIRS } from './venv.js';
 

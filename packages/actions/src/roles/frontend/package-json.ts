@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
 
 /** The parts of package.json the frontend role reads; everything else is kept as is. */
 export const packageJsonSchema = z.looseObject({

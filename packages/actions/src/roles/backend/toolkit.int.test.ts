@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Task } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FlaskAppFixture, makeFlaskAppFixture, runPlanSteps } from '../testing/index.js';
-import { backendToolkit } from './backend-toolkit.js';
+import { type FlaskAppFixture, makeFlaskAppFixture, runPlanSteps } from '../../fixtures/index.js';
+import { backendToolkit } from './toolkit.js';
 
 const task: Task = {
   id: 'fix-flask',

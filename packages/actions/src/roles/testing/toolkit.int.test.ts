@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Task } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeImportErrorTestsFixture, runPlanSteps } from '../testing/index.js';
-import { testingToolkit } from './testing-toolkit.js';
+import { makeImportErrorTestsFixture, runPlanSteps } from '../../fixtures/index.js';
+import { testingToolkit } from './toolkit.js';
 
 const task: Task = { id: 'fix-tests', description: 'Tests fail', role: 'testing', depends_on: [] };
 

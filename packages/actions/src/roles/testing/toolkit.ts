@@ -1,18 +1,18 @@
 import type { Observation } from '@codegod/protocol';
-import { checkRunner } from '../acceptance/check-runner.js';
-import type { ActionContext, HealthCheck, RoleToolkit } from '../action.js';
-import { readFileAction, runCommandAction, writeFileAction } from '../shared/common-actions.js';
-import { sandboxFactory, type ToolkitOptions } from '../shared/sandbox-for.js';
-import { describeFinding, parseFailures } from './parse-failures.js';
-import { runTestSuite } from './run-test-suite.js';
-import { detectTestCommand } from './test-command.js';
-import { isGreen, summarise, TestRunStore } from './test-run-store.js';
+import { checkRunner } from '../../acceptance/check-runner.js';
+import type { ActionContext, HealthCheck, RoleToolkit } from '../../action.js';
+import { readFileAction, runCommandAction, writeFileAction } from '../../shared/common-actions.js';
+import { sandboxFactory, type ToolkitOptions } from '../../shared/sandbox-for.js';
 import {
   checkSyntaxAction,
   debugErrorAction,
   runTestsAction,
   validateOutputAction,
-} from './testing-actions.js';
+} from './actions.js';
+import { describeFinding, parseFailures } from './parse-failures.js';
+import { runTestSuite } from './run-test-suite.js';
+import { detectTestCommand } from './test-command.js';
+import { isGreen, summarise, TestRunStore } from './test-run-store.js';
 
 /** Executables the testing role may run. */
 export const TESTING_ALLOWLIST = [

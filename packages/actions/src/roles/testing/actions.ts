@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ActionDefinition } from '../action.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
-import { defineAction } from '../shared/define-action.js';
-import { describeCommand, failed, succeeded } from '../shared/outcome.js';
-import type { SandboxFactory } from '../shared/sandbox-for.js';
+import type { ActionDefinition } from '../../action.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
+import { defineAction } from '../../shared/define-action.js';
+import { describeCommand, failed, succeeded } from '../../shared/outcome.js';
+import type { SandboxFactory } from '../../shared/sandbox-for.js';
 import { describeFinding, parseFailures } from './parse-failures.js';
 import { runTestSuite } from './run-test-suite.js';
 import { isGreen, summarise, type TestRunStore } from './test-run-store.js';
