@@ -26,7 +26,7 @@ export const BACKEND_ALLOWLIST = [
 const REQUIREMENTS_FILE = 'requirements.txt';
 
 /** The backend role: Python venvs, pip and requirements. */
-export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit {
+export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit<'backend'> {
   const sandbox = sandboxFactory(BACKEND_ALLOWLIST, options);
 
   async function observe(

@@ -27,7 +27,7 @@ export const DEVOPS_ALLOWLIST = [] as const;
 const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 
 /** The devops role: Dockerfiles, .env files, images and containers. */
-export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit {
+export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit<'devops'> {
   const sandbox = sandboxFactory(DEVOPS_ALLOWLIST, options);
   const engine = createDockerEngine({ ...options, env: options.env ?? process.env });
 

@@ -31,7 +31,7 @@ export const FRONTEND_ALLOWLIST = ['npm', 'node'] as const;
 const LOAD_CHECK_TIMEOUT_MS = 30_000;
 
 /** The frontend role: package.json, npm and the Node entry point. */
-export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit {
+export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit<'frontend'> {
   const sandbox = sandboxFactory(FRONTEND_ALLOWLIST, options);
 
   async function observe(

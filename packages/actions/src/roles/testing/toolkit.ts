@@ -25,7 +25,7 @@ export const TESTING_ALLOWLIST = [
 ] as const;
 
 /** The testing role: detects and runs test suites, checks syntax, diagnoses failures. */
-export function testingToolkit(options: ToolkitOptions = {}): RoleToolkit {
+export function testingToolkit(options: ToolkitOptions = {}): RoleToolkit<'testing'> {
   const sandbox = sandboxFactory(TESTING_ALLOWLIST, options);
   const store = new TestRunStore();
 

@@ -1,7 +1,7 @@
 import { WORKER_ROLES } from '@codegod/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { toolkitFor } from './toolkit-for.js';
+import { toolkitFor } from './role-definitions.js';
 
 describe('toolkitFor', () => {
   it.each(WORKER_ROLES)('gives %s a toolkit whose actions a planner can describe', (role) => {
