@@ -5,7 +5,13 @@
 // Run: npx tsx --conditions=@codegod/source scripts/bench/prompt-prefix.ts
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { surveyText, surveyWorkspace, toolkitFor } from '@codegod/actions';
+import {
+  describeRoleCapabilities,
+  ROLE_DEFINITIONS,
+  surveyText,
+  surveyWorkspace,
+  toolkitFor,
+} from '@codegod/actions';
 import { createAgent } from '@codegod/agents';
 import { reasoningReply } from '@codegod/agents/testing';
 import { createLlmClient } from '@codegod/llm';
@@ -106,6 +112,7 @@ export async function promptPrefixBench(): Promise<BenchRow[]> {
 
 /** The master's decomposition prompts for two problems over two surveyed workspaces. */
 async function masterPrefixRow(): Promise<BenchRow> {
+  const roleCapabilities = describeRoleCapabilities(ROLE_DEFINITIONS);
   const texts: string[] = [];
   for (const [problem, files] of [
     ['Flask not found', { 'app.py': 'import flask\n', 'requirements.txt': 'flask\n' }],
@@ -118,7 +125,7 @@ async function masterPrefixRow(): Promise<BenchRow> {
         await writeFile(join(workspace.path, path), content);
       }
       const survey = surveyText(await surveyWorkspace(workspace.path));
-      const messages = decomposeMessages(problem, survey);
+      const messages = decomposeMessages(problem, { survey, roleCapabilities });
       texts.push(messages.map((m) => `<|${m.role}|>\n${m.content}\n`).join(''));
     } finally {
       await workspace.remove();

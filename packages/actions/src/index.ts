@@ -16,6 +16,7 @@ export * from './roles/backend/toolkit.js';
 export * from './roles/devops/docker-engine.js';
 export * from './roles/devops/toolkit.js';
 export * from './roles/frontend/toolkit.js';
+export * from './roles/role-capabilities.js';
 export * from './roles/role-definition.js';
 export * from './roles/role-definitions.js';
 export * from './roles/role-prompt.js';
