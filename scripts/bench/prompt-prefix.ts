@@ -22,8 +22,8 @@ import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { type BenchRow, formatTable, isEntryPoint } from './bench-table.js';
 
-/** Two different, realistic tasks per role. */
-const TASKS: Record<WorkerRole, [string, string]> = {
+/** Two different, realistic tasks per role; a role without them has no row. */
+const TASKS: Partial<Record<WorkerRole, [string, string]>> = {
   backend: [
     'Create a Python virtual environment and install flask from requirements.txt',
     'The API fails with "ModuleNotFoundError: No module named requests"; add requests and install it',
@@ -71,6 +71,8 @@ export async function promptPrefixBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   try {
     for (const role of WORKER_ROLES) {
+      const tasks = TASKS[role];
+      if (!tasks) continue;
       const workspace = await tempDir(`codegod-bench-prefix-${role}-`);
       try {
         const agent = createAgent({
@@ -81,7 +83,7 @@ export async function promptPrefixBench(): Promise<BenchRow[]> {
           limits: { maxIterations: 1, maxWipes: 0 },
         });
         server.resetStats();
-        for (const [i, description] of TASKS[role].entries()) {
+        for (const [i, description] of tasks.entries()) {
           const task = { id: `${role}-task-${i + 1}`, description, role, depends_on: [] };
           await agent.run(task, { runId: 'bench-prefix', workspace: workspace.path });
         }
