@@ -14,7 +14,7 @@ import {
   makeImportErrorTestsFixture,
   makeMissingDockerfileFixture,
   makeNodeMainFixture,
-} from '@codegod/actions/testing';
+} from '@codegod/actions/fixtures';
 import { surveyForMaster, surveyObservers } from '@codegod/fleet';
 import { SURVEY_TEXT_MAX_CHARS, surveyText, WORKER_ROLES } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';

@@ -102,6 +102,7 @@ describe('Orchestrator over its ports', () => {
         return survey(`config.py holds ${SECRET}`);
       },
       tokens,
+      roleCapabilities: '- backend: fixes Python apps',
     });
     const workspace = `/work/${randomUUID()}`;
 
@@ -115,6 +116,7 @@ describe('Orchestrator over its ports', () => {
     const prompt = JSON.stringify(llm.requests.find((r) => r.phase === 'decompose')?.messages);
     expect(prompt).toContain('config.py holds [redacted]');
     expect(prompt).not.toContain(SECRET);
+    expect(prompt).toContain('- backend: fixes Python apps');
     // The report went to the store, redacted, with the tokens the meter counted.
     expect(reports.get(report.run_id)).toEqual(report);
     expect(report.tasks[0]?.output).toBe('fixed; the key was [redacted]');

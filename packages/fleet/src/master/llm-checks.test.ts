@@ -9,7 +9,7 @@ import {
   shellCheckErrors,
   toLlmCheck,
 } from '@codegod/orchestrator';
-import { type AcceptanceCheck, acceptanceCheckSchema, WORKER_ROLES } from '@codegod/protocol';
+import { type AcceptanceCheck, acceptanceCheckSchema } from '@codegod/protocol';
 import { describe, expect, it } from 'vitest';
 
 const full: AcceptanceCheck[] = [
@@ -54,10 +54,11 @@ describe('checks in the LLM shape', () => {
     });
   });
 
-  it('has a valid, shell-free example check for every role in the prompt', () => {
+  // A role may have no example (a new one need not touch the master's prompt); these must be good.
+  it('has valid, shell-free example checks in the prompt', () => {
     const prompt = decomposeMessages('x')[0]?.content ?? '';
-    for (const role of WORKER_ROLES) {
-      const examples = ROLE_CHECK_EXAMPLES[role];
+    expect(Object.keys(ROLE_CHECK_EXAMPLES).length).toBeGreaterThan(0);
+    for (const [role, examples] of Object.entries(ROLE_CHECK_EXAMPLES)) {
       expect(examples.length, role).toBeGreaterThan(0);
       for (const check of examples) {
         expect(acceptanceCheckSchema.parse(check)).toEqual(check);

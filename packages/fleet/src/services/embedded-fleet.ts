@@ -1,4 +1,9 @@
-import { createWorkspaceRedactor, type RoleToolkit } from '@codegod/actions';
+import {
+  createWorkspaceRedactor,
+  describeRoleCapabilities,
+  ROLE_DEFINITIONS,
+  type RoleToolkit,
+} from '@codegod/actions';
 import { type AgentLimitsInput, createAgent } from '@codegod/agents';
 import type { InProcessTaskBus, WorkerHandle } from '@codegod/bus';
 import type { LlmClient } from '@codegod/llm';
@@ -109,6 +114,7 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
     workspaces,
     checks,
     redactor: createWorkspaceRedactor,
+    roleCapabilities: describeRoleCapabilities(ROLE_DEFINITIONS),
     ...(options.survey === false
       ? {}
       : {

@@ -1,4 +1,9 @@
-import { createCheckRunner, createWorkspaceRedactor } from '@codegod/actions';
+import {
+  createCheckRunner,
+  createWorkspaceRedactor,
+  describeRoleCapabilities,
+  ROLE_DEFINITIONS,
+} from '@codegod/actions';
 import { RedisAgentStatusRegistry } from '@codegod/bus';
 import { resolveBullBoardSettings, serveBullBoard } from '@codegod/bus/bull-board';
 import type { CodegodConfig, Logger } from '@codegod/config';
@@ -113,6 +118,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
     workspaces: backend.workspaces,
     checks,
     redactor: createWorkspaceRedactor,
+    roleCapabilities: describeRoleCapabilities(ROLE_DEFINITIONS),
     ...(survey ? { survey } : {}),
     tokens,
     limits,
