@@ -12,6 +12,7 @@ export {
 } from './fleet-services.js';
 export { carriedSettings } from './fleet-settings.js';
 export { FleetState, quoteShell, unquoteShell } from './fleet-state.js';
+export * from './master/master-ports.js';
 export * from './master/master-survey.js';
 export { type OpenFleetRuntimeOptions, openFleetRuntime } from './open-fleet-runtime.js';
 export type { FleetContext, FleetRuntime, LogsRequest } from './runtimes/fleet-runtime.js';

@@ -1,9 +1,4 @@
-import {
-  createWorkspaceRedactor,
-  describeRoleCapabilities,
-  ROLE_DEFINITIONS,
-  type RoleToolkit,
-} from '@codegod/actions';
+import type { RoleToolkit } from '@codegod/actions';
 import { type AgentLimitsInput, createAgent } from '@codegod/agents';
 import type { InProcessTaskBus, WorkerHandle } from '@codegod/bus';
 import type { LlmClient } from '@codegod/llm';
@@ -15,11 +10,8 @@ import {
   type RunCheckRunner,
 } from '@codegod/orchestrator';
 import { type TokenMeter, WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
-import {
-  type MasterSurveyOptions,
-  masterSurveyor,
-  surveyObservers,
-} from '../master/master-survey.js';
+import { masterActionPorts } from '../master/master-ports.js';
+import type { MasterSurveyOptions } from '../master/master-survey.js';
 import { type MemoryBackend, memoryBackend } from '../stores/backends.js';
 import type { InMemoryReportStore } from '../stores/report-store.js';
 import { startRoleWorker } from './role-worker.js';
@@ -104,7 +96,6 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
   const sandbox = [
     ...new Set(Object.values(options.toolkits).flatMap((t) => (t.sandbox ? [t.sandbox] : []))),
   ];
-  const checks = options.checks ?? options.toolkits.testing;
   const orchestrator = new Orchestrator({
     sandbox,
     bus,
@@ -112,17 +103,11 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
     memory,
     reports,
     workspaces,
-    checks,
-    redactor: createWorkspaceRedactor,
-    roleCapabilities: describeRoleCapabilities(ROLE_DEFINITIONS),
-    ...(options.survey === false
-      ? {}
-      : {
-          survey: masterSurveyor(
-            checks,
-            options.survey ?? { observers: surveyObservers(options.toolkits) },
-          ),
-        }),
+    ...masterActionPorts({
+      checks: options.checks ?? options.toolkits.testing,
+      toolkits: options.toolkits,
+      survey: options.survey,
+    }),
     tokens,
     // Unset bounds come from CODEGOD_MAX_TASKS and friends, as on the master service.
     limits: { ...limitsFromEnvironment(process.env), ...options.limits },

@@ -1,9 +1,4 @@
-import {
-  createCheckRunner,
-  createWorkspaceRedactor,
-  describeRoleCapabilities,
-  ROLE_DEFINITIONS,
-} from '@codegod/actions';
+import { createCheckRunner } from '@codegod/actions';
 import { RedisAgentStatusRegistry } from '@codegod/bus';
 import { resolveBullBoardSettings, serveBullBoard } from '@codegod/bus/bull-board';
 import type { CodegodConfig, Logger } from '@codegod/config';
@@ -16,11 +11,8 @@ import {
   type RunCheckRunner,
 } from '@codegod/orchestrator';
 import { oneLine, type RunReport, type Submission } from '@codegod/protocol';
-import {
-  type MasterSurveyOptions,
-  masterSurveyor,
-  surveyObservers,
-} from '../master/master-survey.js';
+import { masterActionPorts } from '../master/master-ports.js';
+import type { MasterSurveyOptions } from '../master/master-survey.js';
 import { redisBackend } from '../stores/backends.js';
 import { SubmissionQueue } from '../stores/submission-queue.js';
 import { defaultToolkits } from './default-toolkits.js';
@@ -105,21 +97,18 @@ export async function startMasterService(options: MasterServiceOptions): Promise
     apiKey: config.llmApiKey,
     tokenMeter: tokens,
   });
-  const checks = options.checks ?? createCheckRunner();
-  const survey =
-    options.survey === false
-      ? undefined
-      : masterSurveyor(checks, options.survey ?? { observers: surveyObservers(defaultToolkits()) });
   const orchestrator = new Orchestrator({
     bus,
     llm,
     memory,
     reports,
     workspaces: backend.workspaces,
-    checks,
-    redactor: createWorkspaceRedactor,
-    roleCapabilities: describeRoleCapabilities(ROLE_DEFINITIONS),
-    ...(survey ? { survey } : {}),
+    ...masterActionPorts({
+      checks: options.checks ?? createCheckRunner(),
+      // Built only when needed: each toolkit reads CODEGOD_SANDBOX.
+      toolkits: options.survey === undefined ? defaultToolkits() : {},
+      survey: options.survey,
+    }),
     tokens,
     limits,
     onNotice: (runId, message) => logger.info({ runId }, message),
