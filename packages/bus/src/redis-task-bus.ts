@@ -22,6 +22,7 @@ import { RedisAgentStatusRegistry } from './redis/redis-agent-status-registry.js
 import { RedisRunStore } from './redis/redis-run-store.js';
 import { RedisScheduler } from './redis/redis-scheduler.js';
 import { startRedisWorker } from './redis/redis-worker.js';
+import { replanEvent, taskSkipEvent } from './run-events.js';
 import { snapshotFromCore } from './run-snapshot.js';
 import { SchedulerCore } from './scheduler-core.js';
 import { intSetting, resolveSettings } from './settings.js';
@@ -220,9 +221,7 @@ export class RedisTaskBus implements TaskBus {
       round,
     );
     await this.store.count('submitted', extension.add.length + extension.retry.length);
-    await this.store.appendEvents(runId, [
-      { type: 'replan', run_id: runId, ts: Date.now(), round, reason: extension.reason },
-    ]);
+    await this.store.appendEvents(runId, [replanEvent(runId, round, extension.reason)]);
     await this.refresh(runId);
   }
 
@@ -237,14 +236,7 @@ export class RedisTaskBus implements TaskBus {
     const skipped = changed.filter((n) => n.state === 'skipped');
     await this.store.appendEvents(
       runId,
-      skipped.map((n) => ({
-        type: 'task-skip' as const,
-        run_id: runId,
-        ts: Date.now(),
-        task_id: n.task.id,
-        role: n.task.role,
-        reason,
-      })),
+      skipped.map((n) => taskSkipEvent(runId, n.task, reason)),
     );
     await this.store.count('skipped', skipped.length);
     await this.store.count('cancelled', changed.length - skipped.length);

@@ -12,6 +12,7 @@ import {
 } from '@codegod/protocol';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { runEndEvent, runStartEvent, taskEndEvent, taskStartEvent } from '../run-events.js';
 import type { RunMeta, TaskTimings } from '../run-snapshot.js';
 import { failureReason, type PreviousFailure, SchedulerCore } from '../scheduler-core.js';
 import type { RunSpec } from '../task-bus.js';
@@ -107,13 +108,7 @@ export class RedisRunStore {
   async createRun(spec: RunSpec, createdAt: number): Promise<boolean> {
     const key = redisKeys.run(spec.runId);
     if ((await this.redis.hsetnx(key, 'created_at', String(createdAt))) === 0) return false;
-    const event: RunEvent = {
-      type: 'run-start',
-      run_id: spec.runId,
-      ts: createdAt,
-      problem: spec.problem,
-      task_count: spec.graph.tasks.length,
-    };
+    const event = runStartEvent(spec.runId, spec.problem, spec.graph.tasks.length, createdAt);
     await this.redis
       .multi()
       .hset(key, {
@@ -232,16 +227,7 @@ export class RedisRunStore {
   ): Promise<boolean> {
     const endedAt = Date.now();
     const record = JSON.stringify({ result, agent_id: agentId, ended_at: endedAt });
-    const event: RunEvent = {
-      type: 'task-end',
-      run_id: runId,
-      ts: endedAt,
-      task_id: task.id,
-      role: task.role,
-      agent_id: agentId,
-      success: result.success,
-      result,
-    };
+    const event = taskEndEvent(runId, task, agentId, result, endedAt);
     const [message, eventJson] = encodeEvent(event, generation);
     const recorded = await this.scripts.recordResult(
       redisKeys.run(runId),
@@ -271,15 +257,7 @@ export class RedisRunStore {
   ): Promise<boolean> {
     const startedAt = Date.now();
     const start = { generation, attempt, agent_id: agentId, started_at: startedAt };
-    const event: RunEvent = {
-      type: 'task-start',
-      run_id: runId,
-      ts: startedAt,
-      task_id: task.id,
-      role: task.role,
-      agent_id: agentId,
-      attempt,
-    };
+    const event = taskStartEvent(runId, task, agentId, attempt, startedAt);
     const started = await this.scripts.startTask(
       redisKeys.run(runId),
       redisKeys.runTasks(runId),
@@ -297,7 +275,7 @@ export class RedisRunStore {
   /** Ends a run once; false when it had already ended. */
   async endRun(runId: string, state: Exclude<RunState, 'running'>, reason: string) {
     const endedAt = Date.now();
-    const event: RunEvent = { type: 'run-end', run_id: runId, ts: endedAt, state, reason };
+    const event = runEndEvent(runId, state, reason, endedAt);
     const ended = await this.scripts.endRun(
       redisKeys.run(runId),
       redisKeys.runEvents(runId),
