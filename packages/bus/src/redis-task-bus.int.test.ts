@@ -149,4 +149,52 @@ describe('RedisTaskBus in Redis', () => {
       await server.stop();
     }
   });
+
+  it('keeps step events off pub/sub, and sends a worker-only bus no events at all', async () => {
+    const server = await startRedisServer();
+    const master = await createRedisTaskBus({ redisUrl: server.url, scheduler: true, env: {} });
+    const agents = await createRedisTaskBus({ redisUrl: server.url, env: {} });
+    const follower = await createRedisTaskBus({ redisUrl: server.url, env: {} });
+    const admin = new Redis(server.url);
+    try {
+      await agents.work('backend', async (job, context) => {
+        for (const iteration of [1, 2]) {
+          await agents.appendEvent({
+            type: 'task-step',
+            run_id: job.runId,
+            ts: Date.now(),
+            task_id: job.task.id,
+            role: job.task.role,
+            agent_id: context.agentId,
+            iteration,
+            phase: 'validate',
+            data: { valid: true, output: 'ok', checks: [] },
+          });
+        }
+        return okResult();
+      });
+      const seen: string[] = [];
+      follower.subscribe((event) => seen.push(event.type));
+      const subscribers = async () =>
+        (await admin.call('PUBSUB', 'NUMSUB', 'codegod:bus')) as [string, number];
+      // The master and the follower listen to events; the worker-only bus does not.
+      await expect.poll(async () => (await subscribers())[1]).toBe(2);
+      await admin.config('RESETSTAT');
+      const runId = testRunId();
+      await master.startRun({ runId, problem: 'steps', graph: { tasks: [testTask('a')] } });
+      expect((await master.waitForRun(runId)).state).toBe('succeeded');
+      const lifecycle = ['run-start', 'task-queue', 'task-start', 'task-end', 'run-end'];
+      await expect.poll(() => seen).toEqual(lifecycle);
+      const types = (await master.readEvents(runId)).map((event) => event.type);
+      expect(types.filter((type) => type === 'task-step')).toHaveLength(2);
+      const stats = await admin.info('commandstats');
+      expect(Number(/^cmdstat_publish:calls=(\d+)/m.exec(stats)?.[1])).toBe(lifecycle.length);
+    } finally {
+      admin.disconnect();
+      await follower.close();
+      await agents.close();
+      await master.close();
+      await server.stop();
+    }
+  });
 });

@@ -119,6 +119,14 @@ export class InProcessTaskBus implements TaskBus {
     return this.store.subscribe(listener);
   }
 
+  tailEvents(runId: string, listener: (event: RunEvent) => void): () => void {
+    return this.store.tail(runId, listener);
+  }
+
+  async eventCount(runId: string): Promise<number> {
+    return this.store.get(runId)?.events.length ?? 0;
+  }
+
   waitForRun(
     runId: string,
     options: { signal?: AbortSignal; untilReplan?: boolean } = {},
