@@ -108,3 +108,60 @@ describe('Orchestrator replan bounds', () => {
     expect(writeIt.iterations).toBeGreaterThan(0);
   });
 });
+
+// The stall watchdog counts the run's events, steps included, without receiving them.
+describe('Orchestrator stall watchdog', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  async function fleetWithSlowPlans(latencyMs: number, stallMs: number) {
+    const dir = await tempDir('codegod-stall-');
+    let plans = 0;
+    // Each plan writes different wrong content, so the agent is not stuck, only slow.
+    const llm = new ScriptedLlmClient({
+      timeoutMs: 5_000,
+      rules: [
+        {
+          match: { phase: 'plan' },
+          latencyMs,
+          reply: () =>
+            planReply([
+              { action: 'write_file', args: { path: 'out.txt', content: `wrong ${++plans}` } },
+            ]),
+        },
+      ],
+    });
+    const toolkit = createFileToolkit({ path: 'out.txt', content: 'right' });
+    const fleet = await startEmbeddedFleet({
+      llm,
+      toolkits: Object.fromEntries(
+        WORKER_ROLES.map((role) => [role, { ...toolkit, role }]),
+      ) as never,
+      agentLimits: { maxIterations: 6, maxWipes: 0 },
+      bus: { attempts: 1, backoffMs: 0 },
+      limits: { maxReplanRounds: 0, stallMs, maxStalls: 0 },
+    });
+    cleanups.push(
+      () => fleet.close(),
+      () => dir.remove(),
+    );
+    return { fleet, llm, workspace: dir.path };
+  }
+
+  it("counts an agent's steps as progress: a busy run outlives stallMs", async () => {
+    const { fleet, llm, workspace } = await fleetWithSlowPlans(300, 1_000);
+    const report = await fleet.orchestrator.run({ problem: 'write', workspace, plan });
+    // It ran for longer than stallMs, with a step at least every iteration.
+    expect(llm.requests.filter((r) => r.phase === 'plan').length).toBeGreaterThanOrEqual(5);
+    expect(report.reason).not.toMatch(/stalled/);
+    expect(report.reason).toMatch(/no replan rounds left/);
+  });
+
+  it('stops a run that logs nothing for stallMs', async () => {
+    const { fleet, workspace } = await fleetWithSlowPlans(3_000, 300);
+    const report = await fleet.orchestrator.run({ problem: 'write', workspace, plan });
+    expect(report.reason).toMatch(/stalled: no progress for 300 ms after 0 memory wipes/);
+  });
+});
