@@ -35,7 +35,7 @@ export async function startRedisWorker(
 ): Promise<WorkerHandle> {
   const agentId = options.agentId ?? `${role}-${randomUUID().slice(0, 8)}`;
   const mine = new Map<string, AbortController>();
-  // Created once the BullMQ worker is ready, before it can take a job.
+  // Started once the BullMQ worker is ready; a job taken before that shows in the first beat.
   let heartbeat: WorkerHeartbeat | undefined;
 
   const process_ = async (job: Job, token?: string): Promise<void> => {
@@ -85,7 +85,7 @@ export async function startRedisWorker(
       await context.store.count('retried', 1);
       await context.store.appendEvents(runId, [settlement.event]);
       // BullMQ runs the next attempt after its backoff.
-      throw (outcome as { threw: unknown }).threw;
+      throw 'threw' in outcome ? outcome.threw : new Error(settlement.event.reason);
     }
     const { result } = settlement;
     await context.store.recordResult(runId, task, generation, result, agentId);
