@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createRedisTaskBus, type RedisTaskBus } from '@codegod/bus';
-import { okResult } from '@codegod/bus/testing';
+import { okResult, testStep } from '@codegod/bus/testing';
 import { type Task, WORKER_ROLES } from '@codegod/protocol';
 import { startRedisServer } from '@codegod/testkit';
 import { Queue, Worker } from 'bullmq';
@@ -119,19 +119,8 @@ async function commandsPerTask(redisUrl: string, admin: Redis, size: number) {
   await agents.work(
     'backend',
     async (job, context) => {
-      for (let i = 0; i < STEPS_PER_TASK; i++) {
-        await agents.appendEvent({
-          type: 'task-step',
-          run_id: job.runId,
-          ts: Date.now(),
-          task_id: job.task.id,
-          role: job.task.role,
-          agent_id: context.agentId,
-          iteration: 1,
-          phase: 'validate',
-          data: { valid: true, output: 'ok', checks: [] },
-        });
-      }
+      for (let i = 1; i <= STEPS_PER_TASK; i++)
+        await agents.appendEvent(testStep(job, context.agentId, i));
       return okResult('ok');
     },
     { concurrency: CONCURRENCY },

@@ -9,6 +9,7 @@ import {
   okResult,
   taskBusConformance,
   testRunId,
+  testStep,
   testTask,
 } from './testing/index.js';
 
@@ -158,19 +159,8 @@ describe('RedisTaskBus in Redis', () => {
     const admin = new Redis(server.url);
     try {
       await agents.work('backend', async (job, context) => {
-        for (const iteration of [1, 2]) {
-          await agents.appendEvent({
-            type: 'task-step',
-            run_id: job.runId,
-            ts: Date.now(),
-            task_id: job.task.id,
-            role: job.task.role,
-            agent_id: context.agentId,
-            iteration,
-            phase: 'validate',
-            data: { valid: true, output: 'ok', checks: [] },
-          });
-        }
+        for (const iteration of [1, 2])
+          await agents.appendEvent(testStep(job, context.agentId, iteration));
         return okResult();
       });
       const seen: string[] = [];

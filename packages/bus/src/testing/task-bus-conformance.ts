@@ -6,6 +6,7 @@ import {
   failedResult,
   okResult,
   testRunId,
+  testStep,
   testTask,
   verifiedResult,
 } from './fixtures.js';
@@ -348,17 +349,6 @@ export function taskBusConformance(name: string, create: () => Promise<Conforman
     it("keeps steps off subscribe; tailEvents gives one run's every event in order, steps too", async () => {
       const runId = testRunId('steps');
       const other = testRunId('other');
-      const step = (run: string, iteration: number): RunEvent => ({
-        type: 'task-step',
-        run_id: run,
-        ts: Date.now(),
-        task_id: 'a',
-        role: 'backend',
-        agent_id: 'backend-1',
-        iteration,
-        phase: 'validate',
-        data: { valid: true, output: `step ${iteration}`, checks: [] },
-      });
       const subscribed: RunEvent[] = [];
       const unsubscribe = bus.subscribe((event) => subscribed.push(event));
       // Tailing before the run exists: the tail sees it from its first event.
@@ -366,9 +356,9 @@ export function taskBusConformance(name: string, create: () => Promise<Conforman
       const stopEarly = bus.tailEvents(runId, (event) => early.push(event));
       const release = deferred();
       await bus.work('backend', async (job) => {
-        await bus.appendEvent(step(job.runId, 1));
+        await bus.appendEvent(testStep(job, 'backend-1', 1));
         await release.promise;
-        await bus.appendEvent(step(job.runId, 2));
+        await bus.appendEvent(testStep(job, 'backend-1', 2));
         return okResult('done');
       });
       await bus.startRun({ runId, problem: 'steps', graph: { tasks: [testTask('a')] } });
