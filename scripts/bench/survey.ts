@@ -20,7 +20,7 @@ import {
   makeImportErrorTestsFixture,
   makeMissingDockerfileFixture,
   makeNodeMainFixture,
-} from '@codegod/actions/testing';
+} from '@codegod/actions/fixtures';
 import { surveyForMaster, surveyObservers } from '@codegod/orchestrator';
 import { WORKER_ROLES } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';

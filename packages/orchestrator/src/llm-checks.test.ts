@@ -1,6 +1,6 @@
 import { llmCheck } from '@codegod/agents/testing';
 import { toStrictJsonSchema } from '@codegod/llm';
-import { type AcceptanceCheck, acceptanceCheckSchema, WORKER_ROLES } from '@codegod/protocol';
+import { type AcceptanceCheck, acceptanceCheckSchema } from '@codegod/protocol';
 import { describe, expect, it } from 'vitest';
 import { llmTaskGraphSchema } from './decompose.js';
 import { fromLlmCheck, llmCheckSchema, shellCheckErrors, toLlmCheck } from './llm-checks.js';
@@ -48,10 +48,11 @@ describe('checks in the LLM shape', () => {
     });
   });
 
-  it('has a valid, shell-free example check for every role in the prompt', () => {
+  // A role may have no example (a new one need not touch the master's prompt); these must be good.
+  it('has valid, shell-free example checks in the prompt', () => {
     const prompt = decomposeMessages('x')[0]?.content ?? '';
-    for (const role of WORKER_ROLES) {
-      const examples = ROLE_CHECK_EXAMPLES[role];
+    expect(Object.keys(ROLE_CHECK_EXAMPLES).length).toBeGreaterThan(0);
+    for (const [role, examples] of Object.entries(ROLE_CHECK_EXAMPLES)) {
       expect(examples.length, role).toBeGreaterThan(0);
       for (const check of examples) {
         expect(acceptanceCheckSchema.parse(check)).toEqual(check);

@@ -63,6 +63,11 @@ export interface OrchestratorDependencies {
   survey?: MasterSurveyOptions | false;
   /** Retries of the master's own LLM calls after transient failures; see LlmRetryOptions. */
   llmRetry?: LlmRetryOptions;
+  /**
+   * The roles and what their agents can do, as the master's prompt lists them: the wiring
+   * passes `describeRoleCapabilities(ROLE_DEFINITIONS)` from @codegod/actions. Required.
+   */
+  roleCapabilities: string;
 }
 
 /** A problem to solve. */
@@ -198,6 +203,7 @@ export class Orchestrator {
     return decompose(redactingLlmClient(this.#llm, redact), problem, {
       runId,
       ...(survey ? { survey } : {}),
+      roleCapabilities: this.#deps.roleCapabilities,
       maxRepairs: this.#limits.maxDecompositionRepairs,
       maxTasks: this.#limits.maxTasks,
       ...(signal ? { signal } : {}),
@@ -307,6 +313,7 @@ export class Orchestrator {
           maxRepairs: limits.maxDecompositionRepairs,
           failedRunChecks,
           ...(survey ? { survey: surveyText(survey) } : {}),
+          roleCapabilities: this.#deps.roleCapabilities,
         });
         if (decision.kind === 'give-up') {
           // The model's analysis can run to kilobytes of noise; the report keeps a bounded part.

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The agent-worker process: AGENT_ROLE picks the role; the logic is in @codegod/orchestrator.
+import { isRegisteredRole, ROLE_DEFINITIONS, registeredRoles } from '@codegod/actions';
 import { createLogger, loadConfig } from '@codegod/config';
 import {
   connectRedis,
@@ -7,7 +8,6 @@ import {
   serviceProcess,
   startAgentWorkerService,
 } from '@codegod/orchestrator';
-import { isWorkerRole } from '@codegod/protocol';
 
 const logger = createLogger({ name: 'agent-worker', level: process.env.LOG_LEVEL || 'info' });
 // Explicitly typed, so TypeScript narrows after `entry.fail(...)`, which never returns.
@@ -17,9 +17,9 @@ try {
   const config = loadConfig();
   if (!config.redisUrl) entry.fail('REDIS_URL is required: workers take their tasks from Redis.');
   const role = config.agentRole;
-  if (!isWorkerRole(role)) {
+  if (!isRegisteredRole(ROLE_DEFINITIONS, role)) {
     entry.fail(
-      `AGENT_ROLE must be one of backend, frontend, devops, testing (got ${JSON.stringify(role ?? '')}).`,
+      `AGENT_ROLE must be one of ${registeredRoles(ROLE_DEFINITIONS).join(', ')} (got ${JSON.stringify(role ?? '')}).`,
     );
   }
   const probe = await connectRedis(config.redisUrl);

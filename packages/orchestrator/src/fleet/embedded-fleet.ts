@@ -1,4 +1,4 @@
-import type { RoleToolkit } from '@codegod/actions';
+import { describeRoleCapabilities, ROLE_DEFINITIONS, type RoleToolkit } from '@codegod/actions';
 import { type AgentLimitsInput, createAgent } from '@codegod/agents';
 import { createInProcessTaskBus, type InProcessTaskBus, type WorkerHandle } from '@codegod/bus';
 import type { LlmClient } from '@codegod/llm';
@@ -101,6 +101,7 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
     workspaces,
     checks: options.checks ?? options.toolkits.testing,
     survey: options.survey ?? { observers: surveyObservers(options.toolkits) },
+    roleCapabilities: describeRoleCapabilities(ROLE_DEFINITIONS),
     ...(ledger ? { tokenUsage: (runId: string) => ledger.usage(runId) } : {}),
     // Unset bounds come from CODEGOD_MAX_TASKS and friends, as on the master service.
     limits: { ...limitsFromEnvironment(process.env), ...options.limits },

@@ -1,4 +1,4 @@
-import { createCheckRunner } from '@codegod/actions';
+import { createCheckRunner, describeRoleCapabilities, ROLE_DEFINITIONS } from '@codegod/actions';
 import { createRedisTaskBus, RedisAgentStatusRegistry, startWorkerHeartbeat } from '@codegod/bus';
 import { resolveBullBoardSettings, serveBullBoard } from '@codegod/bus/bull-board';
 import type { CodegodConfig, Logger } from '@codegod/config';
@@ -109,6 +109,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
     workspaces: new RedisRunWorkspaces(redis),
     checks: options.checks ?? createCheckRunner(),
     survey: options.survey ?? { observers: surveyObservers(defaultToolkits()) },
+    roleCapabilities: describeRoleCapabilities(ROLE_DEFINITIONS),
     tokenUsage: (runId) => runTokens.usage(runId),
     limits,
     onNotice: (runId, message) => logger.info({ runId }, message),

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { toolkitFor } from '@codegod/actions';
-import { makeFlaskAppFixture } from '@codegod/actions/testing';
+import { makeFlaskAppFixture } from '@codegod/actions/fixtures';
 import { decompositionReply, planReply, replanReply } from '@codegod/agents/testing';
 import { createLlmClient } from '@codegod/llm';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
