@@ -435,7 +435,13 @@ export class RedisTaskBus implements TaskBus {
 
   /** Subscribes to the event channel once; a bus that only works never does. */
   private subscribeEvents(): Promise<void> {
-    this.eventsSubscribed ??= this.subscriber.subscribe(BUS_CHANNEL).then(() => {});
+    this.eventsSubscribed ??= this.subscriber.subscribe(BUS_CHANNEL).then(
+      () => {},
+      (error: unknown) => {
+        this.eventsSubscribed = undefined; // the next caller tries again
+        throw error;
+      },
+    );
     return this.eventsSubscribed;
   }
 

@@ -38,6 +38,7 @@ export async function startInProcessWorker(
     periodMs: context.heartbeatMs,
     // The registry is in memory: every change is worth a beat.
     flipMs: 0,
+    // An in-memory beat fails only on a malformed status, which these fields rule out.
     onError: () => {},
   });
 
