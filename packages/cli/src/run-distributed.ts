@@ -72,14 +72,12 @@ export async function followRun(
   // Subscribed before the first look, so a report saved in between is not missed.
   await announcements.subscribed;
   const view = new ProgressView(process.stderr);
-  for (const event of await fleet.bus.readEvents(runId)) view.update(event);
-  const unsubscribe = fleet.bus.subscribe((event) => {
-    if (event.run_id === runId) view.update(event);
-  });
+  // The run's stream from its start: what happened so far, then each new event, steps too.
+  const unsubscribe = fleet.bus.tailEvents(runId, (event) => view.update(event));
   try {
     const pickupDeadline = Date.now() + PICKUP_TIMEOUT_MS;
-    // The master writes the report once the run ends and announces it (pub/sub also drives
-    // the view); the follower reads it when announced.
+    // The master writes the report once the run ends and announces it; the follower reads it
+    // when announced.
     let redisDownSince: number | undefined;
     while (true) {
       let report: RunReport | undefined;

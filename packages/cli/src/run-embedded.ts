@@ -102,7 +102,8 @@ async function runWith(
       })
     : undefined;
   if (dashboard) process.stderr.write(`codegod: dashboard: ${dashboard.url}\n`);
-  const unsubscribe = fleet.bus.subscribe((event) => view.update(event));
+  const runId = request.runId ?? newRunId();
+  const unsubscribe = fleet.bus.tailEvents(runId, (event) => view.update(event));
   const controller = new AbortController();
   const interrupt = () => {
     process.stderr.write('\ncodegod: interrupted; cancelling the run (Ctrl-C again to quit now)\n');
@@ -110,7 +111,6 @@ async function runWith(
     controller.abort();
   };
   process.on('SIGINT', interrupt);
-  const runId = request.runId ?? newRunId();
   const submittedAt = Date.now();
   try {
     const report = await fleet.orchestrator.run(

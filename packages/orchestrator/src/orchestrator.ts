@@ -223,114 +223,112 @@ export class Orchestrator {
     const deadline = first.createdAt + limits.maxWallMs;
     let rounds = (await bus.readEvents(runId)).filter((e) => e.type === 'replan').length;
     let lastProgress = Date.now();
+    // Any new event of the run is progress, steps included; counting them costs one cheap read
+    // per watchdog tick instead of receiving every step.
+    let eventsSeen = await bus.eventCount(runId);
     let stalls = 0;
     let stopReason: string | undefined;
-    const unsubscribe = bus.subscribe((event) => {
-      if (event.run_id === runId) lastProgress = Date.now();
-    });
-    try {
-      while (true) {
-        const controller = new AbortController();
-        const abort = () => controller.abort();
-        options.signal?.addEventListener('abort', abort, { once: true });
-        let checking = false;
-        const watchdog = setInterval(
-          () => {
-            // One check at a time: a slow wipe must not count one stall twice.
-            if (checking) return;
-            checking = true;
-            void this.#watch(runId, limits, deadline, lastProgress, stalls)
-              .catch(() => ({ kind: 'ok' }) as const)
-              .then((verdict) => {
-                checking = false;
-                if (verdict.kind === 'stop') {
-                  stopReason = verdict.reason;
-                  controller.abort();
-                } else if (verdict.kind === 'stall') {
-                  stalls++;
-                  lastProgress = Date.now();
-                }
-              });
-          },
-          Math.min(1000, Math.max(50, Math.floor(limits.stallMs / 4))),
-        );
-        let snapshot: RunSnapshot;
-        try {
-          snapshot = await bus.waitForRun(runId, { signal: controller.signal, untilReplan: true });
-        } catch (error) {
-          if (!controller.signal.aborted) throw error;
-          const reason = stopReason ?? 'cancelled by the user';
-          await bus.cancelRun(runId, reason);
+    while (true) {
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      options.signal?.addEventListener('abort', abort, { once: true });
+      let checking = false;
+      const watchdog = setInterval(
+        () => {
+          // One check at a time: a slow wipe must not count one stall twice.
+          if (checking) return;
+          checking = true;
+          void bus
+            .eventCount(runId)
+            .then((events) => {
+              if (events !== eventsSeen) lastProgress = Date.now();
+              eventsSeen = events;
+              return this.#watch(runId, limits, deadline, lastProgress, stalls);
+            })
+            .catch(() => ({ kind: 'ok' }) as const)
+            .then((verdict) => {
+              checking = false;
+              if (verdict.kind === 'stop') {
+                stopReason = verdict.reason;
+                controller.abort();
+              } else if (verdict.kind === 'stall') {
+                stalls++;
+                lastProgress = Date.now();
+              }
+            });
+        },
+        Math.min(1000, Math.max(50, Math.floor(limits.stallMs / 4))),
+      );
+      let snapshot: RunSnapshot;
+      try {
+        snapshot = await bus.waitForRun(runId, { signal: controller.signal, untilReplan: true });
+      } catch (error) {
+        if (!controller.signal.aborted) throw error;
+        const reason = stopReason ?? 'cancelled by the user';
+        await bus.cancelRun(runId, reason);
+        break;
+      } finally {
+        clearInterval(watchdog);
+        options.signal?.removeEventListener('abort', abort);
+      }
+      if (snapshot.state !== 'running') break;
+      let failedRunChecks: CheckResult[] = [];
+      if (snapshot.awaitingAcceptance) {
+        const verdict = await this.#runChecks(runId, snapshot, deadline, options.signal);
+        if (verdict.kind === 'stop') {
+          await bus.cancelRun(runId, verdict.reason);
           break;
-        } finally {
-          clearInterval(watchdog);
-          options.signal?.removeEventListener('abort', abort);
         }
-        if (snapshot.state !== 'running') break;
-        let failedRunChecks: CheckResult[] = [];
-        if (snapshot.awaitingAcceptance) {
-          const verdict = await this.#runChecks(runId, snapshot, deadline, options.signal);
-          if (verdict.kind === 'stop') {
-            await bus.cancelRun(runId, verdict.reason);
-            break;
-          }
-          if (verdict.kind === 'passed') {
-            const count = snapshot.acceptance.length;
-            const reason = `all tasks succeeded; ${count} run check${count === 1 ? '' : 's'} passed`;
-            await bus.finishRun(runId, 'succeeded', reason);
-            continue;
-          }
-          failedRunChecks = verdict.failed;
-        } else if (!snapshot.awaitingReplan) continue;
-        await redactor.refresh();
-        const summary = redactor.redact(
-          failedRunChecks.length > 0
-            ? describeFailedRunChecks(failedRunChecks)
-            : failureSummary(snapshot),
-        );
-        if (rounds >= limits.maxReplanRounds) {
-          await bus.finishRun(
-            runId,
-            'failed',
-            `${summary} (no replan rounds left: ${rounds} used)`,
-          );
+        if (verdict.kind === 'passed') {
+          const count = snapshot.acceptance.length;
+          const reason = `all tasks succeeded; ${count} run check${count === 1 ? '' : 's'} passed`;
+          await bus.finishRun(runId, 'succeeded', reason);
           continue;
         }
-        rounds++;
-        this.#deps.onNotice?.(runId, `replanning (round ${rounds}): ${summary}`);
-        try {
-          // Surveyed again now: the replan must see the workspace as the failed tasks left it.
-          const workspace = await this.#deps.workspaces.get(runId);
-          const survey = workspace
-            ? await this.#survey(workspace, redactor, options.signal)
-            : undefined;
-          if (survey) await this.#recordSurvey(runId, rounds, survey);
-          const decision = await replan(redactingLlmClient(this.#llm, redactor.redact), snapshot, {
-            runId,
-            problem: snapshot.problem,
-            round: rounds,
-            maxTasks: limits.maxTasks,
-            maxRepairs: limits.maxDecompositionRepairs,
-            failedRunChecks,
-            ...(survey ? { survey: surveyText(survey) } : {}),
-            roleCapabilities: this.#deps.roleCapabilities,
-          });
-          if (decision.kind === 'give-up') {
-            // The model's analysis can run to kilobytes of noise; the report keeps a bounded part.
-            const why = cappedText(decision.reason, MAX_GIVE_UP_CHARS);
-            await this.#endRound(runId, rounds, `the master gave up: ${why}`);
-            await bus.finishRun(runId, 'failed', `${summary}; the master gave up: ${why}`);
-          } else {
-            await bus.extendRun(runId, decision.extension);
-          }
-        } catch (error) {
-          const message = redactor.redact(error instanceof Error ? error.message : String(error));
-          await this.#endRound(runId, rounds, `replanning failed: ${message}`);
-          await bus.finishRun(runId, 'failed', `${summary}; replanning failed: ${message}`);
-        }
+        failedRunChecks = verdict.failed;
+      } else if (!snapshot.awaitingReplan) continue;
+      await redactor.refresh();
+      const summary = redactor.redact(
+        failedRunChecks.length > 0
+          ? describeFailedRunChecks(failedRunChecks)
+          : failureSummary(snapshot),
+      );
+      if (rounds >= limits.maxReplanRounds) {
+        await bus.finishRun(runId, 'failed', `${summary} (no replan rounds left: ${rounds} used)`);
+        continue;
       }
-    } finally {
-      unsubscribe();
+      rounds++;
+      this.#deps.onNotice?.(runId, `replanning (round ${rounds}): ${summary}`);
+      try {
+        // Surveyed again now: the replan must see the workspace as the failed tasks left it.
+        const workspace = await this.#deps.workspaces.get(runId);
+        const survey = workspace
+          ? await this.#survey(workspace, redactor, options.signal)
+          : undefined;
+        if (survey) await this.#recordSurvey(runId, rounds, survey);
+        const decision = await replan(redactingLlmClient(this.#llm, redactor.redact), snapshot, {
+          runId,
+          problem: snapshot.problem,
+          round: rounds,
+          maxTasks: limits.maxTasks,
+          maxRepairs: limits.maxDecompositionRepairs,
+          failedRunChecks,
+          ...(survey ? { survey: surveyText(survey) } : {}),
+          roleCapabilities: this.#deps.roleCapabilities,
+        });
+        if (decision.kind === 'give-up') {
+          // The model's analysis can run to kilobytes of noise; the report keeps a bounded part.
+          const why = cappedText(decision.reason, MAX_GIVE_UP_CHARS);
+          await this.#endRound(runId, rounds, `the master gave up: ${why}`);
+          await bus.finishRun(runId, 'failed', `${summary}; the master gave up: ${why}`);
+        } else {
+          await bus.extendRun(runId, decision.extension);
+        }
+      } catch (error) {
+        const message = redactor.redact(error instanceof Error ? error.message : String(error));
+        await this.#endRound(runId, rounds, `replanning failed: ${message}`);
+        await bus.finishRun(runId, 'failed', `${summary}; replanning failed: ${message}`);
+      }
     }
     this.#runLimits.delete(runId);
     try {

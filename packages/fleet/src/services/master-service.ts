@@ -1,5 +1,5 @@
 import { createCheckRunner } from '@codegod/actions';
-import { RedisAgentStatusRegistry } from '@codegod/bus';
+import { RedisAgentStatusRegistry, startWorkerHeartbeat } from '@codegod/bus';
 import { resolveBullBoardSettings, serveBullBoard } from '@codegod/bus/bull-board';
 import type { CodegodConfig, Logger } from '@codegod/config';
 import { createDashboardHandler } from '@codegod/dashboard';
@@ -192,20 +192,14 @@ export async function startMasterService(options: MasterServiceOptions): Promise
     }
   })();
   const masterId = options.masterId ?? 'master-orchestrator-1';
-  const registry = new RedisAgentStatusRegistry(redis, (options.heartbeatMs ?? 5000) * 6);
-  const beat = () =>
-    registry
-      .beat({
-        agent_id: masterId,
-        role: 'master',
-        state: inFlight.size > 0 ? 'busy' : 'idle',
-        current_task: inFlight.size > 0 ? [...inFlight.keys()].join(',') : null,
-        last_seen: Date.now(),
-        pid: process.pid,
-      })
-      .catch((error: unknown) => logger.warn({ err: String(error) }, 'heartbeat failed'));
-  await beat();
-  const heartbeat = setInterval(beat, options.heartbeatMs ?? 5000);
+  const heartbeat = await startWorkerHeartbeat({
+    registry: new RedisAgentStatusRegistry(redis, (options.heartbeatMs ?? 5000) * 6),
+    agentId: masterId,
+    role: 'master',
+    current: () => (inFlight.size > 0 ? [...inFlight.keys()].join(',') : null),
+    periodMs: options.heartbeatMs ?? 5000,
+    onError: (error) => logger.warn({ err: String(error) }, 'heartbeat failed'),
+  });
   const dashboard = boardSettings
     ? await createDashboardHandler({
         sources: { bus, memory, tokenUsage: (runId) => tokens.usage(runId) },
@@ -242,8 +236,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
   return {
     async close() {
       closing = true;
-      clearInterval(heartbeat);
-      await registry.remove(masterId).catch(() => {});
+      await heartbeat.stop();
       dashboard?.close();
       await board?.close();
       blocking.disconnect();

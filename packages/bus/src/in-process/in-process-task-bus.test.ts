@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { deferred, okResult, taskBusConformance, testRunId, testTask } from '../testing/index.js';
 import { createInProcessTaskBus } from './in-process-task-bus.js';
-import { deferred, okResult, taskBusConformance, testRunId, testTask } from './testing/index.js';
 
 taskBusConformance('in-process', async () => {
   const bus = createInProcessTaskBus({ attempts: 3, backoffMs: 10 });
