@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import {
   describeRoleCapabilities,
   ROLE_DEFINITIONS,
-  surveyText,
   surveyWorkspace,
   toolkitFor,
 } from '@codegod/actions';
@@ -18,7 +17,7 @@ import { createLlmClient } from '@codegod/llm';
 import { type RecordedRequest, startScriptedLlmServer } from '@codegod/llm/testing';
 import { createInMemoryMemoryStore } from '@codegod/memory';
 import { decomposeMessages } from '@codegod/orchestrator';
-import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
+import { surveyText, WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { type BenchRow, formatTable, isEntryPoint } from './bench-table.js';
 

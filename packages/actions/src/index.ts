@@ -37,6 +37,5 @@ export * from './sandbox/sandbox-options.js';
 export * from './shared/define-action.js';
 export * from './shared/outcome.js';
 export * from './shared/sandbox-for.js';
-export * from './survey/survey-text.js';
 export * from './survey/survey-workspace.js';
 export * from './survey/walk-workspace.js';

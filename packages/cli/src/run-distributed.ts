@@ -1,11 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CodegodConfig } from '@codegod/config';
-import {
-  newRunId,
-  RedisRunWorkspaces,
-  type RunRequest,
-  SubmissionQueue,
-} from '@codegod/orchestrator';
+import { SubmissionQueue } from '@codegod/fleet';
+import { newRunId, type RunRequest } from '@codegod/orchestrator';
 import { CodegodError, type RunReport, redisKeys } from '@codegod/protocol';
 import { type FleetConnection, withFleet } from './fleet-connection.js';
 import { ProgressView } from './progress-view.js';
@@ -63,7 +59,7 @@ export async function followRun(
     await new SubmissionQueue(fleet.redis).submit({
       run_id: runId,
       problem: snapshot.problem,
-      workspace: (await new RedisRunWorkspaces(fleet.redis).get(runId)) ?? '/',
+      workspace: (await fleet.workspaces.get(runId)) ?? '/',
       plan: null,
       limits: null,
       // The run's checks are kept with the run itself; the master reads them from there.

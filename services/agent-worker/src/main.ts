@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The agent-worker process: AGENT_ROLE picks the role; the logic is in @codegod/orchestrator.
+// The agent-worker process: AGENT_ROLE picks the role; the wiring is in @codegod/fleet.
 import { isRegisteredRole, ROLE_DEFINITIONS, registeredRoles } from '@codegod/actions';
 import { createLogger, loadConfig } from '@codegod/config';
 import {
@@ -7,7 +7,7 @@ import {
   type ServiceProcess,
   serviceProcess,
   startAgentWorkerService,
-} from '@codegod/orchestrator';
+} from '@codegod/fleet';
 
 const logger = createLogger({ name: 'agent-worker', level: process.env.LOG_LEVEL || 'info' });
 // Explicitly typed, so TypeScript narrows after `entry.fail(...)`, which never returns.

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { TaskBus, TaskContext, TaskJob, WorkerHandle } from '@codegod/bus';
+import type { RunWorkspaces } from '@codegod/orchestrator';
 import {
   NonRetryableTaskError,
   oneLine,
@@ -8,7 +9,6 @@ import {
   type Task,
   type WorkerRole,
 } from '@codegod/protocol';
-import type { RunWorkspaces } from './run-workspaces.js';
 
 /** Runs one task to a Result: the agent loop, seen from the worker. */
 export interface TaskRunner {

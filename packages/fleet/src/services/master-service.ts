@@ -1,22 +1,23 @@
-import { createCheckRunner, describeRoleCapabilities, ROLE_DEFINITIONS } from '@codegod/actions';
-import { createRedisTaskBus, RedisAgentStatusRegistry, startWorkerHeartbeat } from '@codegod/bus';
+import { createCheckRunner } from '@codegod/actions';
+import { RedisAgentStatusRegistry, startWorkerHeartbeat } from '@codegod/bus';
 import { resolveBullBoardSettings, serveBullBoard } from '@codegod/bus/bull-board';
 import type { CodegodConfig, Logger } from '@codegod/config';
 import { createDashboardHandler } from '@codegod/dashboard';
-import { createLlmClient, RedisTokenMeter } from '@codegod/llm';
-import { createRedisMemoryStore } from '@codegod/memory';
+import { createLlmClient } from '@codegod/llm';
+import {
+  limitsFromEnvironment,
+  Orchestrator,
+  type OrchestratorLimits,
+  type RunCheckRunner,
+} from '@codegod/orchestrator';
 import { oneLine, type RunReport, type Submission } from '@codegod/protocol';
-import { Redis } from 'ioredis';
-import { Orchestrator } from '../orchestrator.js';
-import { limitsFromEnvironment, type OrchestratorLimits } from '../orchestrator-options.js';
-import { RedisRunTokens, TeeTokenMeter } from '../redis-run-tokens.js';
-import { RedisReportStore } from '../report-store.js';
-import type { RunCheckRunner } from '../run-checks.js';
-import { RedisRunWorkspaces } from '../run-workspaces.js';
-import { SubmissionQueue } from '../submission-queue.js';
-import { type MasterSurveyOptions, surveyObservers } from '../survey/master-survey.js';
+import { masterActionPorts } from '../master/master-ports.js';
+import type { MasterSurveyOptions } from '../master/master-survey.js';
+import { redisBackend } from '../stores/backends.js';
+import { SubmissionQueue } from '../stores/submission-queue.js';
 import { defaultToolkits } from './default-toolkits.js';
 import { failedRunReport } from './failed-run-report.js';
+import { logBackendError } from './log-backend-error.js';
 
 /** The bounds a submission asks for, in the orchestrator's terms. */
 function runLimits(limits: NonNullable<Submission['limits']>): Partial<OrchestratorLimits> {
@@ -83,34 +84,32 @@ export async function startMasterService(options: MasterServiceOptions): Promise
       : resolveBullBoardSettings(
           options.bullBoardPort === undefined ? {} : { port: options.bullBoardPort },
         );
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
+  const backend = await redisBackend(config.redisUrl, {
+    scheduler: true,
+    onError: logBackendError(logger),
+  });
+  const { bus, memory, reports, tokens, redis } = backend;
   const blocking = redis.duplicate();
   blocking.on('error', () => {});
-  const bus = await createRedisTaskBus({
-    redisUrl: config.redisUrl,
-    scheduler: true,
-    onError: (error) => logger.error({ err: String(error) }, 'bus error'),
-  });
-  const memory = createRedisMemoryStore({ redis });
-  const runTokens = new RedisRunTokens(redis);
   const llm = createLlmClient({
     baseURL: config.llmBaseUrl,
     model: config.llmModel,
     apiKey: config.llmApiKey,
-    tokenMeter: new TeeTokenMeter(new RedisTokenMeter(redis), runTokens),
+    tokenMeter: tokens,
   });
-  const reports = new RedisReportStore(redis);
   const orchestrator = new Orchestrator({
     bus,
     llm,
     memory,
     reports,
-    workspaces: new RedisRunWorkspaces(redis),
-    checks: options.checks ?? createCheckRunner(),
-    survey: options.survey ?? { observers: surveyObservers(defaultToolkits()) },
-    roleCapabilities: describeRoleCapabilities(ROLE_DEFINITIONS),
-    tokenUsage: (runId) => runTokens.usage(runId),
+    workspaces: backend.workspaces,
+    ...masterActionPorts({
+      checks: options.checks ?? createCheckRunner(),
+      // Built only when needed: each toolkit reads CODEGOD_SANDBOX.
+      toolkits: options.survey === undefined ? defaultToolkits() : {},
+      survey: options.survey,
+    }),
+    tokens,
     limits,
     onNotice: (runId, message) => logger.info({ runId }, message),
   });
@@ -161,7 +160,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
         // The run never started (e.g. the LLM could not decompose): the CLI still gets a report.
         const report = {
           ...failedRunReport(submission, error),
-          tokens: await runTokens.usage(submission.run_id),
+          tokens: await tokens.usage(submission.run_id),
         };
         await reports.save(report);
         await queue.done(raw);
@@ -203,7 +202,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
   });
   const dashboard = boardSettings
     ? await createDashboardHandler({
-        sources: { bus, memory, tokenUsage: (runId) => runTokens.usage(runId) },
+        sources: { bus, memory, tokenUsage: (runId) => tokens.usage(runId) },
         credentials: boardSettings.credentials,
       })
     : undefined;
@@ -242,9 +241,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
       await board?.close();
       blocking.disconnect();
       await loop;
-      await bus.close();
-      await memory.close();
-      redis.disconnect();
+      await backend.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createRedactor } from '@codegod/actions';
+import { redactRunReport } from '@codegod/orchestrator';
 import { type RunReport, runReportSchema } from '@codegod/protocol';
 import { describe, expect, it } from 'vitest';
-import { redactRunReport } from './redact-run-report.js';
 
 describe('redactRunReport', () => {
   it('redacts every text of the report but keeps ids, roles, states and the workspace exact', () => {

@@ -1,24 +1,30 @@
-import { describeRoleCapabilities, ROLE_DEFINITIONS, type RoleToolkit } from '@codegod/actions';
+import type { RoleToolkit } from '@codegod/actions';
 import { type AgentLimitsInput, createAgent } from '@codegod/agents';
-import { createInProcessTaskBus, type InProcessTaskBus, type WorkerHandle } from '@codegod/bus';
+import type { InProcessTaskBus, WorkerHandle } from '@codegod/bus';
 import type { LlmClient } from '@codegod/llm';
-import { createInMemoryMemoryStore, InMemoryRunFactStore, type MemoryStore } from '@codegod/memory';
-import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
-import { Orchestrator } from '../orchestrator.js';
-import { limitsFromEnvironment, type OrchestratorLimits } from '../orchestrator-options.js';
-import { InMemoryReportStore } from '../report-store.js';
-import { startRoleWorker } from '../role-worker.js';
-import type { RunCheckRunner } from '../run-checks.js';
-import type { RunTokenLedger } from '../run-token-ledger.js';
-import { InMemoryRunWorkspaces } from '../run-workspaces.js';
-import { type MasterSurveyOptions, surveyObservers } from '../survey/master-survey.js';
+import { InMemoryRunFactStore, type MemoryStore } from '@codegod/memory';
+import {
+  limitsFromEnvironment,
+  Orchestrator,
+  type OrchestratorLimits,
+  type RunCheckRunner,
+} from '@codegod/orchestrator';
+import { type TokenMeter, WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
+import { masterActionPorts } from '../master/master-ports.js';
+import type { MasterSurveyOptions } from '../master/master-survey.js';
+import { type MemoryBackend, memoryBackend } from '../stores/backends.js';
+import type { InMemoryReportStore } from '../stores/report-store.js';
+import { startRoleWorker } from './role-worker.js';
 
 /** Settings of the embedded fleet: the master and one worker per role in this process. */
 export interface EmbeddedFleetOptions {
-  /** The LLM client every agent and the master use; give it `ledger` as its token meter. */
+  /** The LLM client every agent and the master use; give it `backend.tokens` as its token meter. */
   llm: LlmClient;
-  /** The per-run token ledger the LLM client records into. Default: tokens are not counted. */
-  ledger?: RunTokenLedger;
+  /**
+   * The stores the fleet works over. Default: a new `memoryBackend({ bus })`, whose token meter
+   * the LLM client does not know, so tokens are not counted.
+   */
+  backend?: MemoryBackend;
   /** The toolkit of each role. */
   toolkits: Record<WorkerRole, RoleToolkit>;
   /** Workers per role. Default: 1. */
@@ -27,7 +33,7 @@ export interface EmbeddedFleetOptions {
   limits?: Partial<OrchestratorLimits>;
   /** Bounds of each agent's task. */
   agentLimits?: AgentLimitsInput;
-  /** Task attempts and backoff of the in-process bus (defaults as InProcessTaskBus). */
+  /** Task attempts and backoff of the in-process bus of the default backend (defaults as InProcessTaskBus). */
   bus?: { attempts?: number; backoffMs?: number };
   /**
    * Runs each run's own checks (`--check`, master-proposed). Default: the testing toolkit's
@@ -49,6 +55,7 @@ export interface EmbeddedFleet {
   bus: InProcessTaskBus;
   memory: MemoryStore;
   reports: InMemoryReportStore;
+  tokens: TokenMeter;
   /** Stops the workers and the bus. */
   close(): Promise<void>;
 }
@@ -58,10 +65,8 @@ export interface EmbeddedFleet {
  * one worker per role, using the same code as the distributed fleet above the ports.
  */
 export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise<EmbeddedFleet> {
-  const bus = createInProcessTaskBus(options.bus ?? {});
-  const memory = createInMemoryMemoryStore();
-  const reports = new InMemoryReportStore();
-  const workspaces = new InMemoryRunWorkspaces();
+  const backend = options.backend ?? memoryBackend(options.bus ? { bus: options.bus } : {});
+  const { bus, memory, reports, workspaces, tokens } = backend;
   // One store for every agent here: what one task finds, the run's later tasks see.
   const facts = new InMemoryRunFactStore();
   const workers: WorkerHandle[] = [];
@@ -88,7 +93,6 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
       );
     }
   }
-  const ledger = options.ledger;
   const sandbox = [
     ...new Set(Object.values(options.toolkits).flatMap((t) => (t.sandbox ? [t.sandbox] : []))),
   ];
@@ -99,10 +103,12 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
     memory,
     reports,
     workspaces,
-    checks: options.checks ?? options.toolkits.testing,
-    survey: options.survey ?? { observers: surveyObservers(options.toolkits) },
-    roleCapabilities: describeRoleCapabilities(ROLE_DEFINITIONS),
-    ...(ledger ? { tokenUsage: (runId: string) => ledger.usage(runId) } : {}),
+    ...masterActionPorts({
+      checks: options.checks ?? options.toolkits.testing,
+      toolkits: options.toolkits,
+      survey: options.survey,
+    }),
+    tokens,
     // Unset bounds come from CODEGOD_MAX_TASKS and friends, as on the master service.
     limits: { ...limitsFromEnvironment(process.env), ...options.limits },
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
@@ -112,9 +118,10 @@ export async function startEmbeddedFleet(options: EmbeddedFleetOptions): Promise
     bus,
     memory,
     reports,
+    tokens,
     async close() {
       await Promise.all(workers.map((w) => w.close({ force: true })));
-      await bus.close();
+      await backend.close();
     },
   };
 }

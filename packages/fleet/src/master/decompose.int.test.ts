@@ -1,9 +1,8 @@
 import { decompositionReply, type ScriptedTask } from '@codegod/agents/testing';
 import { createLlmClient } from '@codegod/llm';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
+import { DecompositionError, decompose } from '@codegod/orchestrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decompose } from './decompose.js';
-import { DecompositionError } from './errors/decomposition-error.js';
 
 const appCheck = { type: 'file' as const, path: 'app.py' };
 const buildCheck = { type: 'command' as const, argv: ['npm', 'run', 'build'], cwd: 'web' };

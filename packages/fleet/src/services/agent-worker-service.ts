@@ -6,15 +6,14 @@ import {
   UNCONFINED_WARNING,
 } from '@codegod/actions';
 import { createAgent } from '@codegod/agents';
-import { createRedisTaskBus, type WorkerHandle } from '@codegod/bus';
+import type { WorkerHandle } from '@codegod/bus';
 import type { CodegodConfig, Logger } from '@codegod/config';
-import { createLlmClient, RedisTokenMeter } from '@codegod/llm';
-import { createRedisMemoryStore, RedisRunFactStore } from '@codegod/memory';
+import { createLlmClient } from '@codegod/llm';
+import { RedisRunFactStore } from '@codegod/memory';
 import type { WorkerRole } from '@codegod/protocol';
-import { Redis } from 'ioredis';
-import { RedisRunTokens, TeeTokenMeter } from '../redis-run-tokens.js';
-import { startRoleWorker, type TaskLogEntry } from '../role-worker.js';
-import { RedisRunWorkspaces } from '../run-workspaces.js';
+import { redisBackend } from '../stores/backends.js';
+import { logBackendError } from './log-backend-error.js';
+import { startRoleWorker, type TaskLogEntry } from './role-worker.js';
 
 /** Settings of an agent worker process. */
 export interface AgentWorkerServiceOptions {
@@ -62,26 +61,22 @@ export async function startAgentWorkerService(
   if (runner.kind === 'none') logger.warn(UNCONFINED_WARNING);
   const agentId =
     options.agentId ?? `${role}-${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_.-]/g, '-');
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
-  const bus = await createRedisTaskBus({
-    redisUrl: config.redisUrl,
-    scheduler: false,
-    onError: (error) => logger.error({ err: String(error) }, 'bus error'),
+  const backend = await redisBackend(config.redisUrl, {
+    onError: logBackendError(logger),
   });
-  const memory = createRedisMemoryStore({ redis });
+  const { bus, memory, redis } = backend;
   const llm = createLlmClient({
     baseURL: config.llmBaseUrl,
     model: config.llmModel,
     apiKey: config.llmApiKey,
-    tokenMeter: new TeeTokenMeter(new RedisTokenMeter(redis), new RedisRunTokens(redis)),
+    tokenMeter: backend.tokens,
   });
   const toolkit = toolkitFor(role, { runner });
   const handle: WorkerHandle = await startRoleWorker({
     bus,
     role,
     agentId,
-    workspaces: new RedisRunWorkspaces(redis),
+    workspaces: backend.workspaces,
     ...(options.workspaceRoot ? { workspaceRoot: options.workspaceRoot } : {}),
     onTask: (entry) => logTask(logger, entry),
     createRunner: (id) =>
@@ -110,9 +105,7 @@ export async function startAgentWorkerService(
     agentId,
     async close(closeOptions) {
       await handle.close(closeOptions);
-      await bus.close();
-      await memory.close();
-      redis.disconnect();
+      await backend.close();
     },
   };
 }

@@ -1,10 +1,9 @@
 import { decompositionReply } from '@codegod/agents/testing';
 import { createLlmClient } from '@codegod/llm';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
+import { decompose, retryingLlmClient } from '@codegod/orchestrator';
 import { CodegodError } from '@codegod/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decompose } from './decompose.js';
-import { retryingLlmClient } from './retrying-llm-client.js';
 
 const graph = decompositionReply([
   {

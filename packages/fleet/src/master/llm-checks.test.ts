@@ -1,10 +1,16 @@
 import { llmCheck } from '@codegod/agents/testing';
 import { toStrictJsonSchema } from '@codegod/llm';
+import {
+  decomposeMessages,
+  fromLlmCheck,
+  llmCheckSchema,
+  llmTaskGraphSchema,
+  ROLE_CHECK_EXAMPLES,
+  shellCheckErrors,
+  toLlmCheck,
+} from '@codegod/orchestrator';
 import { type AcceptanceCheck, acceptanceCheckSchema } from '@codegod/protocol';
 import { describe, expect, it } from 'vitest';
-import { llmTaskGraphSchema } from './decompose.js';
-import { fromLlmCheck, llmCheckSchema, shellCheckErrors, toLlmCheck } from './llm-checks.js';
-import { decomposeMessages, ROLE_CHECK_EXAMPLES } from './prompts/master-prompts.js';
 
 const full: AcceptanceCheck[] = [
   {

@@ -6,7 +6,7 @@ import { ScriptedLlmClient } from '@codegod/llm/testing';
 import { type AcceptanceCheck, type Task, WORKER_ROLES } from '@codegod/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedFleet, startEmbeddedFleet } from './fleet/embedded-fleet.js';
+import { type EmbeddedFleet, startEmbeddedFleet } from '../services/embedded-fleet.js';
 
 // Property: whatever the graph, an agent that does nothing cannot make a task whose check
 // fails count as succeeded. The role's health check always passes here (present.txt says

@@ -10,7 +10,7 @@ import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/tes
 import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedFleet } from '../fleet/embedded-fleet.js';
+import { startEmbeddedFleet } from '../services/embedded-fleet.js';
 
 // Issue 19's acceptance: the master's requests, as the scripted server recorded them, carry
 // the workspace survey: before decomposition, and again, as the failed task left it, before

@@ -9,11 +9,11 @@ import {
   taskRules,
 } from '@codegod/agents/testing';
 import { ScriptedLlmClient } from '@codegod/llm/testing';
+import type { RunCheckRunner } from '@codegod/orchestrator';
 import { type AcceptanceCheck, shellCommandCheck, WORKER_ROLES } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmbeddedFleet } from './fleet/embedded-fleet.js';
-import type { RunCheckRunner } from './run-checks.js';
+import { startEmbeddedFleet } from '../services/embedded-fleet.js';
 
 // The run's own checks, on the embedded fleet: once every task has succeeded they run through
 // the check runner port; a failing one makes the master replan with its output, within the

@@ -3,7 +3,7 @@ import { ScriptedLlmClient } from '@codegod/llm/testing';
 import { WORKER_ROLES } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EmbeddedFleetOptions, startEmbeddedFleet } from './fleet/embedded-fleet.js';
+import { type EmbeddedFleetOptions, startEmbeddedFleet } from '../services/embedded-fleet.js';
 
 // The master's replan bounds, per orchestrator and per run, on the embedded fleet.
 const plan = {

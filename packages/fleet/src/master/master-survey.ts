@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RoleToolkit, type SurveyOptions, surveyWorkspace } from '@codegod/actions';
+import type { RunCheckRunner, WorkspaceSurveyor } from '@codegod/orchestrator';
 import { clip, type WorkerRole, type WorkspaceSurvey } from '@codegod/protocol';
-import type { RunCheckRunner } from '../run-checks.js';
 
 /** A role's Observe probe, as the master borrows it for the survey. */
 export type SurveyObserver = RoleToolkit['observe'];
@@ -61,6 +61,17 @@ export async function surveyForMaster(
     );
   }
   return survey;
+}
+
+/**
+ * The master's survey port over `surveyForMaster`: what the master service and the embedded
+ * fleet give the Orchestrator. `checks` runs `git status`, confined like any run check.
+ */
+export function masterSurveyor(
+  checks: RunCheckRunner,
+  options: MasterSurveyOptions = {},
+): WorkspaceSurveyor {
+  return (workspace, signal) => surveyForMaster(workspace, checks, options, signal);
 }
 
 async function gitStatus(

@@ -1,4 +1,4 @@
-import type { WorkspaceSurvey } from '@codegod/protocol';
+import type { WorkspaceSurvey } from './workspace-survey.js';
 
 /** The most characters a survey takes in a prompt: it shares the context with the task. */
 export const SURVEY_TEXT_MAX_CHARS = 8000;

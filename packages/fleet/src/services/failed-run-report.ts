@@ -1,5 +1,5 @@
+import { runProof } from '@codegod/orchestrator';
 import type { RunReport, Submission } from '@codegod/protocol';
-import { runProof } from '../run-proof.js';
 
 /** The report of a run that failed before it started (no task graph could be made). */
 export function failedRunReport(submission: Submission, error: unknown): RunReport {
