@@ -392,11 +392,6 @@ export class RedisTaskBus implements TaskBus {
     return this.registry.list();
   }
 
-  /** Resolves once the local scheduler has applied every message it received. */
-  async settled(): Promise<void> {
-    await this.scheduler?.idle();
-  }
-
   async close(): Promise<void> {
     for (const stop of this.tails) stop();
     await Promise.all([...this.workers].map((worker) => worker.close({ force: true })));

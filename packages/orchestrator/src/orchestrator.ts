@@ -484,9 +484,4 @@ export class Orchestrator {
     await reports.save(report);
     return report;
   }
-
-  /** Wipes every agent's memory, keeping roles and knowledge (the seed's wipe_all_memory). */
-  wipeAllMemory(): Promise<string[]> {
-    return this.#deps.memory.wipeAll();
-  }
 }
