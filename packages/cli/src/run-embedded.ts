@@ -23,7 +23,7 @@ import { createWorkspace } from './workspace-folder.js';
 /** Checks the LLM answers and serves the model; a one-line error says what to do if not. */
 async function checkLlm(llm: LlmClient): Promise<void> {
   const health = await llm.health();
-  if (!health.ok) throw new CodegodError('llm-unreachable', health.message);
+  if (!health.ok) throw new CodegodError('llm-unavailable', health.message);
   if (health.warning) process.stderr.write(`codegod: warning: ${terminalText(health.warning)}\n`);
 }
 
