@@ -1,7 +1,7 @@
 import type { CodegodError, ErrorCode } from '@codegod/protocol';
 
-/** Exit codes: 0 success, 1 the run failed, 2 bad usage or bad input. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes: 0 success, 1 the run failed, 2 bad usage or bad input, 130 stopped by Ctrl-C (128 + SIGINT). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 /** One of the codes `codegod` exits with. */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
