@@ -1,7 +1,7 @@
 import { ConfigError } from '@codegod/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineSettings, intSetting } from './define-settings.js';
+import { defineSettings, intSetting, wholeNumberSetting } from './define-settings.js';
 
 const settings = defineSettings({
   url: { env: 'TEST_URL', flag: '--url', schema: z.string().url().default('http://x/') },
@@ -37,6 +37,16 @@ describe('defineSettings', () => {
     }
     expect(() => settings.resolve({ count: 0 }, {})).toThrowError(
       /Invalid setting count \(environment variable TEST_COUNT\): .*\(got 0\)/,
+    );
+  });
+
+  it('takes settings only code gives from the options alone', () => {
+    const bounds = defineSettings({ maxDepth: { schema: wholeNumberSetting(1, 4) } });
+    expect(bounds.resolve({}, { maxDepth: '9' } as Record<string, string>)).toEqual({
+      maxDepth: 4,
+    });
+    expect(() => bounds.resolve({ maxDepth: 1.5 })).toThrowError(
+      /^Invalid setting maxDepth: .*\(got 1\.5\)$/,
     );
   });
 });

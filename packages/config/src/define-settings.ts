@@ -6,8 +6,8 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** One setting: the environment variable and CLI flag that set it, and what it may be. */
 export interface SettingSpec {
-  /** The environment variable behind it, e.g. `VLLM_API_URL`. */
-  env: string;
+  /** The environment variable behind it, e.g. `VLLM_API_URL`. None for a setting only code gives. */
+  env?: string;
   /** The CLI flag behind it, where there is one, e.g. `--llm-url`. */
   flag?: string;
   /** Checks (and coerces) the value; its `.default()` is the setting's default. */
@@ -36,6 +36,10 @@ export interface Settings<S extends SettingSpecs> {
 export const intSetting = (min: number, fallback: number) =>
   z.coerce.number().int().min(min).default(fallback);
 
+/** A whole number of at least `min`, given in code (no string coercion). */
+export const wholeNumberSetting = (min: number, fallback: number) =>
+  z.number().int().min(min).max(Number.MAX_SAFE_INTEGER).default(fallback);
+
 /** A URL setting whose protocol is one of `protocols` (e.g. `['http:', 'https:']`). */
 export const urlSetting = (protocols: readonly string[]) =>
   z
@@ -59,7 +63,7 @@ export function defineSettings<const S extends SettingSpecs>(specs: S): Settings
     resolve(given = {}, env = process.env) {
       const resolved: Record<string, unknown> = {};
       for (const [option, spec] of Object.entries(specs)) {
-        const fromEnv = env[spec.env]?.trim() ? env[spec.env] : undefined;
+        const fromEnv = spec.env && env[spec.env]?.trim() ? env[spec.env] : undefined;
         const raw = given[option as keyof S] ?? fromEnv;
         const parsed = spec.schema.safeParse(raw);
         if (!parsed.success) {
