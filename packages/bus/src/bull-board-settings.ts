@@ -1,6 +1,5 @@
-import { ConfigError } from '@codegod/protocol';
+import { defineSettings, type ListenerSettings, resolveListenerSettings } from '@codegod/config';
 import { z } from 'zod';
-import { resolveSettings } from './settings.js';
 
 /** The settings of the Bull Board server; each falls back to its environment variable. */
 export interface BullBoardSettingsOptions {
@@ -25,12 +24,8 @@ export interface BullBoardSettingsOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** The settings with defaults applied and checked. */
-export interface BullBoardSettings {
-  port: number;
-  host: string;
-  /** Set when the board asks for a login. */
-  credentials: { user: string; password: string } | undefined;
+/** The settings with defaults applied and checked; `credentials` is set when the board asks for a login. */
+export interface BullBoardSettings extends ListenerSettings {
   readOnly: boolean;
 }
 
@@ -38,21 +33,9 @@ const flag = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((value) => value === true || value === 'true' || value === '1' || value === 'yes');
 
-const SETTINGS = {
-  port: {
-    env: 'BULL_BOARD_PORT',
-    schema: z.coerce.number().int().min(0).max(65_535).default(3000),
-  },
-  host: { env: 'BULL_BOARD_HOST', schema: z.string().trim().min(1).default('127.0.0.1') },
-  user: { env: 'BULL_BOARD_USER', schema: z.string().min(1).optional() },
-  password: { env: 'BULL_BOARD_PASSWORD', schema: z.string().min(1).optional() },
+const READ_ONLY_SETTINGS = defineSettings({
   readOnly: { env: 'BULL_BOARD_READ_ONLY', schema: flag.default(true) },
-};
-
-/** True for addresses only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+});
 
 /**
  * Applies env fallbacks and defaults once. Throws ConfigError naming the option and its
@@ -62,23 +45,12 @@ export function isLoopbackHost(host: string): boolean {
 export function resolveBullBoardSettings(
   options: BullBoardSettingsOptions = {},
 ): BullBoardSettings {
-  const { env = process.env, ...given } = options;
-  const resolved = resolveSettings(SETTINGS, given, env);
-  if ((resolved.user === undefined) !== (resolved.password === undefined))
-    throw new ConfigError(
-      resolved.user === undefined ? 'user' : 'password',
-      resolved.user === undefined ? 'BULL_BOARD_USER' : 'BULL_BOARD_PASSWORD',
-      'set BULL_BOARD_USER and BULL_BOARD_PASSWORD together',
-    );
-  const credentials =
-    resolved.user !== undefined && resolved.password !== undefined
-      ? { user: resolved.user, password: resolved.password }
-      : undefined;
-  if (!credentials && !isLoopbackHost(resolved.host))
-    throw new ConfigError(
-      'host',
-      'BULL_BOARD_HOST',
-      `Bull Board on ${resolved.host} would be reachable from other machines without a login; set BULL_BOARD_USER and BULL_BOARD_PASSWORD, or listen on 127.0.0.1`,
-    );
-  return { port: resolved.port, host: resolved.host, credentials, readOnly: resolved.readOnly };
+  const { env = process.env, readOnly, ...listener } = options;
+  const { readOnly: resolvedReadOnly } = READ_ONLY_SETTINGS.resolve({ readOnly }, env);
+  return {
+    ...resolveListenerSettings('BULL_BOARD', 3000, 'Bull Board', listener, env),
+    readOnly: resolvedReadOnly,
+  };
 }
+
+export { isLoopbackHost } from '@codegod/config';

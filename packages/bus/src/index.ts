@@ -6,7 +6,6 @@ export * from './in-process/in-process-task-bus.js';
 export * from './redis/redis-agent-status-registry.js';
 export * from './redis-task-bus.js';
 export * from './scheduler-core.js';
-export * from './shutdown-on-signal.js';
 export * from './task-bus.js';
 export * from './task-metrics.js';
 export * from './wait-for-run.js';

@@ -1,3 +1,4 @@
+import { defineSettings, intSetting, type SettingValues } from '@codegod/config';
 import {
   KEY_PREFIX,
   queueName,
@@ -31,7 +32,6 @@ import { startRedisWorker } from './redis/redis-worker.js';
 import { replanEvent, taskSkipEvent } from './run-events.js';
 import { snapshotFromCore } from './run-snapshot.js';
 import { SchedulerCore } from './scheduler-core.js';
-import { intSetting, resolveSettings } from './settings.js';
 import type {
   RunExtension,
   RunSnapshot,
@@ -87,7 +87,7 @@ export interface RedisTaskBusOptions {
   env?: Record<string, string | undefined>;
 }
 
-const SETTINGS = {
+const SETTINGS = defineSettings({
   redisUrl: {
     env: 'REDIS_URL',
     schema: z
@@ -106,16 +106,16 @@ const SETTINGS = {
   heartbeatMs: { env: 'CODEGOD_HEARTBEAT_MS', schema: intSetting(10, 5_000) },
   agentTtlMs: { env: 'CODEGOD_AGENT_TTL_MS', schema: intSetting(10, 30_000) },
   keepJobsSeconds: { env: 'CODEGOD_KEEP_JOBS_S', schema: intSetting(1, 86_400) },
-};
+});
 
-type Settings = ReturnType<typeof resolveSettings<typeof SETTINGS>>;
+type Settings = SettingValues<typeof SETTINGS.specs>;
 
 /**
  * Creates a TaskBus on BullMQ and Redis: one queue per role under the prefix `codegod`, run
  * state in Redis hashes and streams. Throws ConfigError on bad settings.
  */
 export async function createRedisTaskBus(options: RedisTaskBusOptions = {}): Promise<RedisTaskBus> {
-  const settings = resolveSettings(SETTINGS, options, options.env ?? process.env);
+  const settings = SETTINGS.resolve(options, options.env);
   const bus = new RedisTaskBus(settings, options.onError ?? ((error) => console.error(error)));
   await bus.start();
   return bus;
@@ -390,11 +390,6 @@ export class RedisTaskBus implements TaskBus {
 
   agents(): Promise<AgentStatus[]> {
     return this.registry.list();
-  }
-
-  /** Resolves once the local scheduler has applied every message it received. */
-  async settled(): Promise<void> {
-    await this.scheduler?.idle();
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import {
   type RunState,
   type Task,
   type TaskState,
+  TERMINAL_TASK_STATES,
   validateTaskGraph,
 } from '@codegod/protocol';
 import { InvalidRunChangeError } from './errors/invalid-run-change-error.js';
@@ -81,8 +82,6 @@ export interface CoreExtension {
 export function failureReason(taskId: string, result: Result): string {
   return `task "${taskId}" failed: ${result.output || 'no output'}`;
 }
-
-const TERMINAL: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
 /**
  * The transport-free DAG scheduler of one run: a graph and recorded results in, ready tasks
@@ -222,7 +221,7 @@ export class SchedulerCore {
     const changed: CoreTask[] = [];
     if (this.ended) return changed;
     for (const node of this.nodes.values()) {
-      if (TERMINAL.has(node.state)) continue;
+      if (TERMINAL_TASK_STATES.has(node.state)) continue;
       const active = node.state === 'queued' || node.state === 'running';
       if (active) this.activeCount--;
       if (active || state === 'cancelled') {
@@ -345,7 +344,7 @@ export class SchedulerCore {
   }
 
   private setTerminal(node: CoreTask, state: TaskState, reason?: string): void {
-    if (!TERMINAL.has(node.state)) this.terminalCount++;
+    if (!TERMINAL_TASK_STATES.has(node.state)) this.terminalCount++;
     node.state = state;
     node.reason = reason;
   }

@@ -68,7 +68,9 @@ describe('codegod build: bad flags are one line naming the flag (built CLI, real
     const result = await codegod(['build', 'x', '-w', dir.path, '--llm-url', 'notaurl']);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/--llm-url \(or VLLM_API_URL\): expected a URL.*"notaurl"/);
+    expect(result.stderr).toMatch(
+      /llmBaseUrl \(flag --llm-url, environment variable VLLM_API_URL\): expected a URL.*"notaurl"/,
+    );
   });
 
   it('creates no workspace folder when the LLM is unreachable', async () => {

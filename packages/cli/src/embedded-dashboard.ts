@@ -1,3 +1,4 @@
+import { onStopSignals } from '@codegod/config';
 import {
   type DashboardServer,
   type DashboardSettings,
@@ -35,11 +36,11 @@ export function keepServing(seconds: number, output: NodeJS.WritableStream): Pro
   return new Promise((resolve) => {
     const stop = () => {
       clearTimeout(timer);
-      process.off('SIGINT', stop);
+      stopInterrupts();
       resolve();
     };
     const timer = setTimeout(stop, seconds * 1000);
-    process.on('SIGINT', stop);
+    const stopInterrupts = onStopSignals(stop, { signals: ['SIGINT'] });
     output.write(`codegod: the dashboard stays up for ${seconds}s (Ctrl-C to stop now)\n`);
   });
 }

@@ -87,7 +87,7 @@ describe('codegod build on the embedded engine and the tiny test model', {
     expect(report.tokens.total).toBeGreaterThan(0);
   });
 
-  // Bounded by the run's time budget: four roles iterating on a byte-level model take minutes.
+  // Bounded by the run's time budget: four roles iterating on a byte-level model take a minute or more.
   it('runs a plan with all four roles through LLM_MODEL_PATH, each reasoning and planning', async () => {
     const workspace = join(dir.path, 'planned');
     const plan = join(dir.path, 'plan.json');
@@ -123,8 +123,12 @@ describe('codegod build on the embedded engine and the tiny test model', {
     );
     expect(result.code).toBe(1);
     const report = expectCleanEnd(result.stdout, result.stderr);
-    expect(report.state).toBe('cancelled');
-    expect(report.reason).toContain('time budget exceeded (90000 ms)');
+    // How far four roles get in 90 s depends on the machine: either the budget cuts the run, or
+    // every task used up its iterations against the check that can never pass.
+    expect(['cancelled', 'failed']).toContain(report.state);
+    if (report.state === 'cancelled')
+      expect(report.reason).toContain('time budget exceeded (90000 ms)');
+    else for (const task of report.tasks) expect(task.validation?.valid, task.id).toBe(false);
     expect(report.tasks.map((task) => task.role).sort()).toEqual([...roles].sort());
     for (const task of report.tasks) {
       expect(task.reasoning, task.id).not.toBeNull();

@@ -55,7 +55,7 @@ export async function followRun(
   if (options.resubmit) {
     const snapshot = await fleet.bus.getRun(runId);
     if (!snapshot)
-      throw new CodegodError('run-unknown', `No run ${runId}. List runs with \`codegod runs\`.`);
+      throw new CodegodError('run-not-found', `No run ${runId}. List runs with \`codegod runs\`.`);
     await new SubmissionQueue(fleet.redis).submit({
       run_id: runId,
       problem: snapshot.problem,

@@ -1,5 +1,5 @@
 import type { CommandRunner } from '@codegod/actions';
-import type { CodegodConfig } from '@codegod/config';
+import { type CodegodConfig, onStopSignals } from '@codegod/config';
 import {
   defaultToolkits,
   failedRunReport,
@@ -15,6 +15,7 @@ import {
   keepServing,
   startEmbeddedDashboard,
 } from './embedded-dashboard.js';
+import { EXIT } from './exit-code.js';
 import type { LlmTarget } from './llm-target.js';
 import { ProgressView } from './progress-view.js';
 import { terminalText } from './terminal-text.js';
@@ -23,7 +24,7 @@ import { createWorkspace } from './workspace-folder.js';
 /** Checks the LLM answers and serves the model; a one-line error says what to do if not. */
 async function checkLlm(llm: LlmClient): Promise<void> {
   const health = await llm.health();
-  if (!health.ok) throw new CodegodError('llm-unreachable', health.message);
+  if (!health.ok) throw new CodegodError('llm-unavailable', health.message);
   if (health.warning) process.stderr.write(`codegod: warning: ${terminalText(health.warning)}\n`);
 }
 
@@ -105,19 +106,24 @@ async function runWith(
   const runId = request.runId ?? newRunId();
   const unsubscribe = fleet.bus.tailEvents(runId, (event) => view.update(event));
   const controller = new AbortController();
-  const interrupt = () => {
-    process.stderr.write('\ncodegod: interrupted; cancelling the run (Ctrl-C again to quit now)\n');
-    process.off('SIGINT', interrupt);
-    controller.abort();
-  };
-  process.on('SIGINT', interrupt);
+  // Ctrl-C cancels the run; a second one (or the grace run out) quits now, as a killed process.
+  const stopInterrupts = onStopSignals(
+    ({ force }) => {
+      if (force) process.exit(EXIT.interrupted);
+      process.stderr.write(
+        '\ncodegod: interrupted; cancelling the run (Ctrl-C again to quit now)\n',
+      );
+      controller.abort();
+    },
+    { signals: ['SIGINT'] },
+  );
   const submittedAt = Date.now();
   try {
     const report = await fleet.orchestrator.run(
       { ...request, runId },
       { signal: controller.signal },
     );
-    process.off('SIGINT', interrupt);
+    stopInterrupts();
     if (dashboard && ui && ui.keepSeconds > 0 && !controller.signal.aborted) {
       view.close();
       process.stderr.write(`codegod: run ${report.state}; dashboard: ${dashboard.url}\n`);
@@ -141,7 +147,7 @@ async function runWith(
     };
     return { report, error };
   } finally {
-    process.off('SIGINT', interrupt);
+    stopInterrupts();
     unsubscribe();
     view.close();
     await dashboard?.close();

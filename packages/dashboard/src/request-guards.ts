@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { isLoopbackAddress } from './dashboard-settings.js';
+import { isLoopbackHost } from '@codegod/config';
 
 /** The SHA-256 of `text`, so secrets of any length compare in constant time. */
 function digest(text: string): Buffer {
@@ -34,7 +34,7 @@ export function hasCredentials(
 export function isLoopbackHostHeader(request: IncomingMessage): boolean {
   const host = request.headers.host ?? '';
   const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.split(':')[0];
-  return isLoopbackAddress(name ?? '');
+  return isLoopbackHost(name ?? '');
 }
 
 /** A fresh CSRF token: the page carries it, and every POST must send it back. */

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect, createServer } from 'node:net';
+import { onStopSignals } from '@codegod/config';
 
 /** What a finished command printed. */
 export interface ProcessResult {
@@ -49,16 +50,11 @@ export function runAttached(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: 'inherit' });
     let interrupted = false;
-    const onSignal = () => {
+    // A second signal, or the grace run out, kills a child that ignored the first.
+    const done = onStopSignals(({ force }) => {
       interrupted = true;
-      child.kill('SIGTERM');
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    const done = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    };
+      child.kill(force ? 'SIGKILL' : 'SIGTERM');
+    });
     child.on('error', (error) => {
       done();
       reject(error);

@@ -1,3 +1,4 @@
+import { defineSettings, type SettingSpecs, type SettingValues, urlSetting } from '@codegod/config';
 import type { TokenMeter } from '@codegod/protocol';
 import { ConfigError } from '@codegod/protocol';
 import { z } from 'zod';
@@ -46,32 +47,31 @@ export interface LlmClientOptions {
   env?: Record<string, string | undefined>;
 }
 
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((value) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, 'expected a URL starting with http:// or https://');
-
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
-/** Each scalar option: its environment variable, schema and default. */
-const SETTINGS = {
-  baseURL: { env: 'VLLM_API_URL', schema: httpUrl.default('http://localhost:8000/v1') },
-  apiKey: { env: 'LLM_API_KEY', schema: z.string().min(1).default('EMPTY') },
-  model: {
-    env: 'LLM_MODEL',
-    schema: z.string().trim().min(1).default('meta-llama/Meta-Llama-3.1-8B-Instruct'),
-  },
+/** The settings an LLM client shares with the embedded engine: deadlines, repairs, sampling. */
+export const GENERATION_SETTINGS = {
   timeoutMs: { env: 'LLM_TIMEOUT_MS', schema: positiveInt(3_600_000).default(120_000) },
-  maxConcurrency: { env: 'LLM_MAX_CONCURRENCY', schema: positiveInt(1024).default(8) },
   maxRepairs: { env: 'LLM_MAX_REPAIRS', schema: z.coerce.number().int().min(0).max(10).default(2) },
   maxTokens: { env: 'LLM_MAX_TOKENS', schema: positiveInt(1_000_000).default(4096) },
   temperature: { env: 'LLM_TEMPERATURE', schema: z.coerce.number().min(0).max(2).default(0.2) },
+} as const satisfies SettingSpecs;
+
+/** Each scalar option of `createLlmClient`: its environment variable, flag, schema and default. */
+const LLM_CLIENT_SETTINGS = defineSettings({
+  baseURL: {
+    env: 'VLLM_API_URL',
+    flag: '--llm-url',
+    schema: urlSetting(['http:', 'https:']).default('http://localhost:8000/v1'),
+  },
+  apiKey: { env: 'LLM_API_KEY', schema: z.string().min(1).default('EMPTY') },
+  model: {
+    env: 'LLM_MODEL',
+    flag: '--model',
+    schema: z.string().trim().min(1).default('meta-llama/Meta-Llama-3.1-8B-Instruct'),
+  },
+  ...GENERATION_SETTINGS,
+  maxConcurrency: { env: 'LLM_MAX_CONCURRENCY', schema: positiveInt(1024).default(8) },
   healthTimeoutMs: { env: 'LLM_HEALTH_TIMEOUT_MS', schema: positiveInt(600_000).default(5000) },
   serverKind: {
     env: 'LLM_SERVER_KIND',
@@ -84,41 +84,22 @@ const SETTINGS = {
     env: 'LLM_MAX_REPLY_BYTES',
     schema: z.coerce.number().int().min(1024).max(1_073_741_824).default(4_194_304),
   },
-} as const;
-
-type Settings = typeof SETTINGS;
+});
 
 /** The options with every default applied and every value checked. */
-export type ResolvedLlmClientOptions = {
-  [K in keyof Settings]: z.output<Settings[K]['schema']>;
-} & Pick<LlmClientOptions, 'tokenMeter' | 'fetch'>;
+export type ResolvedLlmClientOptions = SettingValues<typeof LLM_CLIENT_SETTINGS.specs> &
+  Pick<LlmClientOptions, 'tokenMeter' | 'fetch'>;
 
 /**
- * Applies env fallbacks and defaults once; throws ConfigError naming the option and its
- * environment variable when a value is bad.
+ * Applies env fallbacks and defaults once; throws ConfigError naming the option, its flag and
+ * its environment variable when a value is bad.
  */
 export function resolveLlmClientOptions(options: LlmClientOptions = {}): ResolvedLlmClientOptions {
-  const env = options.env ?? process.env;
-  const resolved: Record<string, unknown> = {};
-  for (const [option, setting] of Object.entries(SETTINGS)) {
-    const given = options[option as keyof Settings];
-    const fromEnv = env[setting.env];
-    const raw = given ?? (fromEnv === '' ? undefined : fromEnv);
-    const parsed = (setting.schema as z.ZodType).safeParse(raw);
-    if (!parsed.success) {
-      const problem = parsed.error.issues.map((issue) => issue.message).join('; ');
-      const shown = raw === undefined ? 'unset' : JSON.stringify(raw);
-      throw new ConfigError(option, setting.env, `${problem} (got ${shown})`);
-    }
-    resolved[option] = parsed.data;
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function')
+  const { env = process.env, tokenMeter, fetch, ...given } = options;
+  const resolved = LLM_CLIENT_SETTINGS.resolve(given, env);
+  if (fetch !== undefined && typeof fetch !== 'function')
     throw new ConfigError('fetch', undefined, 'expected a fetch function');
-  if (options.tokenMeter !== undefined && typeof options.tokenMeter.record !== 'function')
+  if (tokenMeter !== undefined && typeof tokenMeter.record !== 'function')
     throw new ConfigError('tokenMeter', undefined, 'expected an object with record(usage, labels)');
-  return {
-    ...(resolved as { [K in keyof Settings]: z.output<Settings[K]['schema']> }),
-    tokenMeter: options.tokenMeter,
-    fetch: options.fetch,
-  };
+  return { ...resolved, tokenMeter, fetch };
 }

@@ -216,7 +216,7 @@ export class Orchestrator {
     const { bus } = this.#deps;
     const first = await bus.getRun(runId);
     if (!first) {
-      throw new CodegodError('run-unknown', `No run ${runId}. List runs with \`codegod runs\`.`);
+      throw new CodegodError('run-not-found', `No run ${runId}. List runs with \`codegod runs\`.`);
     }
     const limits = this.#runLimits.get(runId) ?? this.#limits;
     const redactor = await this.#redactor(runId);
@@ -473,7 +473,8 @@ export class Orchestrator {
   async #writeReport(runId: string, redactor: WorkspaceRedactor): Promise<RunReport> {
     const { bus, reports } = this.#deps;
     const snapshot = await bus.getRun(runId);
-    if (!snapshot) throw new CodegodError('run-unknown', `Run ${runId} disappeared from the bus.`);
+    if (!snapshot)
+      throw new CodegodError('run-not-found', `Run ${runId} disappeared from the bus.`);
     const events = await bus.readEvents(runId);
     const tokens = (await this.#deps.tokens?.usage(runId)) ?? { total: 0, by_role: {} };
     const workspace = (await this.#deps.workspaces.get(runId)) ?? '';
@@ -484,10 +485,5 @@ export class Orchestrator {
     );
     await reports.save(report);
     return report;
-  }
-
-  /** Wipes every agent's memory, keeping roles and knowledge (the seed's wipe_all_memory). */
-  wipeAllMemory(): Promise<string[]> {
-    return this.#deps.memory.wipeAll();
   }
 }

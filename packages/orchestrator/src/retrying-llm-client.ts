@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { defineSettings } from '@codegod/config';
 import type { ChatMessage, GenerateOptions, GenerateResult, LlmClient } from '@codegod/llm';
-import { CodegodError, ConfigError } from '@codegod/protocol';
+import { CodegodError } from '@codegod/protocol';
 import { z } from 'zod';
 
 /** Settings of `retryingLlmClient`. */
@@ -15,30 +16,17 @@ export interface LlmRetryOptions {
   env?: Record<string, string | undefined>;
 }
 
-const SETTINGS = {
-  attempts: { env: 'CODEGOD_MASTER_LLM_ATTEMPTS', min: 1, max: 10, fallback: 3 },
-  backoffMs: { env: 'CODEGOD_MASTER_LLM_BACKOFF_MS', min: 0, max: 600_000, fallback: 1000 },
-} as const;
-
-function resolve(option: keyof typeof SETTINGS, options: LlmRetryOptions): number {
-  const spec = SETTINGS[option];
-  const raw = options[option] ?? (options.env ?? process.env)[spec.env];
-  const parsed = z.coerce
-    .number()
-    .int()
-    .min(spec.min)
-    .max(spec.max)
-    .default(spec.fallback)
-    .safeParse(raw === '' ? undefined : raw);
-  if (!parsed.success) {
-    throw new ConfigError(
-      option,
-      options[option] === undefined ? spec.env : undefined,
-      `expected a whole number from ${spec.min} to ${spec.max} (got ${JSON.stringify(raw)})`,
-    );
-  }
-  return parsed.data;
-}
+/** The master's own retries of a transient LLM failure. */
+const RETRY_SETTINGS = defineSettings({
+  attempts: {
+    env: 'CODEGOD_MASTER_LLM_ATTEMPTS',
+    schema: z.coerce.number().int().min(1).max(10).default(3),
+  },
+  backoffMs: {
+    env: 'CODEGOD_MASTER_LLM_BACKOFF_MS',
+    schema: z.coerce.number().int().min(0).max(600_000).default(1000),
+  },
+});
 
 /**
  * An LlmClient that calls again after a transient failure (a timeout, HTTP 5xx or 429, a dropped
@@ -48,8 +36,7 @@ function resolve(option: keyof typeof SETTINGS, options: LlmRetryOptions): numbe
  * thrown at once. Throws ConfigError on bad settings.
  */
 export function retryingLlmClient(client: LlmClient, options: LlmRetryOptions = {}): LlmClient {
-  const attempts = resolve('attempts', options);
-  const backoffMs = resolve('backoffMs', options);
+  const { attempts, backoffMs } = RETRY_SETTINGS.resolve(options, options.env);
   return {
     async generate<S extends z.ZodType>(
       schema: S,

@@ -91,5 +91,3 @@ export const runEventSchema = z.discriminatedUnion('type', [
 ]);
 /** Everything that happens in a run. */
 export type RunEvent = z.infer<typeof runEventSchema>;
-/** The `type` of a run event. */
-export type RunEventType = RunEvent['type'];

@@ -1,6 +1,7 @@
 export * from './acceptance.js';
 export * from './errors/codegod-error.js';
 export * from './errors/config-error.js';
+export * from './errors/error-code.js';
 export * from './errors/non-retryable-task-error.js';
 export * from './events.js';
 export * from './records.js';

@@ -45,12 +45,12 @@ export const taskStateSchema = z.enum([
 export type TaskState = z.infer<typeof taskStateSchema>;
 
 /** States a task never leaves. */
-export const TERMINAL_TASK_STATES: readonly TaskState[] = [
+export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set([
   'succeeded',
   'failed',
   'skipped',
   'cancelled',
-];
+]);
 
 /** The state of a run. */
 export const runStateSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);

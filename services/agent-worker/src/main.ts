@@ -28,8 +28,8 @@ try {
     config: { ...config, redisUrl: config.redisUrl },
     role,
     logger: logger.child({ role }),
-    ...(process.env.AGENT_ID ? { agentId: process.env.AGENT_ID } : {}),
-    ...(process.env.WORKSPACE_ROOT ? { workspaceRoot: process.env.WORKSPACE_ROOT } : {}),
+    ...(config.agentId ? { agentId: config.agentId } : {}),
+    ...(config.workspaceRoot ? { workspaceRoot: config.workspaceRoot } : {}),
   });
   // First signal: finish the current task. Second: hand it back to the queue now.
   entry.stopOnSignals((force) => service.close({ force }));

@@ -21,16 +21,11 @@ try {
   if (!config.redisUrl) entry.fail('REDIS_URL is required: the master keeps run state in Redis.');
   const probe = await connectRedis(config.redisUrl);
   probe.disconnect();
-  // start-agents.sh picks a free BULL_BOARD_PORT when 3000 is taken; the master must use it.
-  const boardPort = process.env.BULL_BOARD_PORT?.trim();
-  if (boardPort && !/^\d{1,5}$/.test(boardPort)) {
-    entry.fail(`BULL_BOARD_PORT must be a port number (got ${JSON.stringify(boardPort)}).`);
-  }
   const service = await startMasterService({
     config: { ...config, redisUrl: config.redisUrl },
     logger,
-    ...(boardPort ? { bullBoardPort: Number(boardPort) } : {}),
-    ...(process.env.AGENT_ID?.trim() ? { masterId: process.env.AGENT_ID.trim() } : {}),
+    // Bull Board reads BULL_BOARD_PORT (start-agents.sh picks a free one when 3000 is taken).
+    ...(config.agentId ? { masterId: config.agentId } : {}),
   });
   // Runs in flight are resumed from Redis by the next master.
   entry.stopOnSignals(() => service.close());

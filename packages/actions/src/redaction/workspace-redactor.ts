@@ -1,4 +1,4 @@
-import { ConfigError } from '@codegod/protocol';
+import { defineSettings, wholeNumberSetting } from '@codegod/config';
 import { envSecretValues } from '../sandbox/child-env.js';
 import { createRedactor, mapStrings, type Redactor } from './redactor.js';
 import { type ScanLimits, WorkspaceSecretScan } from './workspace-secret-scan.js';
@@ -33,22 +33,15 @@ export interface WorkspaceRedactor extends Redactor {
   refresh(): Promise<void>;
 }
 
-const DEFAULTS = {
-  maxDepth: 6,
-  maxEntries: 20_000,
-  maxEnvFileBytes: 256 * 1024,
-  maxKeyFileBytes: 64 * 1024,
-  maxScanBytes: 16 * 1024 * 1024,
-  maxValues: 10_000,
-} as const;
-
-function setting(options: WorkspaceRedactorOptions, name: keyof typeof DEFAULTS): number {
-  const value = options[name] ?? DEFAULTS[name];
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new ConfigError(name, undefined, `expected a whole number >= 0 (got ${String(value)})`);
-  }
-  return value;
-}
+/** The scan's bounds, given in code; each defaults as documented on WorkspaceRedactorOptions. */
+const REDACTOR_SETTINGS = defineSettings({
+  maxDepth: { schema: wholeNumberSetting(0, 6) },
+  maxEntries: { schema: wholeNumberSetting(0, 20_000) },
+  maxEnvFileBytes: { schema: wholeNumberSetting(0, 256 * 1024) },
+  maxKeyFileBytes: { schema: wholeNumberSetting(0, 64 * 1024) },
+  maxScanBytes: { schema: wholeNumberSetting(0, 16 * 1024 * 1024) },
+  maxValues: { schema: wholeNumberSetting(0, 10_000) },
+});
 
 /**
  * The redactor for everything a task in `workspace` produces: the values of the workspace's
@@ -60,14 +53,11 @@ export function createWorkspaceRedactor(
   workspace: string,
   options: WorkspaceRedactorOptions = {},
 ): WorkspaceRedactor {
-  const limits: ScanLimits = {
-    maxDepth: setting(options, 'maxDepth'),
-    maxEntries: setting(options, 'maxEntries'),
-    maxEnvFileBytes: setting(options, 'maxEnvFileBytes'),
-    maxKeyFileBytes: setting(options, 'maxKeyFileBytes'),
-    maxScanBytes: setting(options, 'maxScanBytes'),
-  };
-  const maxValues = setting(options, 'maxValues');
+  // Only code sets these: the redactor's env is the one secrets are taken from, not settings.
+  const { maxValues, ...limits }: ScanLimits & { maxValues: number } = REDACTOR_SETTINGS.resolve(
+    options,
+    {},
+  );
   const envValues = envSecretValues(options.env ?? process.env);
   const scan = new WorkspaceSecretScan(workspace, limits);
   let known: string[] = [];

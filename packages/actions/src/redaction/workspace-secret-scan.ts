@@ -1,6 +1,7 @@
-import { constants, type Dirent } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readFileStart } from '../shared/read-file-start.js';
 import { envFileSecretValues, isEnvFileName } from './env-file-values.js';
 import { holdsPrivateKey, privateKeyValues } from './private-key-values.js';
 
@@ -113,7 +114,7 @@ export class WorkspaceSecretScan {
     // Over this scan's byte budget: left uncached, so the next scan reads it.
     if (info.size > budget.bytes) return [];
     budget.bytes -= info.size;
-    const text = await readSmallFile(path, info.size);
+    const text = await readFileStart(path, info.size);
     if (text === undefined) return [];
     const values = [
       ...(envFile ? envFileSecretValues(text) : []),
@@ -121,20 +122,5 @@ export class WorkspaceSecretScan {
     ];
     this.#cache.set(path, { stamp, values });
     return values;
-  }
-}
-
-/** Reads at most `limit` bytes of a regular file without following a symlink put there meanwhile. */
-async function readSmallFile(path: string, limit: number): Promise<string | undefined> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
-  if (!handle) return undefined;
-  try {
-    const buffer = Buffer.alloc(limit);
-    const { bytesRead } = await handle.read(buffer, 0, limit, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
-  } catch {
-    return undefined;
-  } finally {
-    await handle.close();
   }
 }

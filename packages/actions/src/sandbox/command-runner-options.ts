@@ -1,4 +1,5 @@
-import { ConfigError, SANDBOX_KINDS } from '@codegod/protocol';
+import { defineSettings } from '@codegod/config';
+import { SANDBOX_KINDS } from '@codegod/protocol';
 import { z } from 'zod';
 import type { BubblewrapProbe } from './runners/bubblewrap-probe.js';
 
@@ -51,72 +52,43 @@ export interface ResolvedCommandRunnerOptions {
   limits: ResourceLimits;
 }
 
-/** Environment variables behind the runner settings. */
-export const COMMAND_RUNNER_ENV_VARS = {
-  sandbox: 'CODEGOD_SANDBOX',
-  cpuSeconds: 'CODEGOD_SANDBOX_CPU_SECONDS',
-  memoryMb: 'CODEGOD_SANDBOX_MEMORY_MB',
-  maxProcesses: 'CODEGOD_SANDBOX_MAX_PROCESSES',
-  maxFileMb: 'CODEGOD_SANDBOX_MAX_FILE_MB',
-} as const;
+const limitSetting = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024)
+    .default(fallback);
 
-const DEFAULT_LIMITS: ResourceLimits = {
-  cpuSeconds: 600,
-  memoryMb: 4096,
-  maxProcesses: 1024,
-  maxFileMb: 1024,
-};
+/** Which runner confines commands; `--sandbox` and `CODEGOD_SANDBOX` name it. */
+const RUNNER_SETTINGS = defineSettings({
+  sandbox: {
+    env: 'CODEGOD_SANDBOX',
+    flag: '--sandbox',
+    schema: z.preprocess(
+      (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+      z
+        .enum(SANDBOX_SETTINGS, { error: `expected one of ${SANDBOX_SETTINGS.join(', ')}` })
+        .default('auto'),
+    ),
+  },
+});
 
-const limitSchema = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(1024 * 1024);
-
-function readLimit(
-  option: keyof ResourceLimits,
-  given: number | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-): number {
-  const fromEnv = env[COMMAND_RUNNER_ENV_VARS[option]];
-  const raw = given ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
-  if (raw === undefined) return DEFAULT_LIMITS[option];
-  const parsed = limitSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problem = parsed.error.issues.map((issue) => issue.message).join('; ');
-    throw new ConfigError(
-      option,
-      COMMAND_RUNNER_ENV_VARS[option],
-      `${problem} (got ${JSON.stringify(raw)})`,
-    );
-  }
-  return parsed.data;
-}
+/** The resource limits under bubblewrap, each with its variable and default. */
+const LIMIT_SETTINGS = defineSettings({
+  cpuSeconds: { env: 'CODEGOD_SANDBOX_CPU_SECONDS', schema: limitSetting(600) },
+  memoryMb: { env: 'CODEGOD_SANDBOX_MEMORY_MB', schema: limitSetting(4096) },
+  maxProcesses: { env: 'CODEGOD_SANDBOX_MAX_PROCESSES', schema: limitSetting(1024) },
+  maxFileMb: { env: 'CODEGOD_SANDBOX_MAX_FILE_MB', schema: limitSetting(1024) },
+});
 
 /** Applies defaults once and rejects bad values, naming the option, the flag and the variable. */
 export function resolveCommandRunnerOptions(
   options: CommandRunnerOptions = {},
 ): ResolvedCommandRunnerOptions {
   const env = options.env ?? process.env;
-  const fromEnv = env[COMMAND_RUNNER_ENV_VARS.sandbox];
-  const raw = options.sandbox ?? (fromEnv === undefined || fromEnv === '' ? 'auto' : fromEnv);
-  const sandbox = z.enum(SANDBOX_SETTINGS).safeParse(raw.trim().toLowerCase());
-  if (!sandbox.success) {
-    throw new ConfigError(
-      'sandbox',
-      COMMAND_RUNNER_ENV_VARS.sandbox,
-      `expected one of ${SANDBOX_SETTINGS.join(', ')} (got ${JSON.stringify(raw)}); ` +
-        'codegod build takes it as --sandbox <kind>',
-    );
-  }
-  const limits = options.limits ?? {};
   return {
-    sandbox: sandbox.data,
-    limits: {
-      cpuSeconds: readLimit('cpuSeconds', limits.cpuSeconds, env),
-      memoryMb: readLimit('memoryMb', limits.memoryMb, env),
-      maxProcesses: readLimit('maxProcesses', limits.maxProcesses, env),
-      maxFileMb: readLimit('maxFileMb', limits.maxFileMb, env),
-    },
+    sandbox: RUNNER_SETTINGS.resolve(options, env).sandbox,
+    limits: LIMIT_SETTINGS.resolve(options.limits ?? {}, env),
   };
 }

@@ -40,7 +40,7 @@ describe('createCommandRunner', () => {
 
   it('rejects unknown kinds and bad limits, naming the flag and the variables', () => {
     expect(() => createCommandRunner({ sandbox: 'docker', env: {} })).toThrowError(
-      'Invalid setting sandbox (environment variable CODEGOD_SANDBOX): expected one of auto, bubblewrap, container, none (got "docker"); codegod build takes it as --sandbox <kind>',
+      'Invalid setting sandbox (flag --sandbox, environment variable CODEGOD_SANDBOX): expected one of auto, bubblewrap, container, none (got "docker")',
     );
     expect(() =>
       createCommandRunner({ sandbox: 'none', env: { CODEGOD_SANDBOX_MEMORY_MB: 'lots' } }),

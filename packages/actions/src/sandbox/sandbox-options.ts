@@ -1,5 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import { defineSettings } from '@codegod/config';
 import { ConfigError } from '@codegod/protocol';
 import { z } from 'zod';
 import type { CommandRunner } from './command-runner.js';
@@ -61,46 +62,27 @@ export interface ResolvedSandboxOptions {
   screening: boolean;
 }
 
-/** Environment variables behind the numeric settings. */
-export const SANDBOX_ENV_VARS = {
-  timeoutMs: 'CODEGOD_COMMAND_TIMEOUT_MS',
-  maxOutputBytes: 'CODEGOD_MAX_OUTPUT_BYTES',
-} as const;
-
-const DEFAULTS = { timeoutMs: 120_000, maxOutputBytes: 256 * 1024 } as const;
-
-const numberSettings = {
-  timeoutMs: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60 * 60 * 1000),
-  maxOutputBytes: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(1024 * 1024 * 1024),
-};
-
-function readNumber(
-  option: keyof typeof numberSettings,
-  given: number | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-): number {
-  const fromEnv = env[SANDBOX_ENV_VARS[option]];
-  const raw = given ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
-  if (raw === undefined) return DEFAULTS[option];
-  const parsed = numberSettings[option].safeParse(raw);
-  if (!parsed.success) {
-    const problem = parsed.error.issues.map((issue) => issue.message).join('; ');
-    throw new ConfigError(
-      option,
-      SANDBOX_ENV_VARS[option],
-      `${problem} (got ${JSON.stringify(raw)})`,
-    );
-  }
-  return parsed.data;
-}
+/** The numeric settings, each with its variable and default. */
+const COMMAND_SETTINGS = defineSettings({
+  timeoutMs: {
+    env: 'CODEGOD_COMMAND_TIMEOUT_MS',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60 * 60 * 1000)
+      .default(120_000),
+  },
+  maxOutputBytes: {
+    env: 'CODEGOD_MAX_OUTPUT_BYTES',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(256 * 1024),
+  },
+});
 
 /**
  * Applies defaults once and rejects bad values, naming the option and its variable. Throws
@@ -137,8 +119,7 @@ export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxO
   return {
     workspace,
     allowlist: allowlist.data,
-    timeoutMs: readNumber('timeoutMs', options.timeoutMs, env),
-    maxOutputBytes: readNumber('maxOutputBytes', options.maxOutputBytes, env),
+    ...COMMAND_SETTINGS.resolve(options, env),
     env,
     passEnv: options.passEnv ?? [],
     screening: options.screening ?? true,

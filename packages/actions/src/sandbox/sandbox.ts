@@ -8,7 +8,7 @@ import {
   type StartedCheckCommand,
 } from './check-commands.js';
 import { childEnv, makeRedactor } from './child-env.js';
-import type { SandboxKind } from './command-runner.js';
+import type { CommandOutput, SandboxKind } from './command-runner.js';
 import { withInstallLock } from './install-lock.js';
 import { resolveInside } from './resolve-inside.js';
 import { resolveSandboxOptions, type SandboxOptions } from './sandbox-options.js';
@@ -16,20 +16,10 @@ import { screenArguments } from './screen-arguments.js';
 import { screenRequirementsFile } from './screen-requirements-file.js';
 import { screenToolUse } from './screen-tool-use.js';
 
-/** What a command did. Output is capped and has secrets redacted. */
-export interface CommandResult {
+/** What a command did, as the runner reported it, with its output capped and secrets redacted. */
+export interface CommandResult extends CommandOutput {
   /** The command line as run, secrets redacted, e.g. `venv/bin/pip install flask`. */
   commandLine: string;
-  /** The exit code; null when the command was killed or could not start. */
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  /** True when the command ran past its timeout and was killed. */
-  timedOut: boolean;
-  /** True when the command printed more than the output cap and was stopped. */
-  truncated: boolean;
-  /** True when the caller's signal aborted the command. */
-  cancelled: boolean;
 }
 
 /** Per-call settings of `Sandbox.run`. */

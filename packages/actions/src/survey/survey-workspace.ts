@@ -1,7 +1,8 @@
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, type SurveyManifest, type WorkspaceSurvey } from '@codegod/protocol';
+import { defineSettings, wholeNumberSetting } from '@codegod/config';
+import type { SurveyManifest, WorkspaceSurvey } from '@codegod/protocol';
 import { canonicalName, parseRequirements } from '../roles/backend/python-requirements.js';
+import { readFileStart } from '../shared/read-file-start.js';
 import { detectStack } from './detect-stack.js';
 import { HEADLESS_KINDS, manifestKind } from './manifest-kind.js';
 import { venvDistributions } from './venv-contents.js';
@@ -21,42 +22,18 @@ export interface SurveyOptions {
   maxHeadChars?: number;
 }
 
-const DEFAULTS: Required<SurveyOptions> = {
-  maxEntries: 5000,
-  maxTreeLines: 150,
-  maxDepth: 4,
-  maxManifests: 20,
-  maxHeadChars: 800,
-};
+/** Every bound of a survey, given in code; each defaults as documented on SurveyOptions. */
+const SURVEY_SETTINGS = defineSettings({
+  maxEntries: { schema: wholeNumberSetting(1, 5000) },
+  maxTreeLines: { schema: wholeNumberSetting(1, 150) },
+  maxDepth: { schema: wholeNumberSetting(1, 4) },
+  maxManifests: { schema: wholeNumberSetting(1, 20) },
+  maxHeadChars: { schema: wholeNumberSetting(1, 800) },
+});
 
 /** Bytes of a manifest read for detection; a longer one is judged by its start. */
 const MAX_MANIFEST_BYTES = 64 * 1024;
 const README = /^readme(\.(md|rst|txt|markdown))?$/i;
-
-function resolveOptions(options: SurveyOptions): Required<SurveyOptions> {
-  const resolved = { ...DEFAULTS, ...options };
-  for (const [name, value] of Object.entries(resolved)) {
-    if (!Number.isSafeInteger(value) || value < 1) {
-      throw new ConfigError(name, undefined, `expected a whole number >= 1 (got ${String(value)})`);
-    }
-  }
-  return resolved;
-}
-
-/** The first `bytes` of a file as text; null when it cannot be read. */
-async function readStart(path: string, bytes: number): Promise<string | null> {
-  const file = await open(path, 'r').catch(() => null);
-  if (!file) return null;
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await file.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
-  } catch {
-    return null;
-  } finally {
-    await file.close();
-  }
-}
 
 function head(text: string, maxChars: number): string {
   const trimmed = text.trimEnd();
@@ -73,7 +50,7 @@ export async function surveyWorkspace(
   workspace: string,
   options: SurveyOptions = {},
 ): Promise<WorkspaceSurvey> {
-  const bounds = resolveOptions(options);
+  const bounds = SURVEY_SETTINGS.resolve(options, {});
   const walked = await walkWorkspace(workspace, bounds);
   const manifests: SurveyManifest[] = [];
   const texts = new Map<string, string>();
@@ -81,8 +58,8 @@ export async function surveyWorkspace(
   for (const path of walked.files) {
     const name = path.slice(path.lastIndexOf('/') + 1);
     if (readme === null && path === name && README.test(name)) {
-      const text = await readStart(join(workspace, path), bounds.maxHeadChars * 4);
-      readme = text === null ? null : head(text, bounds.maxHeadChars);
+      const text = await readFileStart(join(workspace, path), bounds.maxHeadChars * 4);
+      readme = text === undefined ? null : head(text, bounds.maxHeadChars);
     }
     const kind = manifestKind(name);
     if (!kind || manifests.length >= bounds.maxManifests) continue;
@@ -90,9 +67,13 @@ export async function surveyWorkspace(
       manifests.push({ path, kind, head: null });
       continue;
     }
-    const text = await readStart(join(workspace, path), MAX_MANIFEST_BYTES);
-    if (text !== null) texts.set(path, text);
-    manifests.push({ path, kind, head: text === null ? null : head(text, bounds.maxHeadChars) });
+    const text = await readFileStart(join(workspace, path), MAX_MANIFEST_BYTES);
+    if (text !== undefined) texts.set(path, text);
+    manifests.push({
+      path,
+      kind,
+      head: text === undefined ? null : head(text, bounds.maxHeadChars),
+    });
   }
   return {
     tree: walked.tree,

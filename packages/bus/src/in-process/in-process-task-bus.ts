@@ -1,8 +1,8 @@
+import { defineSettings, intSetting, type SettingValues } from '@codegod/config';
 import { type Result, type RunEvent, resultSchema, type WorkerRole } from '@codegod/protocol';
 import { type AgentStatus, InMemoryAgentStatusRegistry } from '../agent-status.js';
 import { RunExistsError } from '../errors/run-exists-error.js';
 import { snapshotFromCore } from '../run-snapshot.js';
-import { intSetting, resolveSettings } from '../settings.js';
 import type {
   RunExtension,
   RunSnapshot,
@@ -37,12 +37,12 @@ export interface InProcessTaskBusOptions {
   env?: Record<string, string | undefined>;
 }
 
-const SETTINGS = {
+const SETTINGS = defineSettings({
   attempts: { env: 'CODEGOD_TASK_ATTEMPTS', schema: intSetting(1, 3) },
   backoffMs: { env: 'CODEGOD_TASK_BACKOFF_MS', schema: intSetting(0, 200) },
   agentTtlMs: { env: 'CODEGOD_AGENT_TTL_MS', schema: intSetting(1, 30_000) },
   keepFinishedRuns: { env: 'CODEGOD_KEEP_FINISHED_RUNS', schema: intSetting(1, 32) },
-};
+});
 
 /** Creates the in-process bus: embedded mode and fast tests. Throws ConfigError on bad settings. */
 export function createInProcessTaskBus(options: InProcessTaskBusOptions = {}): InProcessTaskBus {
@@ -54,7 +54,7 @@ export function createInProcessTaskBus(options: InProcessTaskBusOptions = {}): I
  * process. Retries use exponential backoff; cancellation aborts running handlers.
  */
 export class InProcessTaskBus implements TaskBus {
-  private readonly settings: ReturnType<typeof resolveSettings<typeof SETTINGS>>;
+  private readonly settings: SettingValues<typeof SETTINGS.specs>;
   private readonly store: InProcessRunStore;
   private readonly queues = new RoleQueues();
   private readonly scheduler: InProcessScheduler;
@@ -62,7 +62,7 @@ export class InProcessTaskBus implements TaskBus {
   private readonly workers = new Set<WorkerHandle>();
 
   constructor(options: InProcessTaskBusOptions = {}) {
-    this.settings = resolveSettings(SETTINGS, options, options.env ?? process.env);
+    this.settings = SETTINGS.resolve(options, options.env);
     this.registry = new InMemoryAgentStatusRegistry(this.settings.agentTtlMs);
     this.store = new InProcessRunStore(this.settings.keepFinishedRuns);
     this.scheduler = new InProcessScheduler(this.store, this.queues, this.settings.backoffMs);

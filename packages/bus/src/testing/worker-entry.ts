@@ -1,9 +1,9 @@
 // A worker process for durability tests and benchmarks: `node dist/testing/worker-entry.js`.
 // Env: REDIS_URL, WORKER_ROLE (default backend), AGENT_ID, WORKER_CONCURRENCY, and the bus's
 // CODEGOD_* settings. A task whose description is `sleep:<ms>` sleeps that long (abortably).
+import { onStopSignals } from '@codegod/config';
 import { type WorkerRole, workerRoleSchema } from '@codegod/protocol';
 import { createRedisTaskBus } from '../redis-task-bus.js';
-import { closeOnSignals } from '../shutdown-on-signal.js';
 import { okResult } from './fixtures.js';
 
 const role: WorkerRole = workerRoleSchema.parse(process.env.WORKER_ROLE ?? 'backend');
@@ -26,8 +26,9 @@ const worker = await bus.work(
     ...(process.env.AGENT_ID ? { agentId: process.env.AGENT_ID } : {}),
   },
 );
-closeOnSignals(async ({ force }) => {
+onStopSignals(async ({ force }) => {
   await worker.close({ force });
   await bus.close();
+  process.exit(0);
 });
 process.stdout.write(`ready ${worker.agentId}\n`);

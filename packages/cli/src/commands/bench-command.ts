@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { benchSession, loadBenchInstances, startNamedPolicy } from '@codegod/bench';
+import { onStopSignals } from '@codegod/config';
 import { CodegodError } from '@codegod/protocol';
 import { Command } from 'commander';
-import { setRunExitCode } from '../exit-code.js';
+import { EXIT, setRunExitCode } from '../exit-code.js';
 
 /** Options of `codegod bench`. */
 interface BenchOptions {
@@ -18,9 +19,6 @@ interface BenchOptions {
   timeout?: string;
   only?: string;
 }
-
-/** Exit code of a bench stopped by Ctrl-C (128 + SIGINT). */
-const EXIT_INTERRUPTED = 130;
 
 /** The codegod CLI itself, as each instance's `codegod build` child runs it. */
 const CODEGOD_BIN = fileURLToPath(new URL('../../bin/codegod.js', import.meta.url));
@@ -41,8 +39,10 @@ async function servePolicy(instancesPath: string, name: string): Promise<void> {
   const server = await startNamedPolicy(name, instances);
   process.stdout.write(`${server.url}\n`);
   await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+    const stopSignals = onStopSignals(() => {
+      stopSignals();
+      done();
+    });
   });
   await server.close();
 }
@@ -88,12 +88,12 @@ export function benchCommand(): Command {
       const parallel = wholeNumber('--parallel', options.parallel, 1);
       const timeoutS = wholeNumber('--timeout', options.timeout ?? '600', 1);
       const controller = new AbortController();
-      const interrupt = () => {
+      // The first signal stops the running instances; a second (or the grace run out) quits now.
+      const stopSignals = onStopSignals(({ force }) => {
+        if (force) process.exit(EXIT.interrupted);
         process.stderr.write('\ncodegod: interrupted; stopping the running instances\n');
         controller.abort();
-      };
-      process.once('SIGINT', interrupt);
-      process.once('SIGTERM', interrupt);
+      });
       try {
         const session = await benchSession({
           instancesPath,
@@ -119,10 +119,9 @@ export function benchCommand(): Command {
           process.stderr.write(
             `  ${session.skipped} instance(s) skipped: already in the results (--resume)\n`,
           );
-        if (session.interrupted) setRunExitCode(EXIT_INTERRUPTED);
+        if (session.interrupted) setRunExitCode(EXIT.interrupted);
       } finally {
-        process.off('SIGINT', interrupt);
-        process.off('SIGTERM', interrupt);
+        stopSignals();
       }
     });
 }

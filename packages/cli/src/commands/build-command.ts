@@ -1,10 +1,9 @@
 import { createCommandRunner, SANDBOX_SETTINGS, UNCONFINED_WARNING } from '@codegod/actions';
-import { CONFIG_ENV_VARS, type CodegodConfig, loadConfig } from '@codegod/config';
+import { type CodegodConfig, loadConfig } from '@codegod/config';
 import { resolveDashboardSettings } from '@codegod/dashboard';
 import {
   type AcceptanceCheck,
   CodegodError,
-  ConfigError,
   MAX_CHECKS,
   type RunReport,
   shellCommandCheck,
@@ -72,20 +71,9 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
-/** The flag behind each setting `build` can override, for errors that name what the user typed. */
-const SETTING_FLAGS: Record<string, string> = { llmBaseUrl: '--llm-url', llmModel: '--model' };
-
-/** Settings from the environment and the flags; a bad flag value is one line naming the flag. */
+/** Settings from the environment and the flags; a bad value is one line naming the flag and variable. */
 function buildConfig(options: BuildOptions, llmBaseUrl: string | undefined): CodegodConfig {
-  try {
-    return loadConfig(process.env, { llmBaseUrl, llmModel: options.model });
-  } catch (error) {
-    if (!(error instanceof ConfigError) || error.envVar !== undefined) throw error;
-    const flag = SETTING_FLAGS[error.option];
-    if (!flag) throw error;
-    const envVar = CONFIG_ENV_VARS[error.option as keyof typeof CONFIG_ENV_VARS];
-    throw new CodegodError('usage', `${flag} (or ${envVar}): ${error.problem}`);
-  }
+  return loadConfig(process.env, { llmBaseUrl, llmModel: options.model });
 }
 
 /** `codegod build "<problem>"`: solves a problem in a workspace, embedded or on the fleet. */
@@ -188,7 +176,7 @@ export function buildCommand(): Command {
       // Refused before anything is submitted; created only once the LLM or fleet answers.
       const workspace = await checkWorkspaceFolder(
         options.workspace,
-        config.redisUrl ? process.env.WORKSPACE_ROOT || undefined : undefined,
+        config.redisUrl ? config.workspaceRoot : undefined,
       );
       const plan: TaskGraph | undefined = options.plan
         ? await readPlanFile(options.plan)

@@ -53,7 +53,7 @@ export function showCommand(): Command {
         const snapshot = await bus.getRun(runId);
         if (!snapshot)
           throw new CodegodError(
-            'run-unknown',
+            'run-not-found',
             `No run ${runId}. List runs with \`codegod runs\`.`,
           );
         if (options.json) process.stdout.write(`${JSON.stringify(snapshot, null, 2)}\n`);

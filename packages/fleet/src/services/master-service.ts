@@ -31,7 +31,7 @@ function runLimits(limits: NonNullable<Submission['limits']>): Partial<Orchestra
 export interface MasterServiceOptions {
   config: CodegodConfig & { redisUrl: string };
   logger: Logger;
-  /** Bounds of each run; unset ones come from CODEGOD_MAX_TASKS and friends (LIMIT_ENVIRONMENT). */
+  /** Bounds of each run; unset ones come from CODEGOD_MAX_TASKS and friends (LIMIT_SETTINGS). */
   limits?: Partial<OrchestratorLimits>;
   /**
    * Port of Bull Board (the queues in a browser); null turns it off. Env `BULL_BOARD_PORT`.

@@ -1,4 +1,4 @@
-import type { Logger } from '@codegod/config';
+import { type Logger, onStopSignals } from '@codegod/config';
 import { CodegodError } from '@codegod/protocol';
 
 /** What a service entry needs around its service: fatal errors and stop signals. */
@@ -8,24 +8,25 @@ export interface ServiceProcess {
   /** `fail` for a caught error: a CodegodError's message, anything else as text. */
   failWith(error: unknown): never;
   /**
-   * On SIGTERM or SIGINT calls `stop(false)` (finish current work); on a second signal
-   * `stop(true)` (hand work back now). Exits 0 once `stop` resolves.
+   * On SIGTERM or SIGINT calls `stop(false)` (finish current work); on a second signal, or
+   * once the grace period is over, `stop(true)` (hand work back now). Exits 0 once `stop`
+   * resolves, 1 when the forced stop does not finish in time.
    */
   stopOnSignals(stop: (force: boolean) => Promise<void>): void;
 }
 
-/** How long a second signal's forced stop may take, in ms. */
+/** How long the forced stop (a second signal, or the grace run out) may take, in ms. */
 const FORCED_STOP_MS = 5_000;
 
 /**
  * The process plumbing shared by the master and agent-worker entries. `gracefulStopMs` bounds
- * the first signal's stop (finish current work); default 25000, under the 30 s that pm2 and
- * compose wait before SIGKILL. Env `CODEGOD_STOP_GRACE_MS`.
+ * the first signal's stop (finish current work); default `CODEGOD_STOP_GRACE_MS`, else 25000
+ * (see STOP_SETTINGS).
  */
 export function serviceProcess(
   name: string,
   logger: Logger,
-  gracefulStopMs = Number(process.env.CODEGOD_STOP_GRACE_MS) || 25_000,
+  gracefulStopMs?: number,
 ): ServiceProcess {
   const fail = (message: string): never => {
     logger.fatal(message);
@@ -36,23 +37,22 @@ export function serviceProcess(
     fail,
     failWith: (error) => fail(CodegodError.is(error) ? error.message : String(error)),
     stopOnSignals(stop) {
-      let signals = 0;
-      const onSignal = (signal: NodeJS.Signals) => {
-        const force = ++signals > 1;
-        logger.info({ signal, force }, force ? 'stopping now' : 'stopping after current work');
-        // Every stop is bounded: a close that hangs (e.g. Redis gone) must not keep the process.
-        const graceMs = force ? FORCED_STOP_MS : gracefulStopMs;
-        setTimeout(
-          () => fail(`shutdown did not finish within ${graceMs} ms; exiting`),
-          graceMs,
-        ).unref();
-        stop(force).then(
-          () => process.exit(0),
-          (error: unknown) => fail(`shutdown failed: ${String(error)}`),
-        );
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+      onStopSignals(
+        ({ force }) => {
+          logger.info({ force }, force ? 'stopping now' : 'stopping after current work');
+          // Every stop is bounded: a forced close that hangs (e.g. Redis gone) must not keep the process.
+          if (force)
+            setTimeout(
+              () => fail(`shutdown did not finish within ${FORCED_STOP_MS} ms; exiting`),
+              FORCED_STOP_MS,
+            ).unref();
+          stop(force).then(
+            () => process.exit(0),
+            (error: unknown) => fail(`shutdown failed: ${String(error)}`),
+          );
+        },
+        gracefulStopMs === undefined ? {} : { graceMs: gracefulStopMs },
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
+import { defineSettings, type SettingValues } from '@codegod/config';
 import type { TokenMeter } from '@codegod/protocol';
-import { ConfigError } from '@codegod/protocol';
 import { z } from 'zod';
+import { GENERATION_SETTINGS } from '../llm-client-options.js';
 
 /** Settings of `createEmbeddedLlmClient`. Each falls back to its environment variable, then a default. */
 export interface EmbeddedLlmClientOptions {
@@ -28,9 +29,10 @@ export interface EmbeddedLlmClientOptions {
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
-const SETTINGS = {
+const EMBEDDED_LLM_CLIENT_SETTINGS = defineSettings({
   modelPath: {
     env: 'LLM_MODEL_PATH',
+    flag: '--llm-url local:PATH',
     schema: z
       .string({ error: 'expected the path of a .gguf model file' })
       .trim()
@@ -42,39 +44,19 @@ const SETTINGS = {
     env: 'LLM_ENGINE_THREADS',
     schema: z.coerce.number().int().min(0).max(1024).default(0),
   },
-  timeoutMs: { env: 'LLM_TIMEOUT_MS', schema: positiveInt(3_600_000).default(120_000) },
-  maxRepairs: { env: 'LLM_MAX_REPAIRS', schema: z.coerce.number().int().min(0).max(10).default(2) },
-  maxTokens: { env: 'LLM_MAX_TOKENS', schema: positiveInt(1_000_000).default(4096) },
-  temperature: { env: 'LLM_TEMPERATURE', schema: z.coerce.number().min(0).max(2).default(0.2) },
-} as const;
-
-type Settings = typeof SETTINGS;
+  ...GENERATION_SETTINGS,
+});
 
 /** The embedded client's options with every default applied and every value checked. */
-export type ResolvedEmbeddedLlmClientOptions = {
-  [K in keyof Settings]: z.output<Settings[K]['schema']>;
-} & Pick<EmbeddedLlmClientOptions, 'tokenMeter'>;
+export type ResolvedEmbeddedLlmClientOptions = SettingValues<
+  typeof EMBEDDED_LLM_CLIENT_SETTINGS.specs
+> &
+  Pick<EmbeddedLlmClientOptions, 'tokenMeter'>;
 
 /** Applies env fallbacks and defaults once; throws ConfigError naming the option and its variable. */
 export function resolveEmbeddedLlmClientOptions(
   options: EmbeddedLlmClientOptions = {},
 ): ResolvedEmbeddedLlmClientOptions {
-  const env = options.env ?? process.env;
-  const resolved: Record<string, unknown> = {};
-  for (const [option, setting] of Object.entries(SETTINGS)) {
-    const given = options[option as keyof Settings];
-    const fromEnv = env[setting.env];
-    const raw = given ?? (fromEnv === '' ? undefined : fromEnv);
-    const parsed = (setting.schema as z.ZodType).safeParse(raw);
-    if (!parsed.success) {
-      const problem = parsed.error.issues.map((issue) => issue.message).join('; ');
-      const shown = raw === undefined ? 'unset' : JSON.stringify(raw);
-      throw new ConfigError(option, setting.env, `${problem} (got ${shown})`);
-    }
-    resolved[option] = parsed.data;
-  }
-  return {
-    ...(resolved as { [K in keyof Settings]: z.output<Settings[K]['schema']> }),
-    tokenMeter: options.tokenMeter,
-  };
+  const { env = process.env, tokenMeter, ...given } = options;
+  return { ...EMBEDDED_LLM_CLIENT_SETTINGS.resolve(given, env), tokenMeter };
 }

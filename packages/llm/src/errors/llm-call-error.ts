@@ -1,4 +1,4 @@
-import { CodegodError, type CodegodErrorOptions } from '@codegod/protocol';
+import { CodegodError, type CodegodErrorOptions, type ErrorCode } from '@codegod/protocol';
 
 /**
  * The base of every error an LLM call raises. `isRetryable` tells the task bus, which owns
@@ -8,7 +8,12 @@ export class LlmCallError extends CodegodError {
   /** The server base URL the call went to. */
   readonly baseURL: string;
 
-  constructor(code: string, message: string, baseURL: string, options: CodegodErrorOptions = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    baseURL: string,
+    options: CodegodErrorOptions = {},
+  ) {
     super(code, message, options);
     this.baseURL = baseURL;
   }

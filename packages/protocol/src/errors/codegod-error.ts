@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-code.js';
+
 /** Settings shared by every codegod error. */
 export interface CodegodErrorOptions {
   /** Whether trying the same thing again may succeed. Default: false. */
@@ -12,11 +14,11 @@ export interface CodegodErrorOptions {
  */
 export class CodegodError extends Error {
   /** A stable identifier, e.g. `config-invalid` or `llm-timeout`. */
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Whether trying the same thing again may succeed. */
   readonly isRetryable: boolean;
 
-  constructor(code: string, message: string, options: CodegodErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: CodegodErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

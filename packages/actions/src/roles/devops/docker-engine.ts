@@ -1,5 +1,6 @@
-import { ConfigError } from '@codegod/protocol';
+import { defineSettings, wholeNumberSetting } from '@codegod/config';
 import Docker from 'dockerode';
+import { z } from 'zod';
 import { DockerUnavailableError } from '../../errors/docker-unavailable-error.js';
 
 /** Settings for reaching the Docker engine. */
@@ -27,40 +28,41 @@ export interface DockerEngine {
 
 const DEFAULT_HOST = 'unix:///var/run/docker.sock';
 
-function clientOptions(dockerHost: string): Docker.DockerOptions {
+/** The client options of a `DOCKER_HOST` value; undefined when it is not one codegod reads. */
+function clientOptions(dockerHost: string): Docker.DockerOptions | undefined {
   if (dockerHost.startsWith('unix://')) {
     const socketPath = dockerHost.slice('unix://'.length);
-    if (socketPath.startsWith('/')) return { socketPath };
-  } else {
-    try {
-      const url = new URL(dockerHost);
-      if (['tcp:', 'http:'].includes(url.protocol) && url.hostname && url.port) {
-        return { host: url.hostname, port: Number(url.port), protocol: 'http' };
-      }
-    } catch {
-      // Falls through to the ConfigError below.
-    }
+    return socketPath.startsWith('/') ? { socketPath } : undefined;
   }
-  throw new ConfigError(
-    'dockerHost',
-    'DOCKER_HOST',
-    `expected unix:///path/to/docker.sock or tcp://host:port (got ${JSON.stringify(dockerHost)})`,
-  );
+  try {
+    const url = new URL(dockerHost);
+    if (['tcp:', 'http:'].includes(url.protocol) && url.hostname && url.port) {
+      return { host: url.hostname, port: Number(url.port), protocol: 'http' };
+    }
+  } catch {
+    // Not a URL: undefined below.
+  }
+  return undefined;
 }
+
+const DOCKER_SETTINGS = defineSettings({
+  dockerHost: {
+    env: 'DOCKER_HOST',
+    schema: z
+      .string()
+      .refine(
+        (value) => clientOptions(value) !== undefined,
+        'expected unix:///path/to/docker.sock or tcp://host:port',
+      )
+      .default(DEFAULT_HOST),
+  },
+  pingTimeoutMs: { schema: wholeNumberSetting(1, 3000) },
+});
 
 /** Validates the settings now and returns a lazy engine handle. Throws ConfigError on bad values. */
 export function createDockerEngine(options: DockerEngineOptions = {}): DockerEngine {
-  const env = options.env ?? process.env;
-  const dockerHost = options.dockerHost ?? (env.DOCKER_HOST || DEFAULT_HOST);
+  const { dockerHost, pingTimeoutMs } = DOCKER_SETTINGS.resolve(options, options.env);
   const clientSettings = clientOptions(dockerHost);
-  const pingTimeoutMs = options.pingTimeoutMs ?? 3000;
-  if (!Number.isInteger(pingTimeoutMs) || pingTimeoutMs < 1) {
-    throw new ConfigError(
-      'pingTimeoutMs',
-      undefined,
-      `expected a positive integer (got ${pingTimeoutMs})`,
-    );
-  }
 
   async function connect(): Promise<Docker> {
     const docker = new Docker(clientSettings);
