@@ -1,0 +1,199 @@
+// Issue 15's makespan goal: the seed's six-task Flask + React plan (examples/flask-react.plan.json)
+// through the built CLI, embedded, with every role's real observer and validator and the plan's
+// own acceptance checks, and a scripted LLM that takes 200 ms per call. The workspace is made
+// ready first (Flask installed in the venv, the Node app, API, UI, Dockerfile and tests written),
+// so each task's one action is a cheap read and every check passes: what remains is the LLM's
+// latency and codegod's own cost around it. Ideal = critical path (3 tasks) × LLM calls per task
+// × 200 ms; the goal is makespan / ideal <= 1.15. Side by side, the same plan without its
+// acceptance checks shows what those cost; the per-task split shows where the rest goes.
+// Needs the dists (`npx tsc -b`).
+// Run: npx tsx --conditions=@codegod/source scripts/bench/makespan.ts [--quick]
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { makeFlaskAppFixture, makeNodeMainFixture } from '@codegod/actions/testing';
+import { planReply } from '@codegod/agents/testing';
+import { startScriptedLlmServer } from '@codegod/llm/testing';
+import { type RunReport, runReportSchema, type TaskGraph } from '@codegod/protocol';
+import { tempDir } from '@codegod/testkit';
+import { type BenchRow, formatTable, isEntryPoint, ms } from './bench-table.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'packages/cli/dist/bin.js');
+const PLAN = join(ROOT, 'examples/flask-react.plan.json');
+/** The scripted LLM's latency per call. */
+const LATENCY_MS = 200;
+/** The goal of issue 15: makespan over the ideal. */
+const GOAL = 1.15;
+
+/** Files that make every task's acceptance checks and role validator pass as they stand. */
+const READY_FILES: Record<string, string> = {
+  'api.py': 'from app import app\n\n\n@app.route("/api/ping")\ndef ping():\n    return "pong"\n',
+  'src/ui.js':
+    "const greet = require('greeting');\n\nmodule.exports = () => `<h1>${greet('ui')}</h1>`;\n",
+  Dockerfile: 'FROM python:3.11-slim\nCOPY . /app\nCMD ["python", "/app/app.py"]\n',
+  'docker-compose.yml': 'services:\n  app:\n    build: .\n',
+  'tests/app.test.js':
+    "const test = require('node:test');\nconst assert = require('node:assert');\n\n" +
+    "test('the UI greets', () => {\n  assert.match(require('../src/ui.js')(), /hello ui/);\n});\n",
+};
+
+/** The Flask and Node fixtures in one workspace, with what the plan's tasks would have built. */
+async function readyWorkspace(dir: string): Promise<{ workspace: string }> {
+  const flask = await makeFlaskAppFixture(dir);
+  const { workspace } = flask;
+  await makeNodeMainFixture(dir);
+  const packageJson = JSON.parse(await readFile(join(workspace, 'package.json'), 'utf8'));
+  await writeFile(
+    join(workspace, 'package.json'),
+    JSON.stringify({ ...packageJson, main: 'src/index.js' }, null, 2),
+  );
+  for (const [path, content] of Object.entries(READY_FILES)) {
+    await mkdir(join(workspace, path, '..'), { recursive: true });
+    await writeFile(join(workspace, path), content);
+  }
+  await run(
+    join(workspace, 'venv/bin/python'),
+    ['-m', 'pip', 'install', '-q', '-r', 'requirements.txt'],
+    {
+      cwd: workspace,
+      env: { ...process.env, ...flask.pipEnv },
+    },
+  );
+  await run('npm', ['install', '--offline', '--no-audit', '--no-fund'], { cwd: workspace });
+  return { workspace };
+}
+
+/** Tasks on the longest dependency chain of `graph`. */
+function criticalPath(graph: TaskGraph): number {
+  const depth = new Map<string, number>();
+  const byId = new Map(graph.tasks.map((task) => [task.id, task]));
+  const of = (id: string): number => {
+    const known = depth.get(id);
+    if (known !== undefined) return known;
+    const task = byId.get(id)!;
+    const value = 1 + Math.max(0, ...task.depends_on.map(of));
+    depth.set(id, value);
+    return value;
+  };
+  return Math.max(...graph.tasks.map((task) => of(task.id)));
+}
+
+/** Runs `codegod build --plan` embedded to its end; returns the run report. */
+async function build(env: NodeJS.ProcessEnv, planFile: string, workspace: string) {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'build', 'bench: six-task plan', '--plan', planFile, '-w', workspace, '--json'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  if (code !== 0) throw new Error(`codegod build exited ${code}:\n${stderr.slice(-2000)}`);
+  const report = runReportSchema.parse(JSON.parse(stdout));
+  const failed = report.tasks.filter((task) => task.state !== 'succeeded');
+  if (failed.length > 0) {
+    throw new Error(
+      `not all tasks succeeded: ${failed.map((t) => `${t.id}: ${t.output}`).join('; ')}`,
+    );
+  }
+  return report;
+}
+
+/** Where a run's time went, summed over its tasks: in the agent loop beyond the LLM, and queued. */
+function split(report: RunReport, callsPerTask: number) {
+  let loop = 0;
+  let queued = 0;
+  for (const task of report.tasks) {
+    loop += (task.duration_ms ?? 0) - callsPerTask * LATENCY_MS;
+    queued += (task.started_at ?? 0) - (task.queued_at ?? 0);
+  }
+  const first = Math.min(...report.tasks.map((task) => task.queued_at ?? report.started_at));
+  return {
+    loopPerTask: loop / report.tasks.length,
+    queuedPerTask: queued / report.tasks.length,
+    beforeFirstTask: first - report.started_at,
+  };
+}
+
+/** The makespan rows: the plan with its checks and without, the fastest of `rounds` each. */
+export async function makespanBench(quick = false): Promise<BenchRow[]> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx tsc -b\` first`);
+  const rounds = quick ? 2 : 5;
+  const llm = await startScriptedLlmServer({
+    rules: [
+      {
+        match: { phase: 'plan' },
+        reply: planReply([{ action: 'read_file', args: { path: 'package.json' } }]),
+        latencyMs: LATENCY_MS,
+      },
+    ],
+  });
+  const dir = await tempDir('codegod-bench-makespan-');
+  try {
+    const { workspace } = await readyWorkspace(dir.path);
+    const graph = JSON.parse(await readFile(PLAN, 'utf8')) as TaskGraph;
+    const unchecked = join(dir.path, 'unchecked.plan.json');
+    await writeFile(
+      unchecked,
+      JSON.stringify({ tasks: graph.tasks.map(({ acceptance: _, ...task }) => task) }),
+    );
+    const plans = { 'with acceptance checks': PLAN, 'without acceptance checks': unchecked };
+    const { REDIS_URL: _ignored, ...inherited } = process.env;
+    const env = { ...inherited, VLLM_API_URL: llm.url, LLM_MODEL: 'scripted-model' };
+    const best = new Map<string, { report: RunReport; calls: number; wallMs: number }>();
+    for (let round = 0; round < rounds; round++) {
+      // Interleaved, so the machine's drifting load weighs on both alike.
+      for (const [name, planFile] of Object.entries(plans)) {
+        llm.resetStats();
+        const started = performance.now();
+        const report = await build(env, planFile, workspace);
+        const wallMs = performance.now() - started;
+        const calls = llm.requests.length;
+        const previous = best.get(name);
+        if (!previous || (report.duration_ms ?? 0) < (previous.report.duration_ms ?? 0)) {
+          best.set(name, { report, calls, wallMs });
+        }
+      }
+    }
+    const path = criticalPath(graph);
+    const rows: BenchRow[] = [];
+    for (const name of Object.keys(plans)) {
+      const { report, calls, wallMs } = best.get(name)!;
+      const callsPerTask = calls / report.tasks.length;
+      const ideal = path * callsPerTask * LATENCY_MS;
+      const makespan = report.duration_ms ?? Number.NaN;
+      const ratio = makespan / ideal;
+      const { loopPerTask, queuedPerTask, beforeFirstTask } = split(report, callsPerTask);
+      rows.push({
+        benchmark: `makespan / ideal, six-task plan, embedded, ${name}`,
+        measured:
+          `${ms(makespan)} / (${path} tasks × ${callsPerTask.toFixed(2)} calls × ${LATENCY_MS} ms) = ${ratio.toFixed(2)}; ` +
+          `per task beyond the LLM ${ms(loopPerTask)}, queued ${ms(queuedPerTask)}; before the first task ${ms(beforeFirstTask)}; CLI wall ${ms(wallMs)}`,
+        goal: name === 'with acceptance checks' ? `<= ${GOAL}` : 'report',
+        ...(name === 'with acceptance checks' ? { met: ratio <= GOAL } : {}),
+      });
+    }
+    return rows;
+  } finally {
+    await llm.close();
+    await dir.remove();
+  }
+}
+
+if (isEntryPoint(import.meta.url)) {
+  const quick = process.argv.includes('--quick');
+  const rows = await makespanBench(quick);
+  console.log(`codegod makespan bench${quick ? ' (--quick sizes)' : ''}`);
+  console.log(formatTable(rows));
+}
