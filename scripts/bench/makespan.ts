@@ -34,7 +34,7 @@ const GOAL = 1.15;
 const READY_FILES: Record<string, string> = {
   'api.py': 'from app import app\n\n\n@app.route("/api/ping")\ndef ping():\n    return "pong"\n',
   'src/ui.js':
-    "const greet = require('greeting');\n\nmodule.exports = () => `<h1>${greet('ui')}</h1>`;\n",
+    "const greet = require('greeting');\n\nmodule.exports = () => '<h1>' + greet('ui') + '</h1>';\n",
   Dockerfile: 'FROM python:3.11-slim\nCOPY . /app\nCMD ["python", "/app/app.py"]\n',
   'docker-compose.yml': 'services:\n  app:\n    build: .\n',
   'tests/app.test.js':
