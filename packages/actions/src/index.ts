@@ -28,6 +28,7 @@ export * from './sandbox/runners/container-runner.js';
 export * from './sandbox/runners/direct-runner.js';
 export * from './sandbox/sandbox.js';
 export * from './sandbox/sandbox-options.js';
+export * from './sandbox/shared-commands.js';
 export * from './shared/outcome.js';
 export * from './shared/sandbox-for.js';
 export * from './survey/survey-text.js';

@@ -1,4 +1,9 @@
-import type { ActionContext, RoleToolkit, WorkspaceRedactor } from '@codegod/actions';
+import {
+  type ActionContext,
+  type RoleToolkit,
+  runWithSharedCommands,
+  type WorkspaceRedactor,
+} from '@codegod/actions';
 import { type ChatMessage, type LlmClient, redactingLlmClient } from '@codegod/llm';
 import type { MemoryStore, RunFactStore } from '@codegod/memory';
 import {
@@ -297,15 +302,19 @@ export class TaskRun {
 
   /**
    * The role's health check, then the task's own acceptance checks: they come from the task,
-   * never from the agent's plan, so no plan can change, weaken or skip them.
+   * never from the agent's plan, so no plan can change, weaken or skip them. Nothing changes
+   * the workspace in between, so a check that is the very command the health check just ran
+   * (`npm test` for the testing role) reuses its output instead of running it twice.
    */
   private async validate(): Promise<Validation> {
     this.checkBudgets();
     const { toolkit } = this.parts;
-    const health = await this.guard(() => toolkit.validate(this.task, this.stepContext()));
-    const checks = await this.guard(() =>
-      toolkit.runChecks(this.task.acceptance ?? [], this.stepContext()),
-    );
+    const { health, checks } = await runWithSharedCommands(async () => ({
+      health: await this.guard(() => toolkit.validate(this.task, this.stepContext())),
+      checks: await this.guard(() =>
+        toolkit.runChecks(this.task.acceptance ?? [], this.stepContext()),
+      ),
+    }));
     this.throwIfAborted(undefined);
     const validation = validationSchema.parse(validationWithChecks(health, checks));
     this.lastValidation = validation;
