@@ -6,8 +6,9 @@
 // latency and codegod's own cost around it. Ideal = critical path (3 tasks) × LLM calls per task
 // × 200 ms; the goal is makespan / ideal <= 1.15. Side by side, the same plan without its
 // acceptance checks shows what those cost; the per-task split shows where the rest goes.
-// Needs the dists (`npx tsc -b`).
-// Run: npx tsx --conditions=@codegod/source scripts/bench/makespan.ts [--quick]
+// `--baseline <bin.js>` runs another build's CLI (e.g. main's, in its own worktree) in the same
+// rounds, interleaved, and prints this build over it. Needs the dists (`npx tsc -b`).
+// Run: npx tsx --conditions=@codegod/source scripts/bench/makespan.ts [--quick] [--baseline <bin.js>]
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -83,11 +84,11 @@ function criticalPath(graph: TaskGraph): number {
   return Math.max(...graph.tasks.map((task) => of(task.id)));
 }
 
-/** Runs `codegod build --plan` embedded to its end; returns the run report. */
-async function build(env: NodeJS.ProcessEnv, planFile: string, workspace: string) {
+/** Runs `codegod build --plan` embedded to its end with the CLI `cli`; returns the run report. */
+async function build(cli: string, env: NodeJS.ProcessEnv, planFile: string, workspace: string) {
   const child = spawn(
     process.execPath,
-    [CLI, 'build', 'bench: six-task plan', '--plan', planFile, '-w', workspace, '--json'],
+    [cli, 'build', 'bench: six-task plan', '--plan', planFile, '-w', workspace, '--json'],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -126,9 +127,18 @@ function split(report: RunReport, callsPerTask: number) {
   };
 }
 
-/** The makespan rows: the plan with its checks and without, the fastest of `rounds` each. */
-export async function makespanBench(quick = false): Promise<BenchRow[]> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx tsc -b\` first`);
+/**
+ * The makespan rows: the plan with its checks and without, the fastest of `rounds` each; with
+ * `baseline` (another build's CLI), the same for it and this build's makespan over its.
+ */
+export async function makespanBench(quick = false, baseline?: string): Promise<BenchRow[]> {
+  const clis: Record<string, string> = {
+    '': CLI,
+    ...(baseline ? { ' (baseline)': baseline } : {}),
+  };
+  for (const cli of Object.values(clis)) {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npx tsc -b\` first`);
+  }
   const rounds = quick ? 2 : 5;
   const llm = await startScriptedLlmServer({
     rules: [
@@ -152,12 +162,15 @@ export async function makespanBench(quick = false): Promise<BenchRow[]> {
     const { REDIS_URL: _ignored, ...inherited } = process.env;
     const env = { ...inherited, VLLM_API_URL: llm.url, LLM_MODEL: 'scripted-model' };
     const best = new Map<string, { report: RunReport; calls: number; wallMs: number }>();
+    // Each plan with each CLI, interleaved, so the machine's drifting load weighs on all alike.
+    const variants = Object.entries(plans).flatMap(([plan, planFile]) =>
+      Object.entries(clis).map(([label, cli]) => ({ name: `${plan}${label}`, planFile, cli })),
+    );
     for (let round = 0; round < rounds; round++) {
-      // Interleaved, so the machine's drifting load weighs on both alike.
-      for (const [name, planFile] of Object.entries(plans)) {
+      for (const { name, planFile, cli } of variants) {
         llm.resetStats();
         const started = performance.now();
-        const report = await build(env, planFile, workspace);
+        const report = await build(cli, env, planFile, workspace);
         const wallMs = performance.now() - started;
         const calls = llm.requests.length;
         const previous = best.get(name);
@@ -168,7 +181,7 @@ export async function makespanBench(quick = false): Promise<BenchRow[]> {
     }
     const path = criticalPath(graph);
     const rows: BenchRow[] = [];
-    for (const name of Object.keys(plans)) {
+    for (const name of best.keys()) {
       const { report, calls, wallMs } = best.get(name)!;
       const callsPerTask = calls / report.tasks.length;
       const ideal = path * callsPerTask * LATENCY_MS;
@@ -184,6 +197,24 @@ export async function makespanBench(quick = false): Promise<BenchRow[]> {
         ...(name === 'with acceptance checks' ? { met: ratio <= GOAL } : {}),
       });
     }
+    const slowest = [...best.get('with acceptance checks')!.report.tasks]
+      .sort((a, b) => (b.duration_ms ?? 0) - (a.duration_ms ?? 0))
+      .map((task) => `${task.id} ${ms(task.duration_ms ?? 0)}`);
+    rows.push({
+      benchmark: 'makespan: task durations, with acceptance checks (LLM 200 ms each)',
+      measured: slowest.join(', '),
+      goal: 'report',
+    });
+    if (baseline) {
+      for (const name of Object.keys(plans)) {
+        const span = (variant: string) => best.get(variant)!.report.duration_ms ?? Number.NaN;
+        rows.push({
+          benchmark: `makespan, this build / baseline, ${name}`,
+          measured: `${ms(span(name))} / ${ms(span(`${name} (baseline)`))} = ${(span(name) / span(`${name} (baseline)`)).toFixed(2)}`,
+          goal: 'report',
+        });
+      }
+    }
     return rows;
   } finally {
     await llm.close();
@@ -193,7 +224,8 @@ export async function makespanBench(quick = false): Promise<BenchRow[]> {
 
 if (isEntryPoint(import.meta.url)) {
   const quick = process.argv.includes('--quick');
-  const rows = await makespanBench(quick);
+  const at = process.argv.indexOf('--baseline');
+  const rows = await makespanBench(quick, at > 0 ? resolve(process.argv[at + 1] ?? '') : undefined);
   console.log(`codegod makespan bench${quick ? ' (--quick sizes)' : ''}`);
   console.log(formatTable(rows));
 }
