@@ -85,7 +85,10 @@ type IterationEnd = AttemptEnd | undefined;
  * One task through Observe, Reason, Plan, Act, Validate, looping until valid. An attempt is a
  * run of iterations with fresh reasoning; a stuck attempt wipes memory and starts another.
  * Each iteration loads the agent's memory once, changes it in place, and saves it once at its
- * end (also when it ends by a stop or an error): two memory round trips per step.
+ * end (also when it ends by a stop or an error): two memory round trips per step. The price: an
+ * operator's change to this agent's memory while an iteration runs (a restore, a hand edit of
+ * its knowledge) is overwritten by that iteration's save; the next iteration sees one made
+ * between iterations, and a change made while the agent is idle is always kept.
  */
 export class TaskRun {
   private iteration = 0;
