@@ -1,11 +1,28 @@
 #!/usr/bin/env node
 // Checks that workspace dependencies point one way (shared/DESIGN.md, "Packages"):
 // no cycles between packages, protocol at the bottom, nothing imports a service,
-// every @codegod import is declared, and every declared one has a tsconfig reference.
+// the layer rules below hold, every @codegod import is declared, and every declared one has a
+// tsconfig reference.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
+
+/**
+ * Workspaces a package must not depend on, at runtime or in its tests (devDependencies count):
+ * the master's logic reaches agents and actions only through its ports, which the fleet wires;
+ * the fleet wires everything but sits below the command and the service entries.
+ */
+const FORBIDDEN = {
+  '@codegod/orchestrator': {
+    deps: ['@codegod/agents', '@codegod/actions'],
+    why: "the master's logic sees agents and actions only through its ports; @codegod/fleet wires them",
+  },
+  '@codegod/fleet': {
+    deps: ['@codegod/cli'],
+    why: 'the fleet is the wiring below the codegod command, not above it',
+  },
+};
 const workspaces = ['packages', 'services'].flatMap((group) =>
   readdirSync(join(root, group)).map((name) => join(root, group, name)),
 );
@@ -44,6 +61,10 @@ for (const [name, ws] of byName) {
       problems.push(
         `${name} depends on ${dep} but its tsconfig.json has no reference to ${relative(ws.dir, target.dir)}`,
       );
+  }
+  for (const dep of FORBIDDEN[name]?.deps ?? []) {
+    if (ws.deps.includes(dep))
+      problems.push(`${name} must not depend on ${dep}: ${FORBIDDEN[name].why}`);
   }
   if (name === '@codegod/protocol' && ws.deps.length > 0)
     problems.push('protocol must not depend on other workspaces');

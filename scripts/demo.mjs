@@ -13,13 +13,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const need = [
   'packages/cli/dist/bin.js',
   'packages/llm/dist/testing/index.js',
-  'packages/actions/dist/testing/index.js',
+  'packages/actions/dist/fixtures/index.js',
 ];
 if (need.some((file) => !existsSync(join(root, file)))) {
   console.error('demo: build first: npm run build');
   process.exit(2);
 }
-const { makeFlaskAppFixture } = await import(join(root, 'packages/actions/dist/testing/index.js'));
+const { makeFlaskAppFixture } = await import(join(root, 'packages/actions/dist/fixtures/index.js'));
 const { loadRulesFile, startScriptedLlmServer } = await import(
   join(root, 'packages/llm/dist/testing/index.js')
 );

@@ -1,20 +1,24 @@
 // Benchmarks the Redis task bus against raw BullMQ on one throwaway redis-server.
 // Run: npx tsx --conditions=@codegod/source scripts/bench/bus.ts [--quick]
 // Prints one table: (a) DAG throughput vs raw BullMQ, (b) makespan vs critical path,
-// (c) per-task overhead at three sizes, each with its goal and PASS/MISS.
+// (c) per-task overhead at three sizes, (d) Redis commands per task, each with its goal and
+// PASS/MISS. `--commands` runs (d) alone.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createRedisTaskBus, type RedisTaskBus } from '@codegod/bus';
-import { okResult } from '@codegod/bus/testing';
+import { okResult, testStep } from '@codegod/bus/testing';
 import { type Task, WORKER_ROLES } from '@codegod/protocol';
 import { startRedisServer } from '@codegod/testkit';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 
 const quick = process.argv.includes('--quick');
+const commandsOnly = process.argv.includes('--commands');
 const SIZES = quick
-  ? { throughput: 500, makespan: 60, overhead: [100, 1_000, 2_000] }
-  : { throughput: 2_000, makespan: 200, overhead: [100, 1_000, 10_000] };
+  ? { throughput: 500, makespan: 60, overhead: [100, 1_000, 2_000], commands: 200 }
+  : { throughput: 2_000, makespan: 200, overhead: [100, 1_000, 10_000], commands: 500 };
+/** Step events each task records in (d): one iteration's observe, reason, plan, act, validate. */
+const STEPS_PER_TASK = 5;
 /** Slots per worker in the throughput runs, the same for raw BullMQ and the bus. */
 const CONCURRENCY = 16;
 /**
@@ -96,6 +100,44 @@ function criticalPath(tasks: Task[], sleepOf: Map<string, number>): number {
   return Math.max(...finish.values());
 }
 
+/** Calls per command name since the last CONFIG RESETSTAT, commands run by scripts included. */
+async function commandCalls(redis: Redis): Promise<Map<string, number>> {
+  const calls = new Map<string, number>();
+  for (const match of (await redis.info('commandstats')).matchAll(/^cmdstat_(\S+?):calls=(\d+)/gm))
+    calls.set(match[1]!, Number(match[2]));
+  return calls;
+}
+
+/**
+ * (d) The Redis commands per task of a fleet: a master bus (the scheduler) and a separate
+ * worker bus, as in two processes, where each task records STEPS_PER_TASK step events.
+ */
+async function commandsPerTask(redisUrl: string, admin: Redis, size: number) {
+  await admin.flushall();
+  const master = await createRedisTaskBus({ redisUrl, scheduler: true, env: {} });
+  const agents = await createRedisTaskBus({ redisUrl, env: {} });
+  await agents.work(
+    'backend',
+    async (job, context) => {
+      for (let i = 1; i <= STEPS_PER_TASK; i++)
+        await agents.appendEvent(testStep(job, context.agentId, i));
+      return okResult('ok');
+    },
+    { concurrency: CONCURRENCY },
+  );
+  await admin.config('RESETSTAT');
+  await runDag(master, randomDag(size, 4, 200, 2));
+  const calls = await commandCalls(admin);
+  await agents.close();
+  await master.close();
+  // INFO and CONFIG are the bench's own reads.
+  const total = [...calls].reduce(
+    (sum, [name, n]) => (name === 'info' || name.startsWith('config') ? sum : sum + n),
+    0,
+  );
+  return { total: total / size, of: (name: string) => (calls.get(name) ?? 0) / size };
+}
+
 const server = await startRedisServer();
 const admin = new Redis(server.url);
 const rows: [string, string, string, boolean][] = [];
@@ -117,6 +159,22 @@ const fresh = async (concurrency: number, handler: 'noop' | 'sleep') => {
 };
 
 try {
+  if (!commandsOnly) await timings();
+  const commands = await commandsPerTask(server.url, admin, SIZES.commands);
+  const per = (name: string) => commands.of(name).toFixed(2);
+  rows.push([
+    `(d) Redis commands per task, ${SIZES.commands} tasks of ${STEPS_PER_TASK} step events`,
+    `${commands.total.toFixed(1)} commands: PUBLISH ${per('publish')}, XADD ${per('xadd')}, EVALSHA ${per('evalsha')}, HINCRBY ${per('hincrby')}, HSET ${per('hset')}`,
+    'PUBLISH <= 3 a task (queue, start, end) + 2 a run',
+    commands.of('publish') * SIZES.commands <= 3 * SIZES.commands + 2,
+  ]);
+} finally {
+  admin.disconnect();
+  await server.stop();
+}
+
+/** (a), (b) and (c). */
+async function timings() {
   // (a) throughput: the same number of no-op jobs, raw BullMQ vs a wide DAG on the bus.
   const n = SIZES.throughput;
   let rawMs = Number.POSITIVE_INFINITY;
@@ -178,9 +236,6 @@ try {
     'largest <= 1.5x smallest',
     growth <= 1.5,
   ]);
-} finally {
-  admin.disconnect();
-  await server.stop();
 }
 
 const header = ['benchmark', 'measured', 'goal', 'result'];

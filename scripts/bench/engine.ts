@@ -5,6 +5,7 @@
 // Run: npx tsx --conditions=@codegod/source scripts/bench/engine.ts [--quick]
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { describeRoleCapabilities, ROLE_DEFINITIONS } from '@codegod/actions';
 import {
   EmbeddedLlmClient,
   type LocalEngineRequest,
@@ -34,7 +35,9 @@ export async function engineBench(quick = false): Promise<BenchRow[]> {
     const loadMs = performance.now() - loadStart;
 
     // Time to first token and generation speed, on the master's decomposition prompt.
-    const messages = decomposeMessages('Build a Flask + React app with a /health endpoint');
+    const messages = decomposeMessages('Build a Flask + React app with a /health endpoint', {
+      roleCapabilities: describeRoleCapabilities(ROLE_DEFINITIONS),
+    });
     const request: Omit<LocalEngineRequest, 'signal' | 'onFirstToken'> = {
       messages,
       jsonSchema: toStrictJsonSchema(llmTaskGraphSchema),

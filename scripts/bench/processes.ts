@@ -19,12 +19,13 @@ import {
   makeImportErrorTestsFixture,
   makeMissingDockerfileFixture,
   makeNodeMainFixture,
-} from '@codegod/actions/testing';
+} from '@codegod/actions/fixtures';
 import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { type BenchRow, formatTable, isEntryPoint } from './bench-table.js';
 
-const FIXTURES: Record<WorkerRole, (dir: string) => Promise<{ workspace: string }>> = {
+/** A seed fixture per role; a role without one has no row. */
+const FIXTURES: Partial<Record<WorkerRole, (dir: string) => Promise<{ workspace: string }>>> = {
   backend: makeFlaskAppFixture,
   frontend: (dir) => makeNodeMainFixture(dir),
   testing: makeImportErrorTestsFixture,
@@ -61,7 +62,9 @@ export async function processesBench(): Promise<BenchRow[]> {
       inner = createCommandRunner({ sandbox: 'none' });
     }
     for (const role of WORKER_ROLES) {
-      const { workspace } = await FIXTURES[role](`${dir.path}/${role}`);
+      const fixture = FIXTURES[role];
+      if (!fixture) continue;
+      const { workspace } = await fixture(`${dir.path}/${role}`);
       const runner = counting(inner);
       // The devops toolkit asks a Docker engine; none answers here, which costs no process.
       const toolkit = toolkitFor(role, { runner, pingTimeoutMs: 200 });
@@ -85,7 +88,7 @@ export async function processesBench(): Promise<BenchRow[]> {
   } finally {
     await dir.remove();
   }
-  const mean = sum / WORKER_ROLES.length;
+  const mean = sum / Object.keys(FIXTURES).length;
   rows.push({
     benchmark: 'processes per observe + validate, mean over the seed roles (after the first task)',
     measured: mean.toFixed(2),

@@ -5,19 +5,24 @@
 // Run: npx tsx --conditions=@codegod/source scripts/bench/prompt-prefix.ts
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { surveyText, surveyWorkspace, toolkitFor } from '@codegod/actions';
+import {
+  describeRoleCapabilities,
+  ROLE_DEFINITIONS,
+  surveyWorkspace,
+  toolkitFor,
+} from '@codegod/actions';
 import { createAgent } from '@codegod/agents';
 import { reasoningReply } from '@codegod/agents/testing';
 import { createLlmClient } from '@codegod/llm';
 import { type RecordedRequest, startScriptedLlmServer } from '@codegod/llm/testing';
 import { createInMemoryMemoryStore } from '@codegod/memory';
 import { decomposeMessages } from '@codegod/orchestrator';
-import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
+import { surveyText, WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { type BenchRow, formatTable, isEntryPoint } from './bench-table.js';
 
-/** Two different, realistic tasks per role. */
-const TASKS: Record<WorkerRole, [string, string]> = {
+/** Two different, realistic tasks per role; a role without them has no row. */
+const TASKS: Partial<Record<WorkerRole, [string, string]>> = {
   backend: [
     'Create a Python virtual environment and install flask from requirements.txt',
     'The API fails with "ModuleNotFoundError: No module named requests"; add requests and install it',
@@ -65,6 +70,8 @@ export async function promptPrefixBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   try {
     for (const role of WORKER_ROLES) {
+      const tasks = TASKS[role];
+      if (!tasks) continue;
       const workspace = await tempDir(`codegod-bench-prefix-${role}-`);
       try {
         const agent = createAgent({
@@ -75,7 +82,7 @@ export async function promptPrefixBench(): Promise<BenchRow[]> {
           limits: { maxIterations: 1, maxWipes: 0 },
         });
         server.resetStats();
-        for (const [i, description] of TASKS[role].entries()) {
+        for (const [i, description] of tasks.entries()) {
           const task = { id: `${role}-task-${i + 1}`, description, role, depends_on: [] };
           await agent.run(task, { runId: 'bench-prefix', workspace: workspace.path });
         }
@@ -106,6 +113,7 @@ export async function promptPrefixBench(): Promise<BenchRow[]> {
 
 /** The master's decomposition prompts for two problems over two surveyed workspaces. */
 async function masterPrefixRow(): Promise<BenchRow> {
+  const roleCapabilities = describeRoleCapabilities(ROLE_DEFINITIONS);
   const texts: string[] = [];
   for (const [problem, files] of [
     ['Flask not found', { 'app.py': 'import flask\n', 'requirements.txt': 'flask\n' }],
@@ -118,7 +126,7 @@ async function masterPrefixRow(): Promise<BenchRow> {
         await writeFile(join(workspace.path, path), content);
       }
       const survey = surveyText(await surveyWorkspace(workspace.path));
-      const messages = decomposeMessages(problem, survey);
+      const messages = decomposeMessages(problem, { survey, roleCapabilities });
       texts.push(messages.map((m) => `<|${m.role}|>\n${m.content}\n`).join(''));
     } finally {
       await workspace.remove();

@@ -8,21 +8,15 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  createCheckRunner,
-  SURVEY_TEXT_MAX_CHARS,
-  surveyText,
-  surveyWorkspace,
-  toolkitFor,
-} from '@codegod/actions';
+import { createCheckRunner, surveyWorkspace, toolkitFor } from '@codegod/actions';
 import {
   makeFlaskAppFixture,
   makeImportErrorTestsFixture,
   makeMissingDockerfileFixture,
   makeNodeMainFixture,
-} from '@codegod/actions/testing';
-import { surveyForMaster, surveyObservers } from '@codegod/orchestrator';
-import { WORKER_ROLES } from '@codegod/protocol';
+} from '@codegod/actions/fixtures';
+import { surveyForMaster, surveyObservers } from '@codegod/fleet';
+import { SURVEY_TEXT_MAX_CHARS, surveyText, WORKER_ROLES } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { type BenchRow, formatTable, isEntryPoint, ms } from './bench-table.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import {
   type MissingDockerfileFixture,
   makeMissingDockerfileFixture,
-} from '@codegod/actions/testing';
+} from '@codegod/actions/fixtures';
 import { decompositionReply, type ScriptedTask, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { runReportSchema } from '@codegod/protocol';

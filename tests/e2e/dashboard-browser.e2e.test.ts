@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeFlaskAppFixture, makeNodeMainFixture } from '@codegod/actions/testing';
+import { makeFlaskAppFixture, makeNodeMainFixture } from '@codegod/actions/fixtures';
 import type { AgentView } from '@codegod/dashboard';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { runReportSchema } from '@codegod/protocol';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type FlaskAppFixture, makeFlaskAppFixture } from '@codegod/actions/testing';
+import { type FlaskAppFixture, makeFlaskAppFixture } from '@codegod/actions/fixtures';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { redisKeys, runEventSchema, runReportSchema } from '@codegod/protocol';
 import { type RedisServer, startRedisServer, tempDir } from '@codegod/testkit';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type FlaskAppFixture, makeFlaskAppFixture } from '@codegod/actions/testing';
+import { type FlaskAppFixture, makeFlaskAppFixture } from '@codegod/actions/fixtures';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { runReportSchema } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';

@@ -5,7 +5,7 @@ import {
   type FlaskAppFixture,
   makeFlaskAppFixture,
   makeNodeMainFixture,
-} from '@codegod/actions/testing';
+} from '@codegod/actions/fixtures';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { type RunReport, runReportSchema, type TaskReport } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';

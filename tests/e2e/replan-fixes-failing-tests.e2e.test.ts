@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import {
   type ImportErrorTestsFixture,
   makeImportErrorTestsFixture,
-} from '@codegod/actions/testing';
+} from '@codegod/actions/fixtures';
 import { decompositionReply, replanReply, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { runReportSchema } from '@codegod/protocol';

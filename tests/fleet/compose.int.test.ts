@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROLE_DEFINITIONS, registeredRoles } from '@codegod/actions';
 import { describe, expect, it } from 'vitest';
 import {
   COMPOSE_FILE,
@@ -12,12 +13,10 @@ import {
   ROOT,
 } from './compose-config.js';
 
-const AGENTS = {
-  'backend-agent': 'backend',
-  'frontend-agent': 'frontend',
-  'devops-agent': 'devops',
-  'testing-agent': 'testing',
-} as const;
+/** One agent service per registered role, named `<role>-agent`. */
+const AGENTS = Object.fromEntries(
+  registeredRoles(ROLE_DEFINITIONS).map((role) => [`${role}-agent`, role]),
+);
 const NODE_SERVICES = ['master-orchestrator', ...Object.keys(AGENTS)];
 const SERVICES = ['redis', 'redis-commander', 'vllm-server', ...NODE_SERVICES];
 const DEFAULT_MODEL = 'meta-llama/Meta-Llama-3.1-8B-Instruct';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeFlaskAppFixture } from '@codegod/actions/testing';
+import { makeFlaskAppFixture } from '@codegod/actions/fixtures';
 import { decompositionReply, installRequirements, taskRules } from '@codegod/agents/testing';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { freePort } from '@codegod/testkit';

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeFlaskAppFixture } from '@codegod/actions/testing';
+import { makeFlaskAppFixture } from '@codegod/actions/fixtures';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { freePort, isProcessRunning, waitFor } from '@codegod/testkit';
 import { Redis } from 'ioredis';

@@ -12,14 +12,20 @@ import { agentRules, planOf, step } from './scripted-replies.js';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 
-/** Production .js files of every package and service (no tests, no testing fixtures). */
+/** A package's test doubles and fixtures: `dist/testing/` and `dist/fixtures/`, not deeper. */
+const TEST_SUPPORT = ['testing', 'fixtures'];
+
+/**
+ * Production .js files of every package and service (no tests, no test doubles or fixtures;
+ * the testing role's `dist/roles/testing/` is production code and is scanned).
+ */
 function productionFiles(): string[] {
   const files: string[] = [];
-  const walk = (dir: string) => {
+  const walk = (dir: string, top: boolean) => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) {
-        if (name !== 'testing' && name !== 'node_modules') walk(path);
+        if (!(top && TEST_SUPPORT.includes(name)) && name !== 'node_modules') walk(path, false);
       } else if (name.endsWith('.js') && !name.endsWith('.test.js')) {
         files.push(path);
       }
@@ -33,7 +39,7 @@ function productionFiles(): string[] {
     const harnesses = ['testkit', 'bench'];
     for (const pkg of readdirSync(join(repo, group)).filter((name) => !harnesses.includes(name))) {
       const dist = join(repo, group, pkg, 'dist');
-      if (statSync(dist, { throwIfNoEntry: false })?.isDirectory()) walk(dist);
+      if (statSync(dist, { throwIfNoEntry: false })?.isDirectory()) walk(dist, true);
     }
   }
   return files;
@@ -47,6 +53,9 @@ describe('no shell is ever spawned (static, over the built code)', () => {
 
   it('finds the built code', () => {
     expect(files.some((f) => f.path === 'packages/actions/dist/sandbox/sandbox.js')).toBe(true);
+    expect(files.some((f) => f.path === 'packages/actions/dist/roles/testing/toolkit.js')).toBe(
+      true,
+    );
   });
 
   it('nothing imports child_process; execa only in the command runners, with shell: false', () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeSecretsFixture, type SecretsFixture } from '@codegod/actions/testing';
+import { makeSecretsFixture, type SecretsFixture } from '@codegod/actions/fixtures';
 import { decompositionReply, planReply, taskRules } from '@codegod/agents/testing';
 import {
   type RecordedRequest,

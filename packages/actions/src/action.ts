@@ -51,8 +51,8 @@ export interface CheckRunner {
  * What a role brings to the agent loop: its actions, its Observe probe, its health check and
  * the runner of the task's acceptance checks.
  */
-export interface RoleToolkit extends CheckRunner {
-  role: WorkerRole;
+export interface RoleToolkit<R extends string = WorkerRole> extends CheckRunner {
+  role: R;
   /**
    * How the toolkit's commands are confined; recorded in the run's events and report.
    * Undefined for toolkits that run no commands (test doubles).

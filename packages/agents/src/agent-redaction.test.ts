@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeSecretsFixture, type SecretsFixture } from '@codegod/actions/testing';
+import { makeSecretsFixture, type SecretsFixture } from '@codegod/actions/fixtures';
 import { ScriptedLlmClient } from '@codegod/llm/testing';
 import { createInMemoryMemoryStore } from '@codegod/memory';
 import type { RunEvent, Task } from '@codegod/protocol';

@@ -1,5 +1,6 @@
 import {
   createWorkspaceRedactor,
+  ROLE_DEFINITIONS,
   type RoleToolkit,
   type WorkspaceRedactor,
 } from '@codegod/actions';
@@ -18,7 +19,6 @@ import {
 import { type AgentLimits, type AgentLimitsInput, parseAgentLimits } from './agent-limits.js';
 import { llmPlanSchema } from './llm-plan-schema.js';
 import { describeActionCatalogue } from './prompt-builder.js';
-import { ROLE_SYSTEM_PROMPTS } from './role-prompts.js';
 import { type RunTaskOptions, TaskRun } from './task-run.js';
 
 /** Settings of `createAgent`. */
@@ -40,7 +40,7 @@ export interface CreateAgentOptions {
   recordStep?: (event: RunEvent) => void | Promise<void>;
   /** Bounds of a task run. Default: see `agentLimitsSchema`. */
   limits?: AgentLimitsInput;
-  /** The role's system prompt. Default: `ROLE_SYSTEM_PROMPTS[toolkit.role]`. */
+  /** The role's system prompt. Default: `ROLE_DEFINITIONS[toolkit.role].prompt`. */
   systemPrompt?: string;
   /**
    * The redactor of a task's workspace: every event, memory write, Result and prompt of the
@@ -95,7 +95,7 @@ export function createAgent(options: CreateAgentOptions): Agent {
     facts: options.facts,
     recordStep: options.recordStep,
     limits: parseAgentLimits(options.limits),
-    systemPrompt: options.systemPrompt ?? ROLE_SYSTEM_PROMPTS[toolkit.role],
+    systemPrompt: options.systemPrompt ?? ROLE_DEFINITIONS[toolkit.role].prompt,
     catalogue: describeActionCatalogue(toolkit.actions),
     planSchema: llmPlanSchema(toolkit.actions),
     redactorFor: options.redactor ?? cachedRedactors(),

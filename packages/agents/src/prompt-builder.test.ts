@@ -1,3 +1,4 @@
+import { ROLE_DEFINITIONS } from '@codegod/actions';
 import type { Result } from '@codegod/protocol';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,7 +8,6 @@ import {
   PROMPT_FAILURES_SHOWN,
   type PromptInput,
 } from './prompt-builder.js';
-import { ROLE_SYSTEM_PROMPTS } from './role-prompts.js';
 import { readFileAction, writeFileAction } from './testing/index.js';
 
 const catalogue = describeActionCatalogue([writeFileAction, readFileAction]);
@@ -24,7 +24,7 @@ const dependency: Result = {
   validation: { valid: true, output: 'ok', checks: [] },
 };
 const input = (overrides: Partial<PromptInput> = {}): PromptInput => ({
-  systemPrompt: ROLE_SYSTEM_PROMPTS.backend,
+  systemPrompt: ROLE_DEFINITIONS.backend.prompt,
   catalogue,
   knowledge: {},
   task: { id: 't1', description: 'Do it', role: 'backend', depends_on: ['setup'] },
@@ -50,7 +50,7 @@ describe('buildAgentMessages', () => {
     expect(a[0]).toEqual(b[0]);
     expect(a[0]).toEqual({
       role: 'system',
-      content: `${ROLE_SYSTEM_PROMPTS.backend}\n\n${catalogue}`,
+      content: `${ROLE_DEFINITIONS.backend.prompt}\n\n${catalogue}`,
     });
     expect(a).toHaveLength(2);
     expect(a[1]!.content).not.toEqual(b[1]!.content);

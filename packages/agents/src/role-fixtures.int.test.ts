@@ -4,7 +4,7 @@ import {
   makeImportErrorTestsFixture,
   makeMissingDockerfileFixture,
   makeNodeMainFixture,
-} from '@codegod/actions/testing';
+} from '@codegod/actions/fixtures';
 import { createLlmClient } from '@codegod/llm';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '@codegod/llm/testing';
 import { createInMemoryMemoryStore } from '@codegod/memory';

@@ -9,6 +9,7 @@ import {
   okResult,
   taskBusConformance,
   testRunId,
+  testStep,
   testTask,
 } from './testing/index.js';
 
@@ -146,6 +147,43 @@ describe('RedisTaskBus in Redis', () => {
     } finally {
       redis.disconnect();
       await bus.close();
+      await server.stop();
+    }
+  });
+
+  it('keeps step events off pub/sub, and sends a worker-only bus no events at all', async () => {
+    const server = await startRedisServer();
+    const master = await createRedisTaskBus({ redisUrl: server.url, scheduler: true, env: {} });
+    const agents = await createRedisTaskBus({ redisUrl: server.url, env: {} });
+    const follower = await createRedisTaskBus({ redisUrl: server.url, env: {} });
+    const admin = new Redis(server.url);
+    try {
+      await agents.work('backend', async (job, context) => {
+        for (const iteration of [1, 2])
+          await agents.appendEvent(testStep(job, context.agentId, iteration));
+        return okResult();
+      });
+      const seen: string[] = [];
+      follower.subscribe((event) => seen.push(event.type));
+      const subscribers = async () =>
+        (await admin.call('PUBSUB', 'NUMSUB', 'codegod:bus')) as [string, number];
+      // The master and the follower listen to events; the worker-only bus does not.
+      await expect.poll(async () => (await subscribers())[1]).toBe(2);
+      await admin.config('RESETSTAT');
+      const runId = testRunId();
+      await master.startRun({ runId, problem: 'steps', graph: { tasks: [testTask('a')] } });
+      expect((await master.waitForRun(runId)).state).toBe('succeeded');
+      const lifecycle = ['run-start', 'task-queue', 'task-start', 'task-end', 'run-end'];
+      await expect.poll(() => seen).toEqual(lifecycle);
+      const types = (await master.readEvents(runId)).map((event) => event.type);
+      expect(types.filter((type) => type === 'task-step')).toHaveLength(2);
+      const stats = await admin.info('commandstats');
+      expect(Number(/^cmdstat_publish:calls=(\d+)/m.exec(stats)?.[1])).toBe(lifecycle.length);
+    } finally {
+      admin.disconnect();
+      await follower.close();
+      await agents.close();
+      await master.close();
       await server.stop();
     }
   });

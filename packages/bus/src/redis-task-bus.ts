@@ -15,13 +15,20 @@ import type { AgentStatus } from './agent-status.js';
 import { InvalidRunChangeError } from './errors/invalid-run-change-error.js';
 import { RunExistsError } from './errors/run-exists-error.js';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
-import { BUS_CHANNEL, type BusMessage, busMessageSchema } from './redis/bus-message.js';
+import {
+  BUS_CHANNEL,
+  BUS_CONTROL_CHANNEL,
+  type BusMessage,
+  busMessageSchema,
+} from './redis/bus-message.js';
 import { generationJobId } from './redis/job-payload.js';
 import { preloadBusScripts } from './redis/lua-scripts.js';
 import { RedisAgentStatusRegistry } from './redis/redis-agent-status-registry.js';
+import { tailRunEvents } from './redis/redis-event-tail.js';
 import { RedisRunStore } from './redis/redis-run-store.js';
 import { RedisScheduler } from './redis/redis-scheduler.js';
 import { startRedisWorker } from './redis/redis-worker.js';
+import { replanEvent, taskSkipEvent } from './run-events.js';
 import { snapshotFromCore } from './run-snapshot.js';
 import { SchedulerCore } from './scheduler-core.js';
 import { intSetting, resolveSettings } from './settings.js';
@@ -128,6 +135,9 @@ export class RedisTaskBus implements TaskBus {
   private readonly running = new Map<string, Set<AbortController>>();
   private readonly workers = new Set<WorkerHandle>();
   private readonly queueEvents: QueueEvents[] = [];
+  /** Stops of the running `tailEvents`. */
+  private readonly tails = new Set<() => void>();
+  private eventsSubscribed: Promise<void> | undefined;
   private lastCreatedAt = 0;
 
   /** Use `createRedisTaskBus`, which validates settings and connects. */
@@ -152,17 +162,21 @@ export class RedisTaskBus implements TaskBus {
       : undefined;
   }
 
-  /** Subscribes to the bus channel and, when scheduling, resumes running runs. */
+  /**
+   * Subscribes to the control channel, and to the event channel when scheduling (else on the
+   * first listener), and, when scheduling, resumes running runs.
+   */
   async start(): Promise<void> {
     this.subscriber.on('message', (_channel: string, text: string) => this.receive(text));
-    await this.subscriber.subscribe(BUS_CHANNEL);
+    await this.subscriber.subscribe(BUS_CONTROL_CHANNEL);
     const scheduler = this.scheduler;
     if (!scheduler) return;
+    await this.subscribeEvents();
     // Pub/sub drops what was published while this connection was down (a Redis restart): on
     // each reconnect, subscribe again, then re-read every running run so no result is missed.
     this.subscriber.on('ready', () => {
       this.subscriber
-        .subscribe(BUS_CHANNEL)
+        .subscribe(BUS_CONTROL_CHANNEL, BUS_CHANNEL)
         .then(() => scheduler.resumeAll())
         .catch(this.onError);
     });
@@ -220,9 +234,7 @@ export class RedisTaskBus implements TaskBus {
       round,
     );
     await this.store.count('submitted', extension.add.length + extension.retry.length);
-    await this.store.appendEvents(runId, [
-      { type: 'replan', run_id: runId, ts: Date.now(), round, reason: extension.reason },
-    ]);
+    await this.store.appendEvents(runId, [replanEvent(runId, round, extension.reason)]);
     await this.refresh(runId);
   }
 
@@ -237,14 +249,7 @@ export class RedisTaskBus implements TaskBus {
     const skipped = changed.filter((n) => n.state === 'skipped');
     await this.store.appendEvents(
       runId,
-      skipped.map((n) => ({
-        type: 'task-skip' as const,
-        run_id: runId,
-        ts: Date.now(),
-        task_id: n.task.id,
-        role: n.task.role,
-        reason,
-      })),
+      skipped.map((n) => taskSkipEvent(runId, n.task, reason)),
     );
     await this.store.count('skipped', skipped.length);
     await this.store.count('cancelled', changed.length - skipped.length);
@@ -289,11 +294,27 @@ export class RedisTaskBus implements TaskBus {
   }
 
   subscribe(listener: (event: RunEvent) => void): () => void {
+    this.subscribeEvents().catch(this.onError);
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  waitForRun(runId: string, options: { signal?: AbortSignal; untilReplan?: boolean } = {}) {
+  tailEvents(runId: string, listener: (event: RunEvent) => void): () => void {
+    const stop = tailRunEvents(this.redis, runId, listener);
+    this.tails.add(stop);
+    return () => {
+      this.tails.delete(stop);
+      stop();
+    };
+  }
+
+  eventCount(runId: string): Promise<number> {
+    return this.store.eventCount(runId);
+  }
+
+  async waitForRun(runId: string, options: { signal?: AbortSignal; untilReplan?: boolean } = {}) {
+    // Listening before the first look, so a run that ends in between is not missed.
+    await this.subscribeEvents();
     const waiter = { getRun: (id: string) => this.getRun(id), subscribe: this.subscribeEnds };
     // The master holds its runs' cores in memory: a task end costs no Redis read there.
     const peek = async (id: string): Promise<RunPeek | undefined> => {
@@ -377,6 +398,7 @@ export class RedisTaskBus implements TaskBus {
   }
 
   async close(): Promise<void> {
+    for (const stop of this.tails) stop();
     await Promise.all([...this.workers].map((worker) => worker.close({ force: true })));
     await this.scheduler?.idle();
     await Promise.all(this.queueEvents.map((events) => events.close()));
@@ -411,14 +433,34 @@ export class RedisTaskBus implements TaskBus {
     return () => this.endListeners.delete(listener);
   };
 
+  /** Subscribes to the event channel once; a bus that only works never does. */
+  private subscribeEvents(): Promise<void> {
+    this.eventsSubscribed ??= this.subscriber.subscribe(BUS_CHANNEL).then(
+      () => {},
+      (error: unknown) => {
+        this.eventsSubscribed = undefined; // the next caller tries again
+        throw error;
+      },
+    );
+    return this.eventsSubscribed;
+  }
+
+  /** Whether anyone here reads events of this type, so it is worth validating. */
+  private wants(type: unknown): boolean {
+    if (this.listeners.size > 0) return true;
+    if (type === 'task-end' || type === 'run-end')
+      return this.scheduler !== undefined || this.endListeners.size > 0;
+    return type === 'task-skip' && this.endListeners.size > 0;
+  }
+
   private receive(text: string): void {
     let message: BusMessage;
     try {
       const raw: unknown = JSON.parse(text);
-      // Most messages are task-queue and task-start, which only public subscribers read;
-      // validating them for nobody would cost more CPU than the scheduling itself.
-      const type = (raw as { event?: { type?: unknown } } | null)?.event?.type;
-      if (this.listeners.size === 0 && (type === 'task-queue' || type === 'task-start')) return;
+      // Validating events nobody here reads (most are task-queue and task-start) would cost
+      // more CPU than the scheduling itself.
+      const event = (raw as { event?: { type?: unknown } } | null)?.event;
+      if (event && !this.wants(event.type)) return;
       message = busMessageSchema.parse(raw);
     } catch (error) {
       this.onError(error);

@@ -142,8 +142,23 @@ export interface TaskBus {
   appendEvent(event: RunEvent): Promise<void>;
   /** The run's events in order. */
   readEvents(runId: string): Promise<RunEvent[]>;
-  /** Calls `listener` for each new event of any run; returns an unsubscribe function. */
+  /**
+   * Calls `listener` for each new event of any run except `task-step`: steps are most of a
+   * run's events, so they go to the run's log only (read them with `tailEvents`). Returns an
+   * unsubscribe function.
+   */
   subscribe(listener: (event: RunEvent) => void): () => void;
+  /**
+   * Calls `listener` with every event of one run, steps included, in order: those already
+   * logged first, then each new one. The run need not exist yet. Returns a function that
+   * stops the tail.
+   */
+  tailEvents(runId: string, listener: (event: RunEvent) => void): () => void;
+  /**
+   * How many events the run has logged; it grows with every event, so a watcher can tell
+   * progress from a stall without reading the events. 0 for an unknown run.
+   */
+  eventCount(runId: string): Promise<number>;
   /**
    * Resolves with the snapshot once the run is no longer running; with `untilReplan`, also
    * once it waits for the master (a replan, or its acceptance checks).

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { RedisReportStore } from '@codegod/fleet';
 import { createRedisMemoryStore } from '@codegod/memory';
-import { RedisReportStore } from '@codegod/orchestrator';
 import { emptyAgentMemory, type RunReport, redisKeys, runReportSchema } from '@codegod/protocol';
 import { freePort, type RedisServer, startRedisServer, waitFor } from '@codegod/testkit';
 import { Redis } from 'ioredis';

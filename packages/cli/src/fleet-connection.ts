@@ -1,18 +1,10 @@
-import { createRedisTaskBus, type RedisTaskBus } from '@codegod/bus';
 import { loadConfig } from '@codegod/config';
-import { createRedisMemoryStore, type MemoryStore } from '@codegod/memory';
-import { connectRedis, RedisReportStore } from '@codegod/orchestrator';
+import { connectRedis, type RedisBackend, redisBackend } from '@codegod/fleet';
 import { CodegodError } from '@codegod/protocol';
-import { Redis } from 'ioredis';
 
 /** An open connection to the fleet's Redis, through the ports. */
-export interface FleetConnection {
+export interface FleetConnection extends RedisBackend {
   url: string;
-  redis: Redis;
-  bus: RedisTaskBus;
-  memory: MemoryStore;
-  reports: RedisReportStore;
-  close(): Promise<void>;
 }
 
 /** Connects to the fleet named by REDIS_URL; a one-line error says what to do when it cannot. */
@@ -28,26 +20,8 @@ export async function openFleet(): Promise<FleetConnection> {
   // The probe fails fast and stops reconnecting; following a run must outlive a Redis restart,
   // so the connection kept is one that reconnects (commands still fail fast while it is down).
   (await connectRedis(config.redisUrl)).disconnect();
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
-  redis.on('error', () => {});
-  const bus = await createRedisTaskBus({
-    redisUrl: config.redisUrl,
-    scheduler: false,
-    onError: () => {},
-  });
-  const memory = createRedisMemoryStore({ redis });
-  return {
-    url: config.redisUrl,
-    redis,
-    bus,
-    memory,
-    reports: new RedisReportStore(redis),
-    async close() {
-      await bus.close();
-      await memory.close();
-      redis.disconnect();
-    },
-  };
+  const backend = await redisBackend(config.redisUrl, { maxRetriesPerRequest: 1 });
+  return { ...backend, url: config.redisUrl };
 }
 
 /** Runs `action` with an open fleet connection and closes it after. */

@@ -1,11 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CodegodConfig } from '@codegod/config';
-import {
-  newRunId,
-  RedisRunWorkspaces,
-  type RunRequest,
-  SubmissionQueue,
-} from '@codegod/orchestrator';
+import { SubmissionQueue } from '@codegod/fleet';
+import { newRunId, type RunRequest } from '@codegod/orchestrator';
 import { CodegodError, type RunReport, redisKeys } from '@codegod/protocol';
 import { type FleetConnection, withFleet } from './fleet-connection.js';
 import { ProgressView } from './progress-view.js';
@@ -63,7 +59,7 @@ export async function followRun(
     await new SubmissionQueue(fleet.redis).submit({
       run_id: runId,
       problem: snapshot.problem,
-      workspace: (await new RedisRunWorkspaces(fleet.redis).get(runId)) ?? '/',
+      workspace: (await fleet.workspaces.get(runId)) ?? '/',
       plan: null,
       limits: null,
       // The run's checks are kept with the run itself; the master reads them from there.
@@ -76,14 +72,12 @@ export async function followRun(
   // Subscribed before the first look, so a report saved in between is not missed.
   await announcements.subscribed;
   const view = new ProgressView(process.stderr);
-  for (const event of await fleet.bus.readEvents(runId)) view.update(event);
-  const unsubscribe = fleet.bus.subscribe((event) => {
-    if (event.run_id === runId) view.update(event);
-  });
+  // The run's stream from its start: what happened so far, then each new event, steps too.
+  const unsubscribe = fleet.bus.tailEvents(runId, (event) => view.update(event));
   try {
     const pickupDeadline = Date.now() + PICKUP_TIMEOUT_MS;
-    // The master writes the report once the run ends and announces it (pub/sub also drives
-    // the view); the follower reads it when announced.
+    // The master writes the report once the run ends and announces it; the follower reads it
+    // when announced.
     let redisDownSince: number | undefined;
     while (true) {
       let report: RunReport | undefined;

@@ -1,14 +1,14 @@
 import type { CommandRunner } from '@codegod/actions';
 import type { CodegodConfig } from '@codegod/config';
-import { createEmbeddedLlmClient, createLlmClient, type LlmClient } from '@codegod/llm';
 import {
   defaultToolkits,
   failedRunReport,
-  newRunId,
-  type RunRequest,
-  RunTokenLedger,
+  type MemoryBackend,
+  memoryBackend,
   startEmbeddedFleet,
-} from '@codegod/orchestrator';
+} from '@codegod/fleet';
+import { createEmbeddedLlmClient, createLlmClient, type LlmClient } from '@codegod/llm';
+import { newRunId, type RunRequest } from '@codegod/orchestrator';
 import { CodegodError, type RunReport } from '@codegod/protocol';
 import {
   type EmbeddedDashboardOptions,
@@ -47,12 +47,15 @@ export async function runEmbedded(
   target: LlmTarget = { kind: 'server' },
   ui?: EmbeddedDashboardOptions,
 ): Promise<EmbeddedOutcome> {
-  const ledger = new RunTokenLedger();
+  const backend = memoryBackend();
   if (target.kind === 'local') {
-    const llm = createEmbeddedLlmClient({ modelPath: target.modelPath, tokenMeter: ledger });
+    const llm = createEmbeddedLlmClient({
+      modelPath: target.modelPath,
+      tokenMeter: backend.tokens,
+    });
     process.stderr.write(`codegod: embedded engine on ${target.modelPath} (${target.why})\n`);
     try {
-      return await runWith(llm, ledger, request, runner, ui);
+      return await runWith(llm, backend, request, runner, ui);
     } finally {
       await llm.close();
     }
@@ -61,15 +64,15 @@ export async function runEmbedded(
     baseURL: config.llmBaseUrl,
     model: config.llmModel,
     apiKey: config.llmApiKey,
-    tokenMeter: ledger,
+    tokenMeter: backend.tokens,
   });
-  return runWith(llm, ledger, request, runner, ui);
+  return runWith(llm, backend, request, runner, ui);
 }
 
 /** Checks the LLM, then runs the master and the workers on it until the run ends. */
 async function runWith(
   llm: LlmClient,
-  ledger: RunTokenLedger,
+  backend: MemoryBackend,
   request: RunRequest,
   runner: CommandRunner,
   ui: EmbeddedDashboardOptions | undefined,
@@ -80,13 +83,17 @@ async function runWith(
   const view = new ProgressView(process.stderr);
   const fleet = await startEmbeddedFleet({
     llm,
-    ledger,
+    backend,
     toolkits: defaultToolkits({ runner }),
     onNotice: (_runId, message) => process.stderr.write(`codegod: ${terminalText(message)}\n`),
   });
   const dashboard = ui
     ? await startEmbeddedDashboard(
-        { bus: fleet.bus, memory: fleet.memory, tokenUsage: (runId) => ledger.usage(runId) },
+        {
+          bus: fleet.bus,
+          memory: fleet.memory,
+          tokenUsage: (runId) => backend.tokens.usage(runId),
+        },
         ui.settings,
       ).catch(async (error: unknown) => {
         view.close();
@@ -95,7 +102,8 @@ async function runWith(
       })
     : undefined;
   if (dashboard) process.stderr.write(`codegod: dashboard: ${dashboard.url}\n`);
-  const unsubscribe = fleet.bus.subscribe((event) => view.update(event));
+  const runId = request.runId ?? newRunId();
+  const unsubscribe = fleet.bus.tailEvents(runId, (event) => view.update(event));
   const controller = new AbortController();
   const interrupt = () => {
     process.stderr.write('\ncodegod: interrupted; cancelling the run (Ctrl-C again to quit now)\n');
@@ -103,7 +111,6 @@ async function runWith(
     controller.abort();
   };
   process.on('SIGINT', interrupt);
-  const runId = request.runId ?? newRunId();
   const submittedAt = Date.now();
   try {
     const report = await fleet.orchestrator.run(
@@ -128,7 +135,10 @@ async function runWith(
       run_checks: [],
       submitted_at: submittedAt,
     };
-    const report = { ...failedRunReport(submission, error), tokens: await ledger.usage(runId) };
+    const report = {
+      ...failedRunReport(submission, error),
+      tokens: await backend.tokens.usage(runId),
+    };
     return { report, error };
   } finally {
     process.off('SIGINT', interrupt);

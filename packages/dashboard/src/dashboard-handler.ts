@@ -104,16 +104,34 @@ export async function createDashboardHandler(
   }
   const streams = new Set<ServerResponse>();
 
-  const streamEvents = (request: IncomingMessage, response: ServerResponse) => {
+  /**
+   * Server-Sent Events: every run's events but steps; with `runId`, that run's new steps only
+   * (the page asks for them while it shows one of its tasks).
+   */
+  const streamEvents = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    runId: string | null,
+  ) => {
+    const { bus } = options.sources;
+    const logged = runId === null ? 0 : await bus.eventCount(runId);
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       connection: 'keep-alive',
     });
     response.write('retry: 2000\n\n');
-    const unsubscribe = options.sources.bus.subscribe((event) => {
+    const forward = (event: RunEvent) => {
       response.write(`event: run-event\ndata: ${JSON.stringify(eventSummary(event))}\n\n`);
-    });
+    };
+    let seen = 0;
+    const unsubscribe =
+      runId === null
+        ? bus.subscribe(forward)
+        : bus.tailEvents(runId, (event) => {
+            // The tail starts from the run's first event; the page has drawn those already.
+            if (++seen > logged && event.type === 'task-step') forward(event);
+          });
     const ping = setInterval(() => response.write(': ping\n\n'), SSE_PING_MS);
     streams.add(response);
     request.on('close', () => {
@@ -191,7 +209,10 @@ export async function createDashboardHandler(
       response.end(asset.text);
       return;
     }
-    if (path === '/api/events') return streamEvents(request, response);
+    if (path === '/api/events') {
+      const runId = new URL(request.url ?? '/', 'http://dashboard').searchParams.get('run');
+      return streamEvents(request, response, runId);
+    }
     if (path === '/api/overview') return send(response, await api.overview());
     if (path === '/api/agents') return send(response, await api.agents());
     const task = /^\/api\/runs\/([^/]+)\/tasks\/([^/]+)$/.exec(path);

@@ -13,7 +13,17 @@ export interface RunTokenUsage {
  * token ledger. The same sources serve the embedded fleet and the master.
  */
 export interface DashboardSources {
-  bus: Pick<TaskBus, 'listRuns' | 'getRun' | 'readEvents' | 'subscribe' | 'agents' | 'metrics'>;
+  bus: Pick<
+    TaskBus,
+    | 'listRuns'
+    | 'getRun'
+    | 'readEvents'
+    | 'subscribe'
+    | 'tailEvents'
+    | 'eventCount'
+    | 'agents'
+    | 'metrics'
+  >;
   memory: Pick<
     MemoryStore,
     'load' | 'listAgents' | 'wipe' | 'checkpoint' | 'restore' | 'listCheckpoints'

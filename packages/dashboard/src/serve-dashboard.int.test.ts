@@ -68,17 +68,23 @@ describe('serveDashboard', () => {
   });
 
   it('streams the run live and shows its DAG by waves and a task by steps', async () => {
-    const seen: RunEvent['type'][] = [];
     const stream = new AbortController();
-    const response = await fetch(`${dashboard.url}api/events`, { signal: stream.signal });
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reading = (async () => {
-      const decoder = new TextDecoder();
-      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-        for (const match of decoder.decode(chunk).matchAll(/^data: (.*)$/gm))
-          seen.push((JSON.parse(match[1] as string) as { type: RunEvent['type'] }).type);
-      }
-    })().catch(() => {});
+    const listen = async (path: string) => {
+      const types: RunEvent['type'][] = [];
+      const response = await fetch(`${dashboard.url}${path}`, { signal: stream.signal });
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      const reading = (async () => {
+        const decoder = new TextDecoder();
+        for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+          for (const match of decoder.decode(chunk).matchAll(/^data: (.*)$/gm))
+            types.push((JSON.parse(match[1] as string) as { type: RunEvent['type'] }).type);
+        }
+      })().catch(() => {});
+      return { types, reading };
+    };
+    // The page-wide stream carries no steps; a run's stream carries its steps only.
+    const { types: seen, reading } = await listen('api/events');
+    const { types: steps, reading: readingSteps } = await listen(`api/events?run=${runId}`);
 
     await bus.work('backend', async (job, context) => {
       await bus.appendEvent({
@@ -109,9 +115,13 @@ describe('serveDashboard', () => {
       'both task-end events on the stream',
       () => seen.filter((type) => type === 'task-end').length === 2,
     );
+    await waitFor("both steps on the run's stream", () => steps.length === 2);
     stream.abort();
     await reading;
+    await readingSteps;
     expect(seen).toContain('task-start');
+    expect(seen).not.toContain('task-step');
+    expect(steps).toEqual(['task-step', 'task-step']);
 
     const run = await json<RunView>(fetch(`${dashboard.url}api/runs/${runId}`));
     expect(run.state).toBe('succeeded');

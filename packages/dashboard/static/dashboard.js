@@ -48,6 +48,7 @@ function stillShowing(wanted) {
 
 async function render() {
   route = currentRoute();
+  followSteps(route);
   document.getElementById('nav-runs').classList.toggle('active', route.name !== 'agents');
   document.getElementById('nav-agents').classList.toggle('active', route.name === 'agents');
   try {
@@ -364,6 +365,19 @@ function connect() {
     live.textContent = 'reconnecting…';
   });
   source.addEventListener('run-event', (message) => onRunEvent(JSON.parse(message.data)));
+}
+
+/** Steps are not on the page-wide stream: while a task is shown, its run's steps stream too. */
+let steps = null;
+function followSteps(shown) {
+  const runId = shown.name === 'task' ? shown.runId : null;
+  if ((steps?.runId ?? null) === runId) return;
+  steps?.source.close();
+  steps = null;
+  if (runId === null) return;
+  const source = new EventSource(`api/events?run=${encodeURIComponent(runId)}`);
+  source.addEventListener('run-event', (message) => onRunEvent(JSON.parse(message.data)));
+  steps = { runId, source };
 }
 
 window.addEventListener('hashchange', render);

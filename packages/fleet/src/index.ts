@@ -1,5 +1,7 @@
-// @codegod/fleet: the process wiring of codegod: the `codegod fleet` runtimes (docker-compose
-// and pm2) over one FleetRuntime port.
+// @codegod/fleet: the process wiring of codegod: the master and agent-worker services, the
+// embedded fleet, the Redis and in-process backends, and the `codegod fleet` runtimes.
+
+export * from './errors/fleet-unreachable-error.js';
 export { fleetApps, KILL_TIMEOUT_MS, type Pm2App } from './fleet-apps.js';
 export {
   AGENT_ID_PATTERN,
@@ -10,5 +12,20 @@ export {
 } from './fleet-services.js';
 export { carriedSettings } from './fleet-settings.js';
 export { FleetState, quoteShell, unquoteShell } from './fleet-state.js';
+export * from './master/master-ports.js';
+export * from './master/master-survey.js';
 export { type OpenFleetRuntimeOptions, openFleetRuntime } from './open-fleet-runtime.js';
 export type { FleetContext, FleetRuntime, LogsRequest } from './runtimes/fleet-runtime.js';
+export * from './services/agent-worker-service.js';
+export * from './services/check-redis.js';
+export * from './services/default-toolkits.js';
+export * from './services/embedded-fleet.js';
+export * from './services/failed-run-report.js';
+export * from './services/master-service.js';
+export * from './services/role-worker.js';
+export * from './services/service-process.js';
+export * from './stores/backends.js';
+export * from './stores/redis-token-meter.js';
+export * from './stores/report-store.js';
+export * from './stores/run-workspaces.js';
+export * from './stores/submission-queue.js';

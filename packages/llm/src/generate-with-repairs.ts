@@ -1,11 +1,11 @@
-import { cappedText } from '@codegod/protocol';
+import type { TokenUsage } from '@codegod/protocol';
+import { addUsage, cappedText, emptyUsage, type TokenMeter } from '@codegod/protocol';
 import { z } from 'zod';
 import { parseReplyJson, type ReplyCheck, repairMessage } from './check-reply.js';
 import { LlmReplyInvalidError } from './errors/llm-reply-invalid-error.js';
-import type { ChatMessage, GenerateOptions, GenerateResult, TokenUsage } from './llm-client.js';
+import type { ChatMessage, GenerateOptions, GenerateResult } from './llm-client.js';
 import { plausibleUsage } from './plausible-usage.js';
 import { checkNormalisedReply } from './schema-dialect.js';
-import { addUsage, emptyUsage, type TokenMeter } from './token-meter.js';
 
 /**
  * How much of an invalid reply a repair echoes back to the model. A reply within the token

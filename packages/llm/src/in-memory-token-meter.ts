@@ -1,33 +1,28 @@
-import type { TokenUsage } from './llm-client.js';
 import {
-  addUsage,
-  emptyUsage,
+  type RunTokens,
   type TokenLabels,
   type TokenMeter,
-  type TokenTotals,
-} from './token-meter.js';
+  type TokenUsage,
+  UNKNOWN_TOKEN_ROLE,
+} from '@codegod/protocol';
 
-/** The in-process TokenMeter: totals by run and role, kept in memory (embedded mode, tests). */
+/** The in-process TokenMeter: each run's totals by role, kept in memory (embedded mode, tests). */
 export class InMemoryTokenMeter implements TokenMeter {
-  private total = emptyUsage();
-  private readonly byRun = new Map<string, TokenUsage>();
-  private readonly byRole = new Map<string, TokenUsage>();
+  readonly #runs = new Map<string, RunTokens>();
 
-  /** Adds one call's usage under its run and role. */
+  /** Adds one call's total under its run and role; a call outside any run is not kept. */
   async record(usage: TokenUsage, labels: TokenLabels): Promise<void> {
-    this.total = addUsage(this.total, usage);
-    if (labels.runId !== undefined)
-      this.byRun.set(labels.runId, addUsage(this.byRun.get(labels.runId) ?? emptyUsage(), usage));
-    if (labels.role !== undefined)
-      this.byRole.set(labels.role, addUsage(this.byRole.get(labels.role) ?? emptyUsage(), usage));
+    if (labels.runId === undefined || usage.totalTokens === 0) return;
+    const run = this.#runs.get(labels.runId) ?? { total: 0, by_role: {} };
+    run.total += usage.totalTokens;
+    const role = labels.role ?? UNKNOWN_TOKEN_ROLE;
+    run.by_role[role] = (run.by_role[role] ?? 0) + usage.totalTokens;
+    this.#runs.set(labels.runId, run);
   }
 
-  /** A copy of the totals so far. */
-  totals(): TokenTotals {
-    return {
-      total: { ...this.total },
-      byRun: Object.fromEntries([...this.byRun].map(([k, v]) => [k, { ...v }])),
-      byRole: Object.fromEntries([...this.byRole].map(([k, v]) => [k, { ...v }])),
-    };
+  /** A copy of the run's totals so far (zero for an unknown run). */
+  async usage(runId: string): Promise<RunTokens> {
+    const run = this.#runs.get(runId);
+    return run ? { total: run.total, by_role: { ...run.by_role } } : { total: 0, by_role: {} };
   }
 }

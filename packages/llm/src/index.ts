@@ -1,3 +1,11 @@
+// The TokenMeter port lives in protocol; re-exported for the LLM client's users.
+export {
+  addUsage,
+  emptyUsage,
+  type TokenLabels,
+  type TokenMeter,
+  type TokenUsage,
+} from '@codegod/protocol';
 export * from './bounded-fetch.js';
 export * from './build-messages.js';
 export * from './create-llm-client.js';
@@ -23,8 +31,6 @@ export * from './llm-client.js';
 export * from './llm-client-options.js';
 export * from './plausible-usage.js';
 export * from './redacting-llm-client.js';
-export * from './redis-token-meter.js';
 export * from './schema-dialect.js';
 export * from './server-kind.js';
 export * from './strict-json-schema.js';
-export * from './token-meter.js';

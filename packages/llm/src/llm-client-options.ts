@@ -1,7 +1,7 @@
+import type { TokenMeter } from '@codegod/protocol';
 import { ConfigError } from '@codegod/protocol';
 import { z } from 'zod';
 import { serverKindSettingSchema } from './server-kind.js';
-import type { TokenMeter } from './token-meter.js';
 
 /** Settings of `createLlmClient`. Each one falls back to its environment variable, then a default. */
 export interface LlmClientOptions {

@@ -1,17 +1,10 @@
-import type { Role } from '@codegod/protocol';
+import type { Role, TokenUsage } from '@codegod/protocol';
 import type { z } from 'zod';
 
 /** One chat message. Stable content (system prompt, catalogue) goes first for prefix caching. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
-}
-
-/** Tokens spent by one call (all attempts added up). */
-export interface TokenUsage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
 }
 
 /** Per-call settings of `LlmClient.generate`. */

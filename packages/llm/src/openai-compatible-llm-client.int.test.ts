@@ -78,8 +78,10 @@ describe('OpenAiCompatibleLlmClient against the scripted server', () => {
       runId,
       schemaName: 'plan',
     });
-    expect(tokenMeter.totals().byRun[runId]).toEqual(result.usage);
-    expect(tokenMeter.totals().byRole.backend).toEqual(result.usage);
+    expect(await tokenMeter.usage(runId)).toEqual({
+      total: result.usage.totalTokens,
+      by_role: { backend: result.usage.totalTokens },
+    });
   });
 
   it('sends response_format json_schema with strict true and no guided_json', async () => {
@@ -225,7 +227,7 @@ describe('OpenAiCompatibleLlmClient against the scripted server', () => {
       expect(last.at(-1)!.content).toContain(invalid.issues[0]!);
       if (fault === 'schema-invalid') expect(invalid.rawReply).toBe('[]');
       if (fault === 'length') expect(invalid.issues[0]).toContain('cut off');
-      expect(tokenMeter.totals().total.totalTokens).toBeGreaterThan(0);
+      expect((await tokenMeter.usage(runId)).total).toBeGreaterThan(0);
     },
   );
 

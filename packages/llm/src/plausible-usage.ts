@@ -1,5 +1,5 @@
+import type { TokenUsage } from '@codegod/protocol';
 import { z } from 'zod';
-import type { TokenUsage } from './llm-client.js';
 
 /**
  * The most tokens one request can plausibly report, prompt and completion together. The largest

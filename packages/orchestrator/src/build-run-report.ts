@@ -10,6 +10,7 @@ import {
   type Reasoning,
   type RunEvent,
   type RunReport,
+  type RunTokens,
   reasoningSchema,
   type SandboxKind,
   type TaskReport,
@@ -18,12 +19,6 @@ import {
 } from '@codegod/protocol';
 import { z } from 'zod';
 import { lastRunChecks, runProof } from './run-proof.js';
-
-/** Tokens a run spent, in total and by role. */
-export interface RunTokens {
-  total: number;
-  by_role: Record<string, number>;
-}
 
 interface StepRecords {
   iterations: number;

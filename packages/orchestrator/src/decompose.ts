@@ -84,6 +84,8 @@ export interface DecomposeOptions {
   maxTasks: number;
   /** The workspace survey as prompt text, already redacted. Default: none. */
   survey?: string;
+  /** The roles and what their agents can do; see MasterPromptContext. Default: their names. */
+  roleCapabilities?: string;
   signal?: AbortSignal;
 }
 
@@ -96,7 +98,10 @@ export async function decompose(
   problem: string,
   options: DecomposeOptions,
 ): Promise<Decomposition> {
-  let messages = decomposeMessages(problem, options.survey);
+  let messages = decomposeMessages(problem, {
+    ...(options.survey ? { survey: options.survey } : {}),
+    ...(options.roleCapabilities ? { roleCapabilities: options.roleCapabilities } : {}),
+  });
   const rejected: TaskGraphError[][] = [];
   const usage: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   for (let attempt = 1; attempt <= options.maxRepairs + 1; attempt++) {

@@ -1,10 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import {
-  createWorkspaceRedactor,
-  redactSecretShapes,
-  surveyText,
-  type WorkspaceRedactor,
-} from '@codegod/actions';
 import type { RunSnapshot, TaskBus } from '@codegod/bus';
 import { type LlmClient, redactingLlmClient } from '@codegod/llm';
 import type { MemoryStore } from '@codegod/memory';
@@ -15,11 +9,13 @@ import {
   cappedText,
   type RunReport,
   type SandboxKind,
+  surveyText,
   type TaskGraph,
+  type TokenMeter,
   type WorkspaceSurvey,
   workspaceSurveySchema,
 } from '@codegod/protocol';
-import { buildRunReport, type RunTokens } from './build-run-report.js';
+import { buildRunReport } from './build-run-report.js';
 import { decompose } from './decompose.js';
 import { type OrchestratorLimits, resolveLimits } from './orchestrator-options.js';
 import { redactRunReport } from './redact-run-report.js';
@@ -28,7 +24,8 @@ import type { ReportStore } from './report-store.js';
 import { type LlmRetryOptions, retryingLlmClient } from './retrying-llm-client.js';
 import { describeFailedRunChecks, type RunCheckRunner } from './run-checks.js';
 import type { RunWorkspaces } from './run-workspaces.js';
-import { type MasterSurveyOptions, surveyForMaster } from './survey/master-survey.js';
+import type { WorkspaceRedactor, WorkspaceRedactorFactory } from './workspace-redactor.js';
+import type { WorkspaceSurveyor } from './workspace-surveyor.js';
 
 /** What the master needs; all ports, no vendor types. */
 export interface OrchestratorDependencies {
@@ -40,29 +37,34 @@ export interface OrchestratorDependencies {
   workspaces: RunWorkspaces;
   /** Runs a run's own acceptance checks, confined like the agents' actions. */
   checks: RunCheckRunner;
-  /** Tokens a run has spent so far. Default: none counted (token budget never fires). */
-  tokenUsage?: (runId: string) => Promise<RunTokens>;
+  /** Where the tokens a run has spent are counted. Default: none counted (token budget never fires). */
+  tokens?: Pick<TokenMeter, 'usage'>;
   /** Bounds on each run; see OrchestratorLimits for defaults. */
   limits?: Partial<OrchestratorLimits>;
   /** Called with a line of progress the user may want to see (replans, stalls, budgets). */
   onNotice?: (runId: string, message: string) => void;
   /**
    * The redactor of a run's workspace: the master's prompts, notices, failure reasons and the
-   * run report pass through it. Default: `createWorkspaceRedactor(workspace)`.
+   * run report pass through it. The fleet wires `createWorkspaceRedactor` of @codegod/actions.
    */
-  redactor?: (workspace: string) => WorkspaceRedactor;
+  redactor: WorkspaceRedactorFactory;
   /**
    * How this master's workers confine commands, when it knows (embedded mode: its toolkits).
    * The report adds what the workers themselves recorded. Default: only what they recorded.
    */
   sandbox?: readonly SandboxKind[];
   /**
-   * How the master surveys a workspace before decomposing and before each replan; `false`
-   * skips the survey. Default: the file walk and `git status`, no role observers.
+   * How the master surveys a workspace before decomposing and before each replan (the fleet
+   * wires `surveyForMaster`). Default: no survey.
    */
-  survey?: MasterSurveyOptions | false;
+  survey?: WorkspaceSurveyor;
   /** Retries of the master's own LLM calls after transient failures; see LlmRetryOptions. */
   llmRetry?: LlmRetryOptions;
+  /**
+   * The roles and what their agents can do, as the master's prompt lists them: the wiring
+   * passes `describeRoleCapabilities(ROLE_DEFINITIONS)` from @codegod/actions. Required.
+   */
+  roleCapabilities: string;
 }
 
 /** A problem to solve. */
@@ -87,6 +89,9 @@ export interface RunRequest {
 export function newRunId(): string {
   return `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
+
+/** The workspace a redactor is made for when none is known: nothing to scan there. */
+const NO_WORKSPACE = '/nonexistent';
 
 /** Characters of the master's give-up analysis kept in the run's reason. */
 const MAX_GIVE_UP_CHARS = 300;
@@ -146,7 +151,7 @@ export class Orchestrator {
     const limits = request.limits
       ? resolveLimits({ ...this.#limits, ...request.limits })
       : this.#limits;
-    const redactor = (this.#deps.redactor ?? createWorkspaceRedactor)(request.workspace);
+    const redactor = this.#deps.redactor(request.workspace);
     await redactor.refresh();
     const survey = request.plan
       ? undefined
@@ -186,18 +191,20 @@ export class Orchestrator {
 
   /**
    * Asks the LLM for a task graph, repairing invalid ones within bounds. `redact` is applied to
-   * every message (the problem may quote the workspace). Default: secret shapes only.
+   * every message (the problem may quote the workspace). Default: the redactor of no workspace
+   * (the environment's values and secret shapes).
    */
   decompose(
     problem: string,
     runId: string,
     signal?: AbortSignal,
-    redact: (text: string) => string = redactSecretShapes,
+    redact: (text: string) => string = this.#deps.redactor(NO_WORKSPACE).redact,
     survey?: string,
   ) {
     return decompose(redactingLlmClient(this.#llm, redact), problem, {
       runId,
       ...(survey ? { survey } : {}),
+      roleCapabilities: this.#deps.roleCapabilities,
       maxRepairs: this.#limits.maxDecompositionRepairs,
       maxTasks: this.#limits.maxTasks,
       ...(signal ? { signal } : {}),
@@ -216,113 +223,112 @@ export class Orchestrator {
     const deadline = first.createdAt + limits.maxWallMs;
     let rounds = (await bus.readEvents(runId)).filter((e) => e.type === 'replan').length;
     let lastProgress = Date.now();
+    // Any new event of the run is progress, steps included; counting them costs one cheap read
+    // per watchdog tick instead of receiving every step.
+    let eventsSeen = await bus.eventCount(runId);
     let stalls = 0;
     let stopReason: string | undefined;
-    const unsubscribe = bus.subscribe((event) => {
-      if (event.run_id === runId) lastProgress = Date.now();
-    });
-    try {
-      while (true) {
-        const controller = new AbortController();
-        const abort = () => controller.abort();
-        options.signal?.addEventListener('abort', abort, { once: true });
-        let checking = false;
-        const watchdog = setInterval(
-          () => {
-            // One check at a time: a slow wipe must not count one stall twice.
-            if (checking) return;
-            checking = true;
-            void this.#watch(runId, limits, deadline, lastProgress, stalls)
-              .catch(() => ({ kind: 'ok' }) as const)
-              .then((verdict) => {
-                checking = false;
-                if (verdict.kind === 'stop') {
-                  stopReason = verdict.reason;
-                  controller.abort();
-                } else if (verdict.kind === 'stall') {
-                  stalls++;
-                  lastProgress = Date.now();
-                }
-              });
-          },
-          Math.min(1000, Math.max(50, Math.floor(limits.stallMs / 4))),
-        );
-        let snapshot: RunSnapshot;
-        try {
-          snapshot = await bus.waitForRun(runId, { signal: controller.signal, untilReplan: true });
-        } catch (error) {
-          if (!controller.signal.aborted) throw error;
-          const reason = stopReason ?? 'cancelled by the user';
-          await bus.cancelRun(runId, reason);
+    while (true) {
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      options.signal?.addEventListener('abort', abort, { once: true });
+      let checking = false;
+      const watchdog = setInterval(
+        () => {
+          // One check at a time: a slow wipe must not count one stall twice.
+          if (checking) return;
+          checking = true;
+          void bus
+            .eventCount(runId)
+            .then((events) => {
+              if (events !== eventsSeen) lastProgress = Date.now();
+              eventsSeen = events;
+              return this.#watch(runId, limits, deadline, lastProgress, stalls);
+            })
+            .catch(() => ({ kind: 'ok' }) as const)
+            .then((verdict) => {
+              checking = false;
+              if (verdict.kind === 'stop') {
+                stopReason = verdict.reason;
+                controller.abort();
+              } else if (verdict.kind === 'stall') {
+                stalls++;
+                lastProgress = Date.now();
+              }
+            });
+        },
+        Math.min(1000, Math.max(50, Math.floor(limits.stallMs / 4))),
+      );
+      let snapshot: RunSnapshot;
+      try {
+        snapshot = await bus.waitForRun(runId, { signal: controller.signal, untilReplan: true });
+      } catch (error) {
+        if (!controller.signal.aborted) throw error;
+        const reason = stopReason ?? 'cancelled by the user';
+        await bus.cancelRun(runId, reason);
+        break;
+      } finally {
+        clearInterval(watchdog);
+        options.signal?.removeEventListener('abort', abort);
+      }
+      if (snapshot.state !== 'running') break;
+      let failedRunChecks: CheckResult[] = [];
+      if (snapshot.awaitingAcceptance) {
+        const verdict = await this.#runChecks(runId, snapshot, deadline, options.signal);
+        if (verdict.kind === 'stop') {
+          await bus.cancelRun(runId, verdict.reason);
           break;
-        } finally {
-          clearInterval(watchdog);
-          options.signal?.removeEventListener('abort', abort);
         }
-        if (snapshot.state !== 'running') break;
-        let failedRunChecks: CheckResult[] = [];
-        if (snapshot.awaitingAcceptance) {
-          const verdict = await this.#runChecks(runId, snapshot, deadline, options.signal);
-          if (verdict.kind === 'stop') {
-            await bus.cancelRun(runId, verdict.reason);
-            break;
-          }
-          if (verdict.kind === 'passed') {
-            const count = snapshot.acceptance.length;
-            const reason = `all tasks succeeded; ${count} run check${count === 1 ? '' : 's'} passed`;
-            await bus.finishRun(runId, 'succeeded', reason);
-            continue;
-          }
-          failedRunChecks = verdict.failed;
-        } else if (!snapshot.awaitingReplan) continue;
-        await redactor.refresh();
-        const summary = redactor.redact(
-          failedRunChecks.length > 0
-            ? describeFailedRunChecks(failedRunChecks)
-            : failureSummary(snapshot),
-        );
-        if (rounds >= limits.maxReplanRounds) {
-          await bus.finishRun(
-            runId,
-            'failed',
-            `${summary} (no replan rounds left: ${rounds} used)`,
-          );
+        if (verdict.kind === 'passed') {
+          const count = snapshot.acceptance.length;
+          const reason = `all tasks succeeded; ${count} run check${count === 1 ? '' : 's'} passed`;
+          await bus.finishRun(runId, 'succeeded', reason);
           continue;
         }
-        rounds++;
-        this.#deps.onNotice?.(runId, `replanning (round ${rounds}): ${summary}`);
-        try {
-          // Surveyed again now: the replan must see the workspace as the failed tasks left it.
-          const workspace = await this.#deps.workspaces.get(runId);
-          const survey = workspace
-            ? await this.#survey(workspace, redactor, options.signal)
-            : undefined;
-          if (survey) await this.#recordSurvey(runId, rounds, survey);
-          const decision = await replan(redactingLlmClient(this.#llm, redactor.redact), snapshot, {
-            runId,
-            problem: snapshot.problem,
-            round: rounds,
-            maxTasks: limits.maxTasks,
-            maxRepairs: limits.maxDecompositionRepairs,
-            failedRunChecks,
-            ...(survey ? { survey: surveyText(survey) } : {}),
-          });
-          if (decision.kind === 'give-up') {
-            // The model's analysis can run to kilobytes of noise; the report keeps a bounded part.
-            const why = cappedText(decision.reason, MAX_GIVE_UP_CHARS);
-            await this.#endRound(runId, rounds, `the master gave up: ${why}`);
-            await bus.finishRun(runId, 'failed', `${summary}; the master gave up: ${why}`);
-          } else {
-            await bus.extendRun(runId, decision.extension);
-          }
-        } catch (error) {
-          const message = redactor.redact(error instanceof Error ? error.message : String(error));
-          await this.#endRound(runId, rounds, `replanning failed: ${message}`);
-          await bus.finishRun(runId, 'failed', `${summary}; replanning failed: ${message}`);
-        }
+        failedRunChecks = verdict.failed;
+      } else if (!snapshot.awaitingReplan) continue;
+      await redactor.refresh();
+      const summary = redactor.redact(
+        failedRunChecks.length > 0
+          ? describeFailedRunChecks(failedRunChecks)
+          : failureSummary(snapshot),
+      );
+      if (rounds >= limits.maxReplanRounds) {
+        await bus.finishRun(runId, 'failed', `${summary} (no replan rounds left: ${rounds} used)`);
+        continue;
       }
-    } finally {
-      unsubscribe();
+      rounds++;
+      this.#deps.onNotice?.(runId, `replanning (round ${rounds}): ${summary}`);
+      try {
+        // Surveyed again now: the replan must see the workspace as the failed tasks left it.
+        const workspace = await this.#deps.workspaces.get(runId);
+        const survey = workspace
+          ? await this.#survey(workspace, redactor, options.signal)
+          : undefined;
+        if (survey) await this.#recordSurvey(runId, rounds, survey);
+        const decision = await replan(redactingLlmClient(this.#llm, redactor.redact), snapshot, {
+          runId,
+          problem: snapshot.problem,
+          round: rounds,
+          maxTasks: limits.maxTasks,
+          maxRepairs: limits.maxDecompositionRepairs,
+          failedRunChecks,
+          ...(survey ? { survey: surveyText(survey) } : {}),
+          roleCapabilities: this.#deps.roleCapabilities,
+        });
+        if (decision.kind === 'give-up') {
+          // The model's analysis can run to kilobytes of noise; the report keeps a bounded part.
+          const why = cappedText(decision.reason, MAX_GIVE_UP_CHARS);
+          await this.#endRound(runId, rounds, `the master gave up: ${why}`);
+          await bus.finishRun(runId, 'failed', `${summary}; the master gave up: ${why}`);
+        } else {
+          await bus.extendRun(runId, decision.extension);
+        }
+      } catch (error) {
+        const message = redactor.redact(error instanceof Error ? error.message : String(error));
+        await this.#endRound(runId, rounds, `replanning failed: ${message}`);
+        await bus.finishRun(runId, 'failed', `${summary}; replanning failed: ${message}`);
+      }
     }
     this.#runLimits.delete(runId);
     try {
@@ -338,8 +344,8 @@ export class Orchestrator {
     redactor: WorkspaceRedactor,
     signal: AbortSignal | undefined,
   ): Promise<WorkspaceSurvey | undefined> {
-    if (this.#deps.survey === false) return undefined;
-    const survey = await surveyForMaster(workspace, this.#deps.checks, this.#deps.survey, signal);
+    if (!this.#deps.survey) return undefined;
+    const survey = await this.#deps.survey(workspace, signal);
     // Observers may have run commands; a secret they printed is known before the survey goes out.
     await redactor.refresh();
     return workspaceSurveySchema.parse(redactor.redactValue(survey));
@@ -377,7 +383,7 @@ export class Orchestrator {
     if (!redactor) {
       const workspace = await this.#deps.workspaces.get(runId);
       // With no workspace on record there is nothing to scan: env values and shapes only.
-      redactor = (this.#deps.redactor ?? createWorkspaceRedactor)(workspace ?? '/nonexistent');
+      redactor = this.#deps.redactor(workspace ?? NO_WORKSPACE);
       this.#redactors.set(runId, redactor);
     }
     await redactor.refresh();
@@ -439,8 +445,8 @@ export class Orchestrator {
     if (Date.now() > deadline) {
       return { kind: 'stop', reason: `time budget exceeded (${limits.maxWallMs} ms)` };
     }
-    if (this.#deps.tokenUsage) {
-      const tokens = await this.#deps.tokenUsage(runId);
+    if (this.#deps.tokens) {
+      const tokens = await this.#deps.tokens.usage(runId);
       if (tokens.total > limits.maxTokens) {
         return {
           kind: 'stop',
@@ -469,7 +475,7 @@ export class Orchestrator {
     const snapshot = await bus.getRun(runId);
     if (!snapshot) throw new CodegodError('run-unknown', `Run ${runId} disappeared from the bus.`);
     const events = await bus.readEvents(runId);
-    const tokens = (await this.#deps.tokenUsage?.(runId)) ?? { total: 0, by_role: {} };
+    const tokens = (await this.#deps.tokens?.usage(runId)) ?? { total: 0, by_role: {} };
     const workspace = (await this.#deps.workspaces.get(runId)) ?? '';
     await redactor.refresh();
     const report = redactRunReport(

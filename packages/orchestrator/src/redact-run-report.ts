@@ -1,5 +1,5 @@
-import type { Redactor } from '@codegod/actions';
 import type { RunReport } from '@codegod/protocol';
+import type { Redactor } from './workspace-redactor.js';
 
 /**
  * The report with every string redacted except what identifies things (run and task ids,

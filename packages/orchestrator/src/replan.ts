@@ -53,6 +53,8 @@ export interface ReplanOptions {
   failedRunChecks?: CheckResult[];
   /** The workspace survey made after the failures, as prompt text, already redacted. */
   survey?: string;
+  /** The roles and what their agents can do; see MasterPromptContext. Default: their names. */
+  roleCapabilities?: string;
   signal?: AbortSignal;
 }
 
@@ -72,6 +74,7 @@ export async function replan(
     failedRunChecks: options.failedRunChecks ?? [],
     round: options.round,
     ...(options.survey ? { survey: options.survey } : {}),
+    ...(options.roleCapabilities ? { roleCapabilities: options.roleCapabilities } : {}),
   });
   let lastErrors: TaskGraphError[] = [];
   for (let attempt = 1; attempt <= options.maxRepairs + 1; attempt++) {

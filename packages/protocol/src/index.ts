@@ -15,5 +15,7 @@ export * from './text/capped-list.js';
 export * from './text/json-nesting-depth.js';
 export * from './text/one-line.js';
 export * from './text/strip-terminal-controls.js';
+export * from './token-meter.js';
 export * from './validate-task-graph.js';
 export * from './workspace-survey.js';
+export * from './workspace-survey-text.js';

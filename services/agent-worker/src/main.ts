@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// The agent-worker process: AGENT_ROLE picks the role; the logic is in @codegod/orchestrator.
+// The agent-worker process: AGENT_ROLE picks the role; the wiring is in @codegod/fleet.
+import { isRegisteredRole, ROLE_DEFINITIONS, registeredRoles } from '@codegod/actions';
 import { createLogger, loadConfig } from '@codegod/config';
 import {
   connectRedis,
   type ServiceProcess,
   serviceProcess,
   startAgentWorkerService,
-} from '@codegod/orchestrator';
-import { isWorkerRole } from '@codegod/protocol';
+} from '@codegod/fleet';
 
 const logger = createLogger({ name: 'agent-worker', level: process.env.LOG_LEVEL || 'info' });
 // Explicitly typed, so TypeScript narrows after `entry.fail(...)`, which never returns.
@@ -17,9 +17,9 @@ try {
   const config = loadConfig();
   if (!config.redisUrl) entry.fail('REDIS_URL is required: workers take their tasks from Redis.');
   const role = config.agentRole;
-  if (!isWorkerRole(role)) {
+  if (!isRegisteredRole(ROLE_DEFINITIONS, role)) {
     entry.fail(
-      `AGENT_ROLE must be one of backend, frontend, devops, testing (got ${JSON.stringify(role ?? '')}).`,
+      `AGENT_ROLE must be one of ${registeredRoles(ROLE_DEFINITIONS).join(', ')} (got ${JSON.stringify(role ?? '')}).`,
     );
   }
   const probe = await connectRedis(config.redisUrl);

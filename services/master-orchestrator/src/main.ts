@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// The master-orchestrator process: config, wiring and signals; the logic is in @codegod/orchestrator.
+// The master-orchestrator process: config, wiring and signals; the wiring is in @codegod/fleet.
 import { createLogger, loadConfig } from '@codegod/config';
 import {
   connectRedis,
   type ServiceProcess,
   serviceProcess,
   startMasterService,
-} from '@codegod/orchestrator';
+} from '@codegod/fleet';
 
 const logger = createLogger({
   name: 'master-orchestrator',

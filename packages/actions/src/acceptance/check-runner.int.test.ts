@@ -10,10 +10,10 @@ import {
 } from '@codegod/protocol';
 import { freePort, tempDir, waitFor } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toolkitFor } from '../roles/role-definitions.js';
 import type { CommandRunner, CommandSpec } from '../sandbox/command-runner.js';
 import { createCommandRunner } from '../sandbox/create-command-runner.js';
 import { createDirectRunner } from '../sandbox/runners/direct-runner.js';
-import { toolkitFor } from '../toolkit-for.js';
 import { createCheckRunner } from './check-runner.js';
 
 /** A direct runner that records every spec, to prove checks go through the sandbox's runner. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeOpenSshPrivateKey } from '../testing/secrets-fixture.js';
+import { makeOpenSshPrivateKey } from '../fixtures/secrets-fixture.js';
 import { REDACTED, redactPrivateKeyBlocks, redactSecretShapes } from './secret-shapes.js';
 
 const alnum = (length: number, seed = 7) =>

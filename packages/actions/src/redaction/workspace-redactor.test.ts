@@ -2,7 +2,7 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeSecretsFixture, type SecretsFixture } from '../testing/secrets-fixture.js';
+import { makeSecretsFixture, type SecretsFixture } from '../fixtures/secrets-fixture.js';
 import { createWorkspaceRedactor } from './workspace-redactor.js';
 
 describe('createWorkspaceRedactor', () => {

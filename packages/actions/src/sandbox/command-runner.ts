@@ -58,7 +58,7 @@ export interface RunningCommand {
 /**
  * The port every command of an agent goes through. Adapters confine what the command can
  * touch; all of them kill the command's whole process tree on timeout, output cap, abort or
- * `stop()`. The conformance suite in `@codegod/actions/testing` holds every adapter to it.
+ * `stop()`. The conformance suite in `@codegod/actions/fixtures` holds every adapter to it.
  */
 export interface CommandRunner {
   readonly kind: SandboxKind;

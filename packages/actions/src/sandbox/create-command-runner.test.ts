@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendToolkit } from '../backend/backend-toolkit.js';
+import { backendToolkit } from '../roles/backend/toolkit.js';
 import { createCommandRunner } from './create-command-runner.js';
 import { runBubblewrapProbe } from './runners/bubblewrap-probe.js';
 

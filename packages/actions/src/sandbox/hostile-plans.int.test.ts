@@ -2,9 +2,10 @@ import { mkdir, readdir, realpath, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backendToolkit } from '../backend/backend-toolkit.js';
-import { frontendToolkit } from '../frontend/frontend-toolkit.js';
-import { runPlanSteps } from '../testing/index.js';
+import type { RoleToolkit } from '../action.js';
+import { runPlanSteps } from '../fixtures/index.js';
+import { backendToolkit } from '../roles/backend/toolkit.js';
+import { frontendToolkit } from '../roles/frontend/toolkit.js';
 
 describe('hostile plans', () => {
   let root: { path: string; remove: () => Promise<void> };
@@ -26,7 +27,7 @@ describe('hostile plans', () => {
 
   const attempt = async (
     step: { action: string; args: Record<string, unknown> },
-    toolkit = backendToolkit(),
+    toolkit: RoleToolkit = backendToolkit(),
   ) => {
     const [outcome] = await runPlanSteps(toolkit, [step], { workspace });
     expect(outcome!.success).toBe(false);

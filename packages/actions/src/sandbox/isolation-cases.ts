@@ -1,4 +1,4 @@
-import type { PlanStepInput } from '../testing/run-plan-steps.js';
+import type { PlanStepInput } from '../fixtures/run-plan-steps.js';
 
 // The escape attempts of the isolation suite (isolation.int.test.ts): each is a hostile,
 // schema-valid plan, as a model would send it, and what it must come to under each runner.

@@ -16,10 +16,10 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoleToolkit } from '../action.js';
-import { backendToolkit } from '../backend/backend-toolkit.js';
-import { frontendToolkit } from '../frontend/frontend-toolkit.js';
-import { buildWheel } from '../testing/build-wheel.js';
-import { runPlanSteps, type StepOutcome } from '../testing/run-plan-steps.js';
+import { buildWheel } from '../fixtures/build-wheel.js';
+import { runPlanSteps, type StepOutcome } from '../fixtures/run-plan-steps.js';
+import { backendToolkit } from '../roles/backend/toolkit.js';
+import { frontendToolkit } from '../roles/frontend/toolkit.js';
 import {
   type ConfigKey,
   type EscapeCase,

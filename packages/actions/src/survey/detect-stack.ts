@@ -1,4 +1,4 @@
-import { canonicalName, parseRequirements } from '../backend/python-requirements.js';
+import { canonicalName, parseRequirements } from '../roles/backend/python-requirements.js';
 import { LANGUAGES } from './manifest-kind.js';
 
 /** What the survey tells about the project's stack. */

@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '@codegod/protocol';
+import { ConfigError, SURVEY_TEXT_MAX_CHARS, surveyText } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SURVEY_TEXT_MAX_CHARS, surveyText } from './survey-text.js';
 import { surveyWorkspace } from './survey-workspace.js';
 
 const ENV_SECRET = 'sk-survey-Zq8v1XkLm3';

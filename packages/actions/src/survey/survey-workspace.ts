@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, type SurveyManifest, type WorkspaceSurvey } from '@codegod/protocol';
-import { canonicalName, parseRequirements } from '../backend/python-requirements.js';
+import { canonicalName, parseRequirements } from '../roles/backend/python-requirements.js';
 import { detectStack } from './detect-stack.js';
 import { HEADLESS_KINDS, manifestKind } from './manifest-kind.js';
 import { venvDistributions } from './venv-contents.js';

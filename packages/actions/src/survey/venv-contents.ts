@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalName } from '../backend/python-requirements.js';
+import { canonicalName } from '../roles/backend/python-requirements.js';
 
 /**
  * The distributions installed in a venv, read from its site-packages `*.dist-info` and

@@ -1,9 +1,12 @@
-import { WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
+import { isWorkerRole, type WorkerRole } from '@codegod/protocol';
 import type { BenchInstance } from '../bench-instance.js';
 import type { ScriptedPolicy } from './scripted-policy.js';
 
-/** A step that changes nothing, in each role's toolkit (testing has no check_file_exists). */
-const LOOK: Record<WorkerRole, { action: string; args: Record<string, unknown> }> = {
+/**
+ * A step that changes nothing, per role (testing has no check_file_exists). A role without one
+ * looks as backend: a new role needs no line here.
+ */
+const LOOK: Partial<Record<WorkerRole, { action: string; args: Record<string, unknown> }>> = {
   backend: { action: 'check_file_exists', args: { path: '.' } },
   frontend: { action: 'check_file_exists', args: { path: '.' } },
   devops: { action: 'check_file_exists', args: { path: '.' } },
@@ -22,9 +25,9 @@ export const lazyPolicy: ScriptedPolicy = {
     return undefined;
   },
   async tasksFor(instance: BenchInstance) {
-    const role: WorkerRole = (WORKER_ROLES as readonly string[]).includes(instance.category ?? '')
-      ? (instance.category as WorkerRole)
-      : 'backend';
+    const category = instance.category ?? '';
+    const role: WorkerRole =
+      isWorkerRole(category) && LOOK[category] !== undefined ? category : 'backend';
     return [
       {
         id: 'look-around',
@@ -32,7 +35,7 @@ export const lazyPolicy: ScriptedPolicy = {
         role,
         depends_on: [],
         acceptance: [{ type: 'file', path: '.' }],
-        steps: [LOOK[role]],
+        steps: [LOOK[role] ?? LOOK.backend!],
       },
     ];
   },

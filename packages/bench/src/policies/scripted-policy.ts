@@ -1,3 +1,4 @@
+import type { WorkerRole } from '@codegod/protocol';
 import type { BenchInstance } from '../bench-instance.js';
 
 /** A check as a policy writes it; fields left out become null (the default). */
@@ -7,7 +8,7 @@ export type PolicyCheck = { type: 'command' | 'file' | 'http' } & Record<string,
 export interface PolicyTask {
   id: string;
   description: string;
-  role: 'backend' | 'frontend' | 'devops' | 'testing';
+  role: WorkerRole;
   depends_on: string[];
   acceptance: PolicyCheck[];
   /** The agent's plan: actions and their arguments. */

@@ -41,7 +41,10 @@ redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 `;
 
-/** KEYS: events, tasks. ARGV: channel, marker count, (field, value)..., (message, event)... */
+/**
+ * KEYS: events, tasks. ARGV: channel, marker count, (field, value)..., (message, event)...
+ * An empty message is not published (a step event: the stream only).
+ */
 const APPEND_EVENTS = `
 local i = 3
 for _ = 1, tonumber(ARGV[2]) do
@@ -50,7 +53,7 @@ for _ = 1, tonumber(ARGV[2]) do
 end
 while i < #ARGV do
   redis.call('XADD', KEYS[1], '*', 'e', ARGV[i + 1])
-  redis.call('PUBLISH', ARGV[1], ARGV[i])
+  if ARGV[i] ~= '' then redis.call('PUBLISH', ARGV[1], ARGV[i]) end
   i = i + 2
 end
 return 1

@@ -12,11 +12,12 @@ import {
 } from '@codegod/protocol';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { runEndEvent, runStartEvent, taskEndEvent, taskStartEvent } from '../run-events.js';
 import type { RunMeta, TaskTimings } from '../run-snapshot.js';
 import { failureReason, type PreviousFailure, SchedulerCore } from '../scheduler-core.js';
 import type { RunSpec } from '../task-bus.js';
 import { proofCounter, type TaskCounter } from '../task-metrics.js';
-import { BUS_CHANNEL } from './bus-message.js';
+import { BUS_CHANNEL, BUS_CONTROL_CHANNEL } from './bus-message.js';
 import { type BusScripts, defineBusScripts } from './lua-scripts.js';
 
 const runSummarySchema = z.object({
@@ -107,13 +108,7 @@ export class RedisRunStore {
   async createRun(spec: RunSpec, createdAt: number): Promise<boolean> {
     const key = redisKeys.run(spec.runId);
     if ((await this.redis.hsetnx(key, 'created_at', String(createdAt))) === 0) return false;
-    const event: RunEvent = {
-      type: 'run-start',
-      run_id: spec.runId,
-      ts: createdAt,
-      problem: spec.problem,
-      task_count: spec.graph.tasks.length,
-    };
+    const event = runStartEvent(spec.runId, spec.problem, spec.graph.tasks.length, createdAt);
     await this.redis
       .multi()
       .hset(key, {
@@ -232,16 +227,7 @@ export class RedisRunStore {
   ): Promise<boolean> {
     const endedAt = Date.now();
     const record = JSON.stringify({ result, agent_id: agentId, ended_at: endedAt });
-    const event: RunEvent = {
-      type: 'task-end',
-      run_id: runId,
-      ts: endedAt,
-      task_id: task.id,
-      role: task.role,
-      agent_id: agentId,
-      success: result.success,
-      result,
-    };
+    const event = taskEndEvent(runId, task, agentId, result, endedAt);
     const [message, eventJson] = encodeEvent(event, generation);
     const recorded = await this.scripts.recordResult(
       redisKeys.run(runId),
@@ -271,15 +257,7 @@ export class RedisRunStore {
   ): Promise<boolean> {
     const startedAt = Date.now();
     const start = { generation, attempt, agent_id: agentId, started_at: startedAt };
-    const event: RunEvent = {
-      type: 'task-start',
-      run_id: runId,
-      ts: startedAt,
-      task_id: task.id,
-      role: task.role,
-      agent_id: agentId,
-      attempt,
-    };
+    const event = taskStartEvent(runId, task, agentId, attempt, startedAt);
     const started = await this.scripts.startTask(
       redisKeys.run(runId),
       redisKeys.runTasks(runId),
@@ -297,7 +275,7 @@ export class RedisRunStore {
   /** Ends a run once; false when it had already ended. */
   async endRun(runId: string, state: Exclude<RunState, 'running'>, reason: string) {
     const endedAt = Date.now();
-    const event: RunEvent = { type: 'run-end', run_id: runId, ts: endedAt, state, reason };
+    const event = runEndEvent(runId, state, reason, endedAt);
     const ended = await this.scripts.endRun(
       redisKeys.run(runId),
       redisKeys.runEvents(runId),
@@ -311,8 +289,9 @@ export class RedisRunStore {
   }
 
   /**
-   * Appends events of one run to its stream and publishes them, and sets task markers, in
-   * one script call: one command per batch keeps the scheduler's CPU per task low.
+   * Appends events of one run to its stream and publishes them (steps: the stream only), and
+   * sets task markers, in one script call: one command per batch keeps the scheduler's CPU
+   * per task low. A lone step is one XADD.
    */
   async appendEvents(
     runId: string,
@@ -320,20 +299,28 @@ export class RedisRunStore {
     markers: [field: string, value: string][] = [],
   ): Promise<void> {
     if (events.length === 0 && markers.length === 0) return;
+    const [only] = events;
+    if (events.length === 1 && markers.length === 0 && only?.type === 'task-step') {
+      await this.redis.xadd(redisKeys.runEvents(runId), '*', 'e', JSON.stringify(only));
+      return;
+    }
     const args = [BUS_CHANNEL, String(markers.length), ...markers.flat()];
-    for (const event of events) args.push(...encodeEvent(event));
+    for (const event of events) {
+      const [message, json] = encodeEvent(event);
+      args.push(event.type === 'task-step' ? '' : message, json);
+    }
     await this.scripts.appendEvents(redisKeys.runEvents(runId), redisKeys.runTasks(runId), ...args);
   }
 
   /** The run's events in order; entries that fail to parse are left out. */
   async readEvents(runId: string): Promise<RunEvent[]> {
     const entries = await this.redis.xrange(redisKeys.runEvents(runId), '-', '+');
-    const events: RunEvent[] = [];
-    for (const [, fields] of entries) {
-      const event = parseField(runEventSchema, fields[1]);
-      if (event) events.push(event);
-    }
-    return events;
+    return parseStreamEntries(entries);
+  }
+
+  /** How many events the run's stream holds (streams are never trimmed). */
+  eventCount(runId: string): Promise<number> {
+    return this.redis.xlen(redisKeys.runEvents(runId));
   }
 
   /** Adds to task counters. */
@@ -343,7 +330,7 @@ export class RedisRunStore {
 
   /** Publishes a control message to every bus instance. */
   async control(control: 'reload' | 'cancel', runId: string): Promise<void> {
-    await this.redis.publish(BUS_CHANNEL, JSON.stringify({ control, run_id: runId }));
+    await this.redis.publish(BUS_CONTROL_CHANNEL, JSON.stringify({ control, run_id: runId }));
   }
 
   /** Stores a replan: the new graph, bumped generations, one more round. */
@@ -381,4 +368,14 @@ function replay(
     core.markQueued([task.id]);
     work.push(...core.recordResult(task.id, record.result, record.agent_id).newlyReady);
   }
+}
+
+/** Stream entries as events; entries that fail to parse are left out. */
+export function parseStreamEntries(entries: [id: string, fields: string[]][]): RunEvent[] {
+  const events: RunEvent[] = [];
+  for (const [, fields] of entries) {
+    const event = parseField(runEventSchema, fields[1]);
+    if (event) events.push(event);
+  }
+  return events;
 }

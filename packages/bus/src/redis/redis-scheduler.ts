@@ -1,5 +1,6 @@
 import type { RunEvent, Task, WorkerRole } from '@codegod/protocol';
 import { Job, type JobsOptions, type Queue } from 'bullmq';
+import { taskQueueEvent, taskSkipEvent } from '../run-events.js';
 import type { CoreStatus, SkippedTask } from '../scheduler-core.js';
 import { failureResult } from '../task-failure.js';
 import type { BusMessage } from './bus-message.js';
@@ -192,13 +193,7 @@ export class RedisScheduler {
         run.queuedMarked.add(task.id);
         const marker = JSON.stringify({ generation: node.generation, queued_at: now });
         markers.push([`${task.id}#queued`, marker]);
-        events.push({
-          type: 'task-queue',
-          run_id: run.runId,
-          ts: now,
-          task_id: task.id,
-          role: task.role,
-        });
+        events.push(taskQueueEvent(run.runId, task, now));
       }
       const data: JobPayload = {
         run_id: run.runId,
@@ -235,14 +230,7 @@ export class RedisScheduler {
       const node = run.core.get(taskId)!;
       run.skipMarked.add(taskId);
       markers.push([`${taskId}#skip`, String(node.generation)]);
-      events.push({
-        type: 'task-skip',
-        run_id: run.runId,
-        ts: now,
-        task_id: taskId,
-        role: node.task.role,
-        reason,
-      });
+      events.push(taskSkipEvent(run.runId, node.task, reason, now));
     }
     await this.store.appendEvents(run.runId, events, markers);
     await this.store.count('skipped', skipped.length);

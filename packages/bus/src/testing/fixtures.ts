@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Result, Task, WorkerRole } from '@codegod/protocol';
+import type { Result, RunEvent, Task, WorkerRole } from '@codegod/protocol';
 
 /** A successful Result with `output`. */
 export function okResult(output = 'done'): Result {
@@ -28,6 +28,25 @@ export function failedResult(output = 'failed'): Result {
 /** A task for tests; the description defaults to the id. */
 export function testTask(id: string, dependsOn: string[] = [], role: WorkerRole = 'backend'): Task {
   return { id, description: id, role, depends_on: dependsOn };
+}
+
+/** A `task-step` event (a passing Validate) of `job`'s task, as an agent records it. */
+export function testStep(
+  job: { runId: string; task: Pick<Task, 'id' | 'role'> },
+  agentId: string,
+  iteration = 1,
+): Extract<RunEvent, { type: 'task-step' }> {
+  return {
+    type: 'task-step',
+    run_id: job.runId,
+    ts: Date.now(),
+    task_id: job.task.id,
+    role: job.task.role,
+    agent_id: agentId,
+    iteration,
+    phase: 'validate',
+    data: { valid: true, output: `step ${iteration}`, checks: [] },
+  };
 }
 
 /** A unique run id, so tests sharing a Redis never collide. */

@@ -6,6 +6,7 @@ import {
   failedResult,
   okResult,
   testRunId,
+  testStep,
   testTask,
   verifiedResult,
 } from './fixtures.js';
@@ -343,6 +344,54 @@ export function taskBusConformance(name: string, create: () => Promise<Conforman
       expect(await bus.readEvents(first)).toHaveLength(6);
       const metrics = await bus.metrics?.();
       if (metrics) expect(metrics.completed).toBeGreaterThanOrEqual(2);
+    });
+
+    it("keeps steps off subscribe; tailEvents gives one run's every event in order, steps too", async () => {
+      const runId = testRunId('steps');
+      const other = testRunId('other');
+      const subscribed: RunEvent[] = [];
+      const unsubscribe = bus.subscribe((event) => subscribed.push(event));
+      // Tailing before the run exists: the tail sees it from its first event.
+      const early: RunEvent[] = [];
+      const stopEarly = bus.tailEvents(runId, (event) => early.push(event));
+      const release = deferred();
+      await bus.work('backend', async (job) => {
+        await bus.appendEvent(testStep(job, 'backend-1', 1));
+        await release.promise;
+        await bus.appendEvent(testStep(job, 'backend-1', 2));
+        return okResult('done');
+      });
+      await bus.startRun({ runId, problem: 'steps', graph: { tasks: [testTask('a')] } });
+      await expect.poll(() => early.length, { timeout: HANG_GUARD_MS }).toBe(4);
+      expect(await bus.eventCount(runId)).toBe(4);
+      // A late tail catches up from the start, then goes on live.
+      const late: RunEvent[] = [];
+      const stopLate = bus.tailEvents(runId, (event) => late.push(event));
+      await expect.poll(() => late.length, { timeout: HANG_GUARD_MS }).toBe(4);
+      const otherTail: RunEvent[] = [];
+      const stopOther = bus.tailEvents(other, (event) => otherTail.push(event));
+      release.resolve();
+      expect((await wait(bus, runId)).state).toBe('succeeded');
+      const types = [
+        'run-start',
+        'task-queue',
+        'task-start',
+        'task-step',
+        'task-step',
+        'task-end',
+        'run-end',
+      ];
+      await expect.poll(() => early.map((e) => e.type), { timeout: HANG_GUARD_MS }).toEqual(types);
+      await expect.poll(() => late.map((e) => e.type), { timeout: HANG_GUARD_MS }).toEqual(types);
+      await expect
+        .poll(() => subscribed.filter((e) => e.run_id === runId).map((e) => e.type), {
+          timeout: HANG_GUARD_MS,
+        })
+        .toEqual(types.filter((type) => type !== 'task-step'));
+      expect(await bus.eventCount(runId)).toBe(7);
+      expect(await bus.eventCount('no-such-run')).toBe(0);
+      expect(otherTail).toEqual([]);
+      for (const stop of [unsubscribe, stopEarly, stopLate, stopOther]) stop();
     });
   });
 }

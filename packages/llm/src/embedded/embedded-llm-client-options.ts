@@ -1,6 +1,6 @@
+import type { TokenMeter } from '@codegod/protocol';
 import { ConfigError } from '@codegod/protocol';
 import { z } from 'zod';
-import type { TokenMeter } from '../token-meter.js';
 
 /** Settings of `createEmbeddedLlmClient`. Each falls back to its environment variable, then a default. */
 export interface EmbeddedLlmClientOptions {

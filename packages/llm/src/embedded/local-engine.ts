@@ -1,4 +1,5 @@
-import type { ChatMessage, TokenUsage } from '../llm-client.js';
+import type { TokenUsage } from '@codegod/protocol';
+import type { ChatMessage } from '../llm-client.js';
 import type { JsonSchema } from '../strict-json-schema.js';
 
 /** One completion asked of a local engine. */

@@ -5,3 +5,4 @@ export * from './scripted-llm-client.js';
 export * from './scripted-llm-server.js';
 export * from './scripted-local-engine.js';
 export * from './scripted-rule.js';
+export * from './token-meter-conformance.js';

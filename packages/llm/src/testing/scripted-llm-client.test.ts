@@ -62,7 +62,7 @@ describe('ScriptedLlmClient', () => {
     await expect(
       client.generate(answerSchema, messages, { schemaName: 'answer', runId: 'run-1' }),
     ).rejects.toMatchObject({ code: 'llm-reply-invalid' });
-    expect(tokenMeter.totals().byRun['run-1']!.totalTokens).toBeGreaterThan(0);
+    expect((await tokenMeter.usage('run-1')).total).toBeGreaterThan(0);
   });
 
   it.each([

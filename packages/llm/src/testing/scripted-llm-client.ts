@@ -1,3 +1,4 @@
+import type { TokenMeter } from '@codegod/protocol';
 import { ConfigError } from '@codegod/protocol';
 import { z } from 'zod';
 import { LlmAbortedError } from '../errors/llm-aborted-error.js';
@@ -16,7 +17,6 @@ import { dialectJsonSchema } from '../schema-dialect.js';
 import { Semaphore } from '../semaphore.js';
 import { SERVER_KINDS, type ServerKind } from '../server-kind.js';
 import type { JsonSchema } from '../strict-json-schema.js';
-import type { TokenMeter } from '../token-meter.js';
 import type { RecordedRequest, ScriptedRule } from './scripted-rule.js';
 import { ScriptedRuleBook, scriptedOutcome } from './scripted-rule-book.js';
 

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../llm-client.js';
+import type { TokenUsage } from '@codegod/protocol';
 import { minimalJsonValue } from './minimal-json-value.js';
 import {
   FAULT_DEFAULTS,

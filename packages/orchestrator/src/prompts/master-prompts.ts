@@ -12,15 +12,14 @@ import {
 import { toLlmCheck } from '../llm-checks.js';
 import { MASTER_WORKED_EXAMPLE } from './master-worked-example.js';
 
-/** What each worker role can do; part of the stable prompt prefix. */
-export const ROLE_CAPABILITIES = `Roles and what their agents can do:
-- backend: Python projects: create a venv, pip-install dependencies, edit requirements.txt, check files, run commands.
-- frontend: Node projects: npm install, npm run scripts, edit package.json, fix the entry point, build.
-- devops: Dockerfiles, images, containers, .env files, deployment.
-- testing: run test suites (pytest, npm test, node --test), check syntax, turn failures into findings.`;
+/**
+ * The master's list of roles when the wiring gives none: their names, nothing of what they
+ * can do. The wiring passes the list generated from the role registry (roleCapabilities).
+ */
+export const ROLE_NAMES_ONLY = `Roles: ${WORKER_ROLES.join(', ')}.`;
 
-/** An example acceptance check per role, for the decomposition prompt. */
-export const ROLE_CHECK_EXAMPLES: Record<WorkerRole, AcceptanceCheck[]> = {
+/** Example acceptance checks of some roles, for the decomposition prompt. */
+export const ROLE_CHECK_EXAMPLES: Partial<Record<WorkerRole, AcceptanceCheck[]>> = {
   backend: [
     {
       type: 'http',
@@ -45,20 +44,35 @@ export const ACCEPTANCE_GUIDE = `Acceptance checks: every task has at least one 
 - "file": path exists, and its content matches content_regex when given.
 - "http": starts the service argv, waits for port on 127.0.0.1, sends method (default GET) path, expects status (default 200) and body_regex when given, then stops the service.
 Examples:
-${WORKER_ROLES.map((role) => ROLE_CHECK_EXAMPLES[role].map((check) => `- ${role}: ${JSON.stringify(toLlmCheck(check))}`).join('\n')).join('\n')}
+${WORKER_ROLES.map((role) => (ROLE_CHECK_EXAMPLES[role] ?? []).map((check) => `- ${role}: ${JSON.stringify(toLlmCheck(check))}`).join('\n')).join('\n')}
 "run_checks" check the whole problem once every task has succeeded (often the problem's own symptom, e.g. the failing import); use [] when the task checks cover it.`;
 
-const MASTER_SYSTEM = `You are the master orchestrator of codegod, a fleet of software agents.
+/** What a master prompt is built around, besides the problem. */
+export interface MasterPromptContext {
+  /** The workspace survey as prompt text, already redacted. Default: none. */
+  survey?: string;
+  /**
+   * The roles and what their agents can do, part of the stable prefix; the wiring generates it
+   * from the role registry (`describeRoleCapabilities` in @codegod/actions). Default:
+   * ROLE_NAMES_ONLY.
+   */
+  roleCapabilities?: string;
+}
+
+/** The master's system prompt: rules, the roles, acceptance checks, the worked example. */
+export function masterSystemPrompt(roleCapabilities: string = ROLE_NAMES_ONLY): string {
+  return `You are the master orchestrator of codegod, a fleet of software agents.
 You break a user's problem into a small graph of concrete tasks for role agents.
 Rules:
 - Each task has a unique short id (letters, digits, "-", "_", "."), a one-sentence description, one role, depends_on: the ids of tasks that must finish first, and acceptance: the checks that prove it done.
 - No cycles. Only depend on ids that exist in the graph.
 - Tasks of different roles that do not depend on each other run in parallel; prefer wide graphs over long chains.
 - Use as few tasks as solve the problem.
-${ROLE_CAPABILITIES}
+${roleCapabilities}
 ${ACCEPTANCE_GUIDE}
 Before each request you get a survey of the workspace: its files, manifests, detected stack, git status and the role observers' findings. Plan from what it shows; do not plan work it shows is already done.
 ${MASTER_WORKED_EXAMPLE}`;
+}
 
 /** The survey section of a master request, or nothing when there was no survey. */
 function surveySection(survey: string | undefined): string {
@@ -69,12 +83,15 @@ function surveySection(survey: string | undefined): string {
  * Messages asking for a task graph. Stable system content first (prefix-cached), then the
  * workspace survey, the problem last.
  */
-export function decomposeMessages(problem: string, survey?: string): ChatMessage[] {
+export function decomposeMessages(
+  problem: string,
+  context: MasterPromptContext = {},
+): ChatMessage[] {
   return [
-    { role: 'system', content: MASTER_SYSTEM },
+    { role: 'system', content: masterSystemPrompt(context.roleCapabilities) },
     {
       role: 'user',
-      content: `${surveySection(survey)}Problem: ${problem}\nReturn the task graph as JSON.`,
+      content: `${surveySection(context.survey)}Problem: ${problem}\nReturn the task graph as JSON.`,
     },
   ];
 }
@@ -100,13 +117,11 @@ export interface FailureReport {
 }
 
 /** What a replan is asked to fix: failed tasks, or the run's own checks that failed. */
-export interface ReplanInput {
+export interface ReplanInput extends MasterPromptContext {
   failures: FailureReport[];
   /** The run's checks that failed once every task had succeeded. */
   failedRunChecks: CheckResult[];
   round: number;
-  /** The workspace survey made just before this replan (after the failures). */
-  survey?: string;
 }
 
 /** A failed run check, as the replan prompt shows it. */
@@ -135,7 +150,7 @@ export function replanMessages(
       ? `These tasks failed:\n${failureText}\nReturn remediation tasks (new unique ids; they may depend on existing tasks) that fix the cause. The failed tasks run again after your new tasks.`
       : `Every task succeeded, but these checks of the whole problem failed:\n${input.failedRunChecks.map(describeFailedCheck).join('\n')}\nReturn tasks (new unique ids; they may depend on existing tasks) that do the missing work; the checks run again after them.`;
   return [
-    { role: 'system', content: MASTER_SYSTEM },
+    { role: 'system', content: masterSystemPrompt(input.roleCapabilities) },
     {
       role: 'user',
       content:

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commandRunnerConformance } from '../../testing/command-runner-conformance.js';
+import { commandRunnerConformance } from '../../fixtures/command-runner-conformance.js';
 import type { CommandOutput, CommandRunner, CommandSpec } from '../command-runner.js';
 import { createCommandRunner } from '../create-command-runner.js';
 import { probeBubblewrap } from './bubblewrap-probe.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandRunnerConformance } from '../../testing/command-runner-conformance.js';
+import { commandRunnerConformance } from '../../fixtures/command-runner-conformance.js';
 import { type ContainerProbe, createContainerRunner, detectContainer } from './container-runner.js';
 
 // No container engine here: the evidence is injected; the commands are real processes.

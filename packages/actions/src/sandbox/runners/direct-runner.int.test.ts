@@ -1,4 +1,4 @@
-import { commandRunnerConformance } from '../../testing/command-runner-conformance.js';
+import { commandRunnerConformance } from '../../fixtures/command-runner-conformance.js';
 import { createDirectRunner } from './direct-runner.js';
 
 commandRunnerConformance('none (direct process groups)', () => createDirectRunner());

@@ -1,0 +1,92 @@
+import type { Observation } from '@codegod/protocol';
+import { checkRunner } from '../../acceptance/check-runner.js';
+import type { ActionContext, HealthCheck, RoleToolkit } from '../../action.js';
+import {
+  checkFileExistsAction,
+  readFileAction,
+  writeFileAction,
+} from '../../shared/common-actions.js';
+import { sandboxFactory, type ToolkitOptions } from '../../shared/sandbox-for.js';
+import {
+  buildImageAction,
+  createDockerfileAction,
+  deployAction,
+  runContainerAction,
+  setupEnvAction,
+} from './actions.js';
+import { createDockerEngine, type DockerEngineOptions } from './docker-engine.js';
+import { dockerfileProblems, parseDockerfile } from './dockerfile.js';
+
+/** Settings of the devops toolkit: the sandbox's, plus where the Docker engine is. */
+export interface DevopsToolkitOptions extends ToolkitOptions, Omit<DockerEngineOptions, 'env'> {}
+
+/** Executables the devops role may run: none; Docker is driven through its API (dockerode). */
+export const DEVOPS_ALLOWLIST = [] as const;
+
+/** Compose file names the observer looks for, in Docker's order of preference. */
+const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+
+/** The devops role: Dockerfiles, .env files, images and containers. */
+export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit<'devops'> {
+  const sandbox = sandboxFactory(DEVOPS_ALLOWLIST, options);
+  const engine = createDockerEngine({ ...options, env: options.env ?? process.env });
+
+  async function observe(_task: unknown, { workspace }: ActionContext): Promise<Observation> {
+    const box = sandbox(workspace);
+    const dockerfile = (await box.exists('Dockerfile'))
+      ? await box.readFile('Dockerfile')
+      : undefined;
+    let compose: string | null = null;
+    for (const name of COMPOSE_FILES) {
+      if (compose === null && (await box.exists(name))) compose = name;
+    }
+    const reachable = await engine.reachable();
+    const findings: string[] = [];
+    if (dockerfile === undefined) findings.push('no Dockerfile in the workspace');
+    if (compose === null) findings.push('no compose file in the workspace');
+    if (!reachable) findings.push(`no Docker engine reachable at ${engine.dockerHost}`);
+    const from = dockerfile
+      ? parseDockerfile(dockerfile).find((i) => i.keyword === 'FROM')
+      : undefined;
+    return {
+      dockerfile_exists: dockerfile !== undefined,
+      base_image: from?.args ?? null,
+      compose_file: compose,
+      env_file_exists: await box.exists('.env'),
+      docker_host: engine.dockerHost,
+      engine_reachable: reachable,
+      findings,
+    };
+  }
+
+  async function validate(_task: unknown, { workspace }: ActionContext): Promise<HealthCheck> {
+    const box = sandbox(workspace);
+    if (!(await box.exists('Dockerfile'))) return { valid: false, output: 'Dockerfile is missing' };
+    const problems = await dockerfileProblems(await box.readFile('Dockerfile'), (source) =>
+      box.exists(source),
+    );
+    if (problems.length > 0) return { valid: false, output: `Dockerfile: ${problems.join('; ')}` };
+    return {
+      valid: true,
+      output: 'Dockerfile starts with FROM and every COPY source is in the context',
+    };
+  }
+
+  return {
+    role: 'devops',
+    sandbox: sandbox.kind,
+    actions: [
+      createDockerfileAction(sandbox),
+      buildImageAction(sandbox, engine),
+      runContainerAction(engine),
+      setupEnvAction(sandbox),
+      deployAction(engine),
+      checkFileExistsAction(sandbox),
+      readFileAction(sandbox),
+      writeFileAction(sandbox),
+    ],
+    observe,
+    validate,
+    ...checkRunner(sandbox),
+  };
+}
