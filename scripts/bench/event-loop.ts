@@ -17,7 +17,7 @@ import {
   makeImportErrorTestsFixture,
   makeMissingDockerfileFixture,
   makeNodeMainFixture,
-} from '@codegod/actions/testing';
+} from '@codegod/actions/fixtures';
 import { type Task, WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { type BenchRow, formatTable, isEntryPoint } from './bench-table.js';

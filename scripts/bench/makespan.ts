@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { runWithSharedCommands, toolkitFor } from '@codegod/actions';
-import { makeFlaskAppFixture, makeNodeMainFixture } from '@codegod/actions/testing';
+import { makeFlaskAppFixture, makeNodeMainFixture } from '@codegod/actions/fixtures';
 import { planReply } from '@codegod/agents/testing';
 import { startScriptedLlmServer } from '@codegod/llm/testing';
 import { type RunReport, runReportSchema, type Task, type TaskGraph } from '@codegod/protocol';
