@@ -3,7 +3,9 @@
 // prompts' stable prefix (prompt-prefix.ts), the master's workspace survey (survey.ts), the cost of workspace-secret redaction
 // (redaction.ts), the bubblewrap runner's cost per command against none (sandbox.ts),
 // end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first) and
-// the acceptance checks' overhead per task (checks.ts; also the built CLI) and the embedded
+// the acceptance checks' overhead per task (checks.ts; also the built CLI), the six-task plan's
+// makespan over its LLM-bound ideal (makespan.ts; the built CLI), the processes and event-loop
+// blocking of observe + validate (processes.ts, event-loop.ts) and the embedded
 // engine on the tiny test model (engine.ts).
 // Run: npx tsx --conditions=@codegod/source scripts/bench/all.ts [--quick]
 import { spawn } from 'node:child_process';
@@ -13,8 +15,10 @@ import { type BenchRow, formatTable } from './bench-table.js';
 import { checkOverheadBench } from './checks.js';
 import { e2eBench } from './e2e.js';
 import { engineBench } from './engine.js';
+import { eventLoopBench } from './event-loop.js';
 import { llmConcurrencyBench } from './llm.js';
 import { llmTransportBench } from './llm-transport.js';
+import { makespanBench } from './makespan.js';
 import { processesBench } from './processes.js';
 import { promptPrefixBench } from './prompt-prefix.js';
 import { redactionBench } from './redaction.js';
@@ -99,7 +103,9 @@ rows.push(...(await attempt('redaction', () => redactionBench(quick))));
 rows.push(...(await attempt('sandbox', () => sandboxBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));
 rows.push(...(await attempt('checks', () => checkOverheadBench(quick))));
+rows.push(...(await attempt('makespan', () => makespanBench(quick))));
 rows.push(...(await attempt('observe + validate processes', processesBench)));
+rows.push(...(await attempt('event loop', () => eventLoopBench(quick))));
 rows.push(...(await attempt('embedded engine', () => engineBench(quick))));
 const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(0);
 console.log(

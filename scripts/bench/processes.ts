@@ -3,9 +3,17 @@
 // (bubblewrap when it works here, else none), wrapped to count every command it starts. Two
 // tasks per role, as a worker runs them one after the other: the second shows what the
 // per-process caches save. Goal: at most 0.75 processes per observe + validate on average.
+// Then a testing task whose acceptance check is the role's own test command (`npm test` in the
+// six-task plan): the Validate step runs it once (`runWithSharedCommands`, as the agent does),
+// against twice when health check and checks run apart.
 //
 // Run: npx tsx --conditions=@codegod/source scripts/bench/processes.ts
-import { type CommandRunner, createCommandRunner, toolkitFor } from '@codegod/actions';
+import {
+  type CommandRunner,
+  createCommandRunner,
+  runWithSharedCommands,
+  toolkitFor,
+} from '@codegod/actions';
 import {
   makeFlaskAppFixture,
   makeImportErrorTestsFixture,
@@ -45,6 +53,7 @@ export async function processesBench(): Promise<BenchRow[]> {
   const dir = await tempDir('codegod-bench-processes-');
   const rows: BenchRow[] = [];
   let sum = 0;
+  let sharedRow: BenchRow;
   try {
     let inner: CommandRunner;
     try {
@@ -75,6 +84,7 @@ export async function processesBench(): Promise<BenchRow[]> {
         goal: 'report',
       });
     }
+    sharedRow = await sharedTestRun(inner);
   } finally {
     await dir.remove();
   }
@@ -85,7 +95,43 @@ export async function processesBench(): Promise<BenchRow[]> {
     goal: '<= 0.75',
     met: mean <= 0.75,
   });
+  rows.push(sharedRow);
   return rows;
+}
+
+/** Processes of a testing Validate step whose acceptance check is the role's test command. */
+async function sharedTestRun(inner: CommandRunner): Promise<BenchRow> {
+  const dir = await tempDir('codegod-bench-processes-shared-');
+  try {
+    const { workspace } = await makeImportErrorTestsFixture(dir.path);
+    const runner = counting(inner);
+    const toolkit = toolkitFor('testing', { runner });
+    const task = { id: 't', description: 'bench', role: 'testing' as const, depends_on: [] };
+    const context = { workspace, signal: AbortSignal.timeout(60_000) };
+    const observed = await toolkit.observe(task, context);
+    const argv = String(observed.test_command).split(' ');
+    // The fixture's tests fail: the count is the point here, not the verdict.
+    const checks = [{ type: 'command' as const, argv }];
+    const step = async () => {
+      await toolkit.validate(task, context);
+      await toolkit.runChecks(checks, context);
+    };
+    const count = async (work: () => Promise<void>) => {
+      const before = runner.count;
+      await work();
+      return runner.count - before;
+    };
+    const apart = await count(step);
+    const shared = await count(() => runWithSharedCommands(step));
+    return {
+      benchmark: `processes per testing Validate step with a \`${argv.join(' ')}\` check`,
+      measured: `${shared} shared, ${apart} apart`,
+      goal: '1',
+      met: shared === 1,
+    };
+  } finally {
+    await dir.remove();
+  }
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -34,6 +34,7 @@ export * from './sandbox/runners/container-runner.js';
 export * from './sandbox/runners/direct-runner.js';
 export * from './sandbox/sandbox.js';
 export * from './sandbox/sandbox-options.js';
+export * from './sandbox/shared-commands.js';
 export * from './shared/define-action.js';
 export * from './shared/outcome.js';
 export * from './shared/sandbox-for.js';

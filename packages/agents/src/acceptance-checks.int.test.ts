@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RoleToolkit } from '@codegod/actions';
@@ -90,6 +90,41 @@ describe('the task acceptance checks in Validate', () => {
     expect(plans[1]?.messages.at(-1)?.content).toContain(
       `acceptance check failed: python3 -c 'import greeting; assert greeting.greet() == "hello"': exited 1, expected 0`,
     );
+  });
+
+  it("runs the testing role's test command once when a check is that same command", async () => {
+    // Each run of the suite appends to runs.txt: what really ran is on disk.
+    await writeFile(
+      join(workspace, 'package.json'),
+      JSON.stringify({ name: 'shared', version: '1.0.0', scripts: { test: 'node --test' } }),
+    );
+    await run('mkdir', ['-p', join(workspace, 'tests')]);
+    await writeFile(
+      join(workspace, 'tests', 'runs.test.js'),
+      "const test = require('node:test');\n" +
+        "test('counts', () => require('node:fs').appendFileSync('runs.txt', 'x'));\n",
+    );
+    server.setRules([
+      {
+        match: { phase: 'plan' },
+        reply: planReply([{ action: 'read_file', args: { path: 'package.json' } }]),
+      },
+    ]);
+    const task: Task = {
+      id: 'tests-pass',
+      description: 'The test suite passes',
+      role: 'testing',
+      depends_on: [],
+      acceptance: [{ type: 'command', argv: ['npm', 'test'], stdout_regex: '^# pass 1' }],
+    };
+    const result = await agentFor(toolkitFor('testing')).run(task, {
+      runId: 'r-shared',
+      workspace,
+    });
+    expect(result.success, result.output).toBe(true);
+    expect(result.validation.output).toContain('npm test: 1 passed, 0 failed');
+    expect(result.validation.checks).toMatchObject([{ ran: 'npm test', passed: true }]);
+    expect(await readFile(join(workspace, 'runs.txt'), 'utf8')).toBe('x');
   });
 
   describe('with the real backend toolkit (a venv that imports)', () => {

@@ -1,4 +1,9 @@
-import type { ActionContext, RoleToolkit, WorkspaceRedactor } from '@codegod/actions';
+import {
+  type ActionContext,
+  type RoleToolkit,
+  runWithSharedCommands,
+  type WorkspaceRedactor,
+} from '@codegod/actions';
 import { type ChatMessage, type LlmClient, redactingLlmClient } from '@codegod/llm';
 import type { MemoryStore, RunFactStore } from '@codegod/memory';
 import {
@@ -66,9 +71,24 @@ export interface RunTaskOptions {
 
 type AttemptEnd = { kind: 'valid' } | { kind: 'stuck'; verdict: StuckVerdict };
 
+/** The stuck detector's input, appended to by each iteration of an attempt. */
+interface AttemptHistory extends StuckHistory {
+  actions: ActionAttempt[];
+  iterationSignatures: string[];
+  observationHashes: string[];
+}
+
+/** How an iteration ended: the task is valid, the attempt is stuck, or the loop goes on. */
+type IterationEnd = AttemptEnd | undefined;
+
 /**
  * One task through Observe, Reason, Plan, Act, Validate, looping until valid. An attempt is a
  * run of iterations with fresh reasoning; a stuck attempt wipes memory and starts another.
+ * Each iteration loads the agent's memory once, changes it in place, and saves it once at its
+ * end (also when it ends by a stop or an error): two memory round trips per step. The price: an
+ * operator's change to this agent's memory while an iteration runs (a restore, a hand edit of
+ * its knowledge) is overwritten by that iteration's save; the next iteration sees one made
+ * between iterations, and a change made while the agent is idle is always kept.
  */
 export class TaskRun {
   private iteration = 0;
@@ -104,19 +124,9 @@ export class TaskRun {
   /** Runs the task to a Result; throws when cancelled, on a retryable LLM error or a toolkit crash. */
   async execute(): Promise<Result> {
     try {
-      await this.remember((memory) => {
-        memory.current_task = this.task;
-        memory.blocked_on = null;
-      });
       for (;;) {
         const end = await this.attempt();
         if (end.kind === 'valid') return await this.succeed();
-        if (this.wipes >= this.parts.limits.maxWipes) {
-          throw new AgentStop(
-            'stuck after wipes',
-            `${end.verdict.message} (memory wiped ${this.wipes} time(s) and retried); last validation: ${this.lastValidation?.output ?? 'none'}`,
-          );
-        }
         await this.wipe(end.verdict);
       }
     } catch (error) {
@@ -126,43 +136,74 @@ export class TaskRun {
   }
 
   private async attempt(): Promise<AttemptEnd> {
-    const actions: ActionAttempt[] = [];
-    const iterationSignatures: string[] = [];
-    const observationHashes: string[] = [];
-    const history: StuckHistory = { actions, iterationSignatures, observationHashes };
+    const history: AttemptHistory = { actions: [], iterationSignatures: [], observationHashes: [] };
     this.failures = [];
-    for (let round = 1; round <= this.parts.limits.maxIterations; round++) {
+    for (let round = 1; ; round++) {
       this.iteration++;
-      const observation = await this.observe();
-      observationHashes.push(stableHash(observation));
-      const prompt = await this.promptInput(observation);
-      const plan = await this.reasonAndPlan(prompt);
-      const acted = await this.act(plan);
-      actions.push(...acted.attempts);
-      iterationSignatures.push(acted.attempts.map((a) => a.signature).join(' | '));
-      const validation = await this.validate();
-      if (validation.valid) return { kind: 'valid' };
-      const failure = { iteration: this.iteration, validation: validation.output, ...acted.failed };
-      this.failures.push(failure);
-      await this.remember((memory) => {
-        memory.blocked_on = describeFailure(failure);
-      });
-      const verdict = detectStuck(history, this.parts.limits);
-      if (verdict) return { kind: 'stuck', verdict };
+      // Loaded fresh each iteration: an operator may have changed the knowledge meanwhile.
+      const memory = await this.loadMemory();
+      let end: IterationEnd;
+      try {
+        end = await this.iterate(memory, history, round);
+      } catch (error) {
+        if (error instanceof AgentStop) memory.blocked_on = error.message;
+        // What the iteration learned is kept; a failed save must not hide why it ended.
+        await this.saveMemory(memory).catch(() => undefined);
+        throw error;
+      }
+      await this.saveMemory(memory);
+      if (end) return end;
     }
+  }
+
+  /** One Observe, Reason+Plan, Act, Validate; changes `memory` in place, never saves it. */
+  private async iterate(
+    memory: AgentMemory,
+    history: AttemptHistory,
+    round: number,
+  ): Promise<IterationEnd> {
+    const observation = await this.observe(memory);
+    history.observationHashes.push(stableHash(observation));
+    const prompt = await this.promptInput(memory, observation);
+    const plan = await this.reasonAndPlan(memory, prompt);
+    const acted = await this.act(plan);
+    history.actions.push(...acted.attempts);
+    history.iterationSignatures.push(acted.attempts.map((a) => a.signature).join(' | '));
+    const validation = await this.validate();
+    if (validation.valid) {
+      memory.completed_tasks = [
+        ...memory.completed_tasks.filter((id) => id !== this.task.id),
+        this.task.id,
+      ];
+      memory.current_task = null;
+      memory.blocked_on = null;
+      return { kind: 'valid' };
+    }
+    const failure = { iteration: this.iteration, validation: validation.output, ...acted.failed };
+    this.failures.push(failure);
+    memory.blocked_on = describeFailure(failure);
+    const verdict = detectStuck(history, this.parts.limits);
+    if (verdict) {
+      if (this.wipes >= this.parts.limits.maxWipes) {
+        throw new AgentStop(
+          'stuck after wipes',
+          `${verdict.message} (memory wiped ${this.wipes} time(s) and retried); last validation: ${validation.output}`,
+        );
+      }
+      return { kind: 'stuck', verdict };
+    }
+    if (round < this.parts.limits.maxIterations) return undefined;
     throw new AgentStop(
       'max iterations',
-      `validation still failed after ${this.parts.limits.maxIterations} iterations${this.wipes > 0 ? ` of attempt ${this.wipes + 1}` : ''}: ${this.lastValidation?.output ?? ''}`,
+      `validation still failed after ${this.parts.limits.maxIterations} iterations${this.wipes > 0 ? ` of attempt ${this.wipes + 1}` : ''}: ${validation.output}`,
     );
   }
 
-  private async promptInput(observation: Observation): Promise<PromptInput> {
-    // Knowledge is read fresh each iteration: an operator may have changed it meanwhile.
-    const memory = await this.parts.memory.load(this.parts.agentId);
+  private async promptInput(memory: AgentMemory, observation: Observation): Promise<PromptInput> {
     return {
       systemPrompt: this.parts.systemPrompt,
       catalogue: this.parts.catalogue,
-      knowledge: knowledgeForPrompt(memory?.knowledge ?? {}, this.workspace),
+      knowledge: knowledgeForPrompt(memory.knowledge, this.workspace),
       runFacts: (await this.parts.facts?.list(this.options.runId)) ?? [],
       task: this.task,
       dependencies: this.options.dependencies,
@@ -172,12 +213,12 @@ export class TaskRun {
     };
   }
 
-  private async observe(): Promise<Observation> {
+  private async observe(memory: AgentMemory): Promise<Observation> {
     this.checkBudgets();
     const raw = await this.guard(() => this.parts.toolkit.observe(this.task, this.stepContext()));
     const observation = observationSchema.parse(raw);
     await this.record('observe', observation);
-    await this.learn(observation);
+    await this.learn(memory, observation);
     return observation;
   }
 
@@ -185,13 +226,11 @@ export class TaskRun {
    * Keeps the observation, and the durable facts it states in `knowledge` (which a wipe keeps):
    * new ones added, contradicted ones corrected. The run's store gets them too.
    */
-  private async learn(observation: Observation): Promise<void> {
+  private async learn(memory: AgentMemory, observation: Observation): Promise<void> {
     const facts = this.redactor.redactValue(factsOf(observation)) as Record<string, unknown>;
     const source = { found_by: this.parts.agentId, task_id: this.task.id, found_at: Date.now() };
-    await this.remember((memory) => {
-      memory.observations = capped([...memory.observations, observation], this.limit);
-      memory.knowledge = learnFacts(memory.knowledge, this.workspace, facts, source).knowledge;
-    });
+    memory.observations = capped([...memory.observations, observation], this.limit);
+    memory.knowledge = learnFacts(memory.knowledge, this.workspace, facts, source).knowledge;
     const stated = Object.entries(facts);
     if (!this.parts.facts || stated.length === 0) return;
     // Every stated fact, not only the newly learned: this agent may know it from another run.
@@ -206,18 +245,16 @@ export class TaskRun {
    * Reason and Plan in one structured call: the reply's Reasoning fields are recorded and
    * remembered as the Reason step, its steps as the Plan step, as if they were two calls.
    */
-  private async reasonAndPlan(prompt: PromptInput): Promise<ConvertedPlan> {
+  private async reasonAndPlan(memory: AgentMemory, prompt: PromptInput): Promise<ConvertedPlan> {
     const messages = buildAgentMessages(prompt);
     const reply = await this.generate(this.parts.planSchema, 'plan', 'plan', messages);
     const converted = toProtocolPlan(reply);
     this.lastReasoning = converted.reasoning;
     await this.record('reason', converted.reasoning);
-    await this.remember((memory) => {
-      memory.reasoning_history = capped(
-        [...memory.reasoning_history, converted.reasoning],
-        this.limit,
-      );
-    });
+    memory.reasoning_history = capped(
+      [...memory.reasoning_history, converted.reasoning],
+      this.limit,
+    );
     await this.record('plan', converted.plan);
     return converted;
   }
@@ -268,15 +305,19 @@ export class TaskRun {
 
   /**
    * The role's health check, then the task's own acceptance checks: they come from the task,
-   * never from the agent's plan, so no plan can change, weaken or skip them.
+   * never from the agent's plan, so no plan can change, weaken or skip them. Nothing changes
+   * the workspace in between, so a check that is the very command the health check just ran
+   * (`npm test` for the testing role) reuses its output instead of running it twice.
    */
   private async validate(): Promise<Validation> {
     this.checkBudgets();
     const { toolkit } = this.parts;
-    const health = await this.guard(() => toolkit.validate(this.task, this.stepContext()));
-    const checks = await this.guard(() =>
-      toolkit.runChecks(this.task.acceptance ?? [], this.stepContext()),
-    );
+    const { health, checks } = await runWithSharedCommands(async () => ({
+      health: await this.guard(() => toolkit.validate(this.task, this.stepContext())),
+      checks: await this.guard(() =>
+        toolkit.runChecks(this.task.acceptance ?? [], this.stepContext()),
+      ),
+    }));
     this.throwIfAborted(undefined);
     const validation = validationSchema.parse(validationWithChecks(health, checks));
     this.lastValidation = validation;
@@ -355,20 +396,10 @@ export class TaskRun {
     this.notes.push(
       `Attempt ${this.wipes} was stuck: ${verdict.message}.${last ? ` Its last failure: ${describeFailure(last)}` : ''} Do not repeat it; try a different approach.`,
     );
-    await this.remember((memory) => {
-      memory.current_task = this.task;
-    });
   }
 
+  /** The Result of a valid task; its iteration already saved the memory that says so. */
   private async succeed(): Promise<Result> {
-    await this.remember((memory) => {
-      memory.completed_tasks = [
-        ...memory.completed_tasks.filter((id) => id !== this.task.id),
-        this.task.id,
-      ];
-      memory.current_task = null;
-      memory.blocked_on = null;
-    });
     const wiped = this.wipes > 0 ? ` and ${this.wipes} wipe(s)` : '';
     return this.redactedResult({
       success: true,
@@ -379,10 +410,8 @@ export class TaskRun {
     });
   }
 
+  /** The Result of a stopped task; its iteration already saved the stop as `blocked_on`. */
   private async fail(stop: AgentStop): Promise<Result> {
-    await this.remember((memory) => {
-      memory.blocked_on = stop.message;
-    });
     return this.redactedResult({
       success: false,
       output: stop.message,
@@ -402,13 +431,20 @@ export class TaskRun {
     return this.parts.limits.historyLimit;
   }
 
-  private async remember(update: (memory: AgentMemory) => void): Promise<void> {
+  /** The iteration's one read of the agent's memory, marked as working on this task. */
+  private async loadMemory(): Promise<AgentMemory> {
     const { memory: store, agentId, toolkit } = this.parts;
     const memory = (await store.load(agentId)) ?? emptyAgentMemory(toolkit.role);
-    update(memory);
+    memory.current_task = this.task;
+    memory.blocked_on = null;
+    return memory;
+  }
+
+  /** The iteration's one write of the agent's memory. */
+  private async saveMemory(memory: AgentMemory): Promise<void> {
     // Only what tasks write is redacted: ids, role and the operator's knowledge stay as they are.
     const { redactor } = this;
-    await store.save(agentId, {
+    await this.parts.memory.save(this.parts.agentId, {
       ...memory,
       observations: redactor.redactValue(memory.observations),
       reasoning_history: redactor.redactValue(memory.reasoning_history),

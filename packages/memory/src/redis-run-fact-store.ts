@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { byName, type RunFactStore, supersedes } from './run-fact-store.js';
 
 /** The Redis commands the fact store uses. */
-type FactRedis = Pick<Redis, 'hget' | 'hset' | 'hvals'>;
+type FactRedis = Pick<Redis, 'hmget' | 'hset' | 'hvals'>;
 
 /**
  * Run facts in Redis, one hash per run at `codegod:run:{id}:facts` (name → JSON RunFact), so
@@ -34,13 +34,19 @@ export class RedisRunFactStore implements RunFactStore {
   }
 
   async record(runId: string, facts: readonly RunFact[]): Promise<void> {
+    if (facts.length === 0) return;
     const key = redisKeys.runFacts(runId);
-    for (const fact of facts) {
-      // Read, compare, write: two agents racing on one fact both hold a true value, so the
-      // last write winning is harmless; only the provenance of an equal value is kept.
-      const current = parseFact(await this.#redis.hget(key, fact.name));
-      if (supersedes(current, fact)) await this.#redis.hset(key, fact.name, JSON.stringify(fact));
-    }
+    // Read, compare, write, one round trip each: two agents racing on one fact both hold a
+    // true value, so the last write winning is harmless; only the provenance of an equal value
+    // is kept.
+    const current = await this.#redis.hmget(key, ...facts.map((fact) => fact.name));
+    const changed = new Map<string, string>();
+    facts.forEach((fact, i) => {
+      if (supersedes(parseFact(current[i] ?? null), fact)) {
+        changed.set(fact.name, JSON.stringify(fact));
+      }
+    });
+    if (changed.size > 0) await this.#redis.hset(key, Object.fromEntries(changed));
   }
 
   async list(runId: string): Promise<RunFact[]> {

@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { formatArgv } from '@codegod/protocol';
 import type { CommandOutput, CommandRunner, CommandSpec } from './command-runner.js';
 import { resolveInside } from './resolve-inside.js';
+import { runShared } from './shared-commands.js';
 
 /** What a check command did (the shape of the sandbox's CommandResult): capped, secrets redacted. */
 export type CheckCommandResult = CommandOutput & {
@@ -88,7 +89,7 @@ export function checkCommands(context: CheckCommandContext) {
       argv: readonly string[],
       options: CheckCommandOptions = {},
     ): Promise<CheckCommandResult> {
-      return finish(argv, await runner.run(await spec(argv, options)));
+      return finish(argv, await runShared(runner, await spec(argv, options)));
     },
     /** Starts any argv (an acceptance check's) in the background through the runner. */
     async startCheckCommand(

@@ -15,6 +15,7 @@ import { resolveSandboxOptions, type SandboxOptions } from './sandbox-options.js
 import { screenArguments } from './screen-arguments.js';
 import { screenRequirementsFile } from './screen-requirements-file.js';
 import { screenToolUse } from './screen-tool-use.js';
+import { runShared } from './shared-commands.js';
 
 /** What a command did, as the runner reported it, with its output capped and secrets redacted. */
 export interface CommandResult extends CommandOutput {
@@ -117,20 +118,20 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         await screenRequirementsFile(workspace, resolve(cwd, requirements), cwd);
       }
     }
-    const start = (argv: { file: string; args: readonly string[] }) =>
-      runner.run({
-        ...argv,
-        cwd,
-        workspace,
-        env,
-        timeoutMs: runOptions.timeoutMs ?? settings.timeoutMs,
-        maxOutputBytes: settings.maxOutputBytes,
-        ...(runOptions.signal ? { signal: runOptions.signal } : {}),
-        network: runOptions.network ?? false,
-      });
+    const spec = (argv: { file: string; args: readonly string[] }) => ({
+      ...argv,
+      cwd,
+      workspace,
+      env,
+      timeoutMs: runOptions.timeoutMs ?? settings.timeoutMs,
+      maxOutputBytes: settings.maxOutputBytes,
+      ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+      network: runOptions.network ?? false,
+    });
+    // An install changes the workspace, so it always runs; other commands may be shared.
     const output = use.mutatesDependencies
-      ? await withInstallLock(workspace, { file, args }, start)
-      : await start({ file, args });
+      ? await withInstallLock(workspace, { file, args }, (argv) => runner.run(spec(argv)))
+      : await runShared(runner, spec({ file, args }));
     return {
       ...output,
       commandLine: redact([command, ...args].join(' ')),
