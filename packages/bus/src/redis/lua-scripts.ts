@@ -6,17 +6,22 @@ import type { Redis } from 'ioredis';
 
 /**
  * KEYS: run, tasks, results, events, metrics.
- * ARGV: taskId, generation, record, counter, channel, message, event, proof counter ('' for none).
+ * ARGV: taskId, generation, result JSON, record tail, counter, channel, event head, proof
+ * counter ('' for none). The result is sent once and spliced into the record
+ * (`{"result":` result tail), the event (head result `}`) and the bus message: it is the
+ * largest part of a task end, and the worker's cost of a command grows with its bytes.
  */
 const RECORD_RESULT = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
 local generation = redis.call('HGET', KEYS[2], ARGV[1] .. '#gen') or '0'
 if generation ~= ARGV[2] then return 0 end
-if redis.call('HSETNX', KEYS[3], ARGV[1] .. '#' .. ARGV[2], ARGV[3]) == 0 then return 0 end
-redis.call('XADD', KEYS[4], '*', 'e', ARGV[7])
-redis.call('HINCRBY', KEYS[5], ARGV[4], 1)
+local record = '{"result":' .. ARGV[3] .. ARGV[4]
+if redis.call('HSETNX', KEYS[3], ARGV[1] .. '#' .. ARGV[2], record) == 0 then return 0 end
+local event = ARGV[7] .. ARGV[3] .. '}'
+redis.call('XADD', KEYS[4], '*', 'e', event)
+redis.call('HINCRBY', KEYS[5], ARGV[5], 1)
 if ARGV[8] ~= nil and ARGV[8] ~= '' then redis.call('HINCRBY', KEYS[5], ARGV[8], 1) end
-redis.call('PUBLISH', ARGV[5], ARGV[6])
+redis.call('PUBLISH', ARGV[6], '{"event":' .. event .. ',"generation":' .. ARGV[2] .. '}')
 return 1
 `;
 

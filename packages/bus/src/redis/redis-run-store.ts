@@ -226,9 +226,10 @@ export class RedisRunStore {
     agentId: string,
   ): Promise<boolean> {
     const endedAt = Date.now();
-    const record = JSON.stringify({ result, agent_id: agentId, ended_at: endedAt });
-    const event = taskEndEvent(runId, task, agentId, result, endedAt);
-    const [message, eventJson] = encodeEvent(event, generation);
+    const { result: _sent, ...head } = taskEndEvent(runId, task, agentId, result, endedAt);
+    const recordTail = JSON.stringify({ agent_id: agentId, ended_at: endedAt }).slice(1);
+    // The event's own fields, then `"result":` last, as JSON.stringify of the event writes them.
+    const eventHead = `${JSON.stringify(head).slice(0, -1)},"result":`;
     const recorded = await this.scripts.recordResult(
       redisKeys.run(runId),
       redisKeys.runTasks(runId),
@@ -237,11 +238,11 @@ export class RedisRunStore {
       redisKeys.metricsTasks(),
       task.id,
       String(generation),
-      record,
+      JSON.stringify(result),
+      `,${recordTail}`,
       result.success ? 'completed' : 'failed',
       BUS_CHANNEL,
-      message,
-      eventJson,
+      eventHead,
       proofCounter(result) ?? '',
     );
     return recorded === 1;
