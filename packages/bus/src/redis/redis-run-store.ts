@@ -268,7 +268,7 @@ export class RedisRunStore {
       String(generation),
       JSON.stringify(start),
       BUS_CHANNEL,
-      ...encodeEvent(event),
+      JSON.stringify(event),
     );
     return started === 1;
   }
@@ -284,7 +284,7 @@ export class RedisRunStore {
       reason,
       String(endedAt),
       BUS_CHANNEL,
-      ...encodeEvent(event),
+      JSON.stringify(event),
     );
     return ended === 1;
   }
@@ -307,8 +307,7 @@ export class RedisRunStore {
     }
     const args = [BUS_CHANNEL, String(markers.length), ...markers.flat()];
     for (const event of events) {
-      const [message, json] = encodeEvent(event);
-      args.push(event.type === 'task-step' ? '' : message, json);
+      args.push(event.type === 'task-step' ? '' : '1', JSON.stringify(event));
     }
     await this.scripts.appendEvents(redisKeys.runEvents(runId), redisKeys.runTasks(runId), ...args);
   }
@@ -346,14 +345,6 @@ export class RedisRunStore {
     }
     await multi.exec();
   }
-}
-
-/** An event as [bus message, stream entry], stringifying the event once. */
-function encodeEvent(event: RunEvent, generation?: number): [string, string] {
-  const json = JSON.stringify(event);
-  const tail = generation === undefined ? '' : `,"generation":${generation}`;
-  // Same shape as BusMessage: { event, generation? }.
-  return [`{"event":${json}${tail}}`, json];
 }
 
 /** Replays stored results in dependency order: a result counts only once its task was ready. */
