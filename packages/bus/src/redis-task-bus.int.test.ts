@@ -187,4 +187,42 @@ describe('RedisTaskBus in Redis', () => {
       await server.stop();
     }
   });
+
+  it('writes the one result a worker sends into the record, the stream and the bus message', async () => {
+    const server = await startRedisServer();
+    const master = await createRedisTaskBus({ redisUrl: server.url, scheduler: true, env: {} });
+    const agents = await createRedisTaskBus({ redisUrl: server.url, env: {} });
+    const admin = new Redis(server.url);
+    const result = okResult('quote " backslash \\ and é');
+    try {
+      await agents.work('backend', async () => result, { agentId: 'agent-"1"' });
+      const ends: unknown[] = [];
+      master.subscribe((event) => {
+        if (event.type === 'task-end') ends.push(event);
+      });
+      const runId = testRunId();
+      await master.startRun({ runId, problem: 'splice', graph: { tasks: [testTask('a')] } });
+      expect((await master.waitForRun(runId)).state).toBe('succeeded');
+      const record = JSON.parse((await admin.hget(redisKeys.runResults(runId), 'a#0'))!);
+      expect(record).toEqual({ result, agent_id: 'agent-"1"', ended_at: expect.any(Number) });
+      const end = (await master.readEvents(runId)).find((event) => event.type === 'task-end');
+      const expected = {
+        type: 'task-end',
+        run_id: runId,
+        ts: record.ended_at,
+        task_id: 'a',
+        role: 'backend',
+        agent_id: 'agent-"1"',
+        success: true,
+        result,
+      };
+      expect(end).toEqual(expected);
+      await expect.poll(() => ends).toEqual([expected]);
+    } finally {
+      admin.disconnect();
+      await agents.close();
+      await master.close();
+      await server.stop();
+    }
+  });
 });

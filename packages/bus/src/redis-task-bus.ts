@@ -9,7 +9,7 @@ import {
   WORKER_ROLES,
   type WorkerRole,
 } from '@codegod/protocol';
-import { type JobsOptions, Queue, QueueEvents } from 'bullmq';
+import { type JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AgentStatus } from './agent-status.js';
@@ -23,6 +23,7 @@ import {
   busMessageSchema,
 } from './redis/bus-message.js';
 import { generationJobId } from './redis/job-payload.js';
+import { type LostJobWatch, watchLostJobs } from './redis/lost-job-watch.js';
 import { preloadBusScripts } from './redis/lua-scripts.js';
 import { RedisAgentStatusRegistry } from './redis/redis-agent-status-registry.js';
 import { tailRunEvents } from './redis/redis-event-tail.js';
@@ -134,7 +135,7 @@ export class RedisTaskBus implements TaskBus {
   private readonly endListeners = new Set<(event: RunEvent) => void>();
   private readonly running = new Map<string, Set<AbortController>>();
   private readonly workers = new Set<WorkerHandle>();
-  private readonly queueEvents: QueueEvents[] = [];
+  private lostJobs: LostJobWatch | undefined;
   /** Stops of the running `tailEvents`. */
   private readonly tails = new Set<() => void>();
   private eventsSubscribed: Promise<void> | undefined;
@@ -181,18 +182,14 @@ export class RedisTaskBus implements TaskBus {
         .catch(this.onError);
     });
     await preloadBusScripts(this.redis);
-    for (const role of WORKER_ROLES) {
-      const events = new QueueEvents(queueName(role), {
-        connection: this.redis,
-        prefix: KEY_PREFIX,
-      });
-      events.on('error', this.onError);
-      events.on('failed', ({ jobId, failedReason }) => {
-        scheduler.recordLostJob(role, jobId, failedReason).catch(this.onError);
-      });
-      this.queueEvents.push(events);
-    }
-    await Promise.all(this.queueEvents.map((events) => events.waitUntilReady()));
+    // BullMQ fails a job that stalled too often without calling our code: the scheduler records it.
+    this.lostJobs = watchLostJobs({
+      redis: this.redis,
+      queue: (role) => this.queue(role),
+      intervalMs: this.settings.stalledIntervalMs,
+      onFailed: (role, jobId, reason) => scheduler.recordLostJob(role, jobId, reason),
+      onError: this.onError,
+    });
     await scheduler.resumeAll();
   }
 
@@ -396,7 +393,7 @@ export class RedisTaskBus implements TaskBus {
     for (const stop of this.tails) stop();
     await Promise.all([...this.workers].map((worker) => worker.close({ force: true })));
     await this.scheduler?.idle();
-    await Promise.all(this.queueEvents.map((events) => events.close()));
+    await this.lostJobs?.stop();
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await Promise.all([this.subscriber.quit(), this.redis.quit()].map((p) => p.catch(() => {})));
   }

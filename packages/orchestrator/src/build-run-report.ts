@@ -70,15 +70,25 @@ function stepRecordsByTask(events: RunEvent[]): Map<string, StepRecords> {
 }
 
 /**
- * When the bus started the first attempt of a task's latest try: the snapshot keeps only the
- * last attempt's start, and a duration must cover the retries too.
+ * When the bus started each first attempt, per task, in stream order: the snapshot keeps only
+ * the last attempt's start, and a duration must cover the retries too. Indexed once, so a
+ * report of n tasks reads the events once rather than once per task.
  */
-function firstAttemptStart(events: RunEvent[], taskId: string, lastStart: number): number {
-  let first = lastStart;
+function firstAttemptStarts(events: RunEvent[]): Map<string, number[]> {
+  const starts = new Map<string, number[]>();
   for (const event of events) {
-    if (event.type !== 'task-start' || event.task_id !== taskId || event.ts > lastStart) continue;
-    if (event.attempt === 1) first = event.ts;
+    if (event.type !== 'task-start' || event.attempt !== 1) continue;
+    const list = starts.get(event.task_id);
+    if (list) list.push(event.ts);
+    else starts.set(event.task_id, [event.ts]);
   }
+  return starts;
+}
+
+/** The latest first-attempt start at or before the task's last start (its latest try's). */
+function firstAttemptStart(starts: number[] | undefined, lastStart: number): number {
+  let first = lastStart;
+  for (const ts of starts ?? []) if (ts <= lastStart) first = ts;
   return first;
 }
 
@@ -92,6 +102,7 @@ export function buildRunReport(
   context: { workspace: string; tokens: RunTokens; sandbox?: readonly SandboxKind[] },
 ): RunReport {
   const steps = stepRecordsByTask(events);
+  const starts = firstAttemptStarts(events);
   const tasks: TaskReport[] = snapshot.tasks.map((record) => {
     const s = steps.get(record.task.id);
     const result = record.result;
@@ -99,7 +110,7 @@ export function buildRunReport(
     const startedAt =
       record.startedAt === undefined
         ? undefined
-        : firstAttemptStart(events, record.task.id, record.startedAt);
+        : firstAttemptStart(starts.get(record.task.id), record.startedAt);
     return {
       id: record.task.id,
       description: record.task.description,

@@ -6,44 +6,50 @@ import type { Redis } from 'ioredis';
 
 /**
  * KEYS: run, tasks, results, events, metrics.
- * ARGV: taskId, generation, record, counter, channel, message, event, proof counter ('' for none).
+ * ARGV: taskId, generation, result JSON, record tail, counter, channel, event head, proof
+ * counter ('' for none). The result is sent once and spliced into the record
+ * (`{"result":` result tail), the event (head result `}`) and the bus message: it is the
+ * largest part of a task end, and the worker's cost of a command grows with its bytes.
  */
 const RECORD_RESULT = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
 local generation = redis.call('HGET', KEYS[2], ARGV[1] .. '#gen') or '0'
 if generation ~= ARGV[2] then return 0 end
-if redis.call('HSETNX', KEYS[3], ARGV[1] .. '#' .. ARGV[2], ARGV[3]) == 0 then return 0 end
-redis.call('XADD', KEYS[4], '*', 'e', ARGV[7])
-redis.call('HINCRBY', KEYS[5], ARGV[4], 1)
+local record = '{"result":' .. ARGV[3] .. ARGV[4]
+if redis.call('HSETNX', KEYS[3], ARGV[1] .. '#' .. ARGV[2], record) == 0 then return 0 end
+local event = ARGV[7] .. ARGV[3] .. '}'
+redis.call('XADD', KEYS[4], '*', 'e', event)
+redis.call('HINCRBY', KEYS[5], ARGV[5], 1)
 if ARGV[8] ~= nil and ARGV[8] ~= '' then redis.call('HINCRBY', KEYS[5], ARGV[8], 1) end
-redis.call('PUBLISH', ARGV[5], ARGV[6])
+redis.call('PUBLISH', ARGV[6], '{"event":' .. event .. ',"generation":' .. ARGV[2] .. '}')
 return 1
 `;
 
-/** KEYS: run, tasks, results, events. ARGV: taskId, generation, start record, channel, message, event. */
+/** KEYS: run, tasks, results, events. ARGV: taskId, generation, start record, channel, event. */
 const START_TASK = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
 local generation = redis.call('HGET', KEYS[2], ARGV[1] .. '#gen') or '0'
 if generation ~= ARGV[2] then return 0 end
 if redis.call('HEXISTS', KEYS[3], ARGV[1] .. '#' .. ARGV[2]) == 1 then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1] .. '#start', ARGV[3])
-redis.call('XADD', KEYS[4], '*', 'e', ARGV[6])
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+redis.call('XADD', KEYS[4], '*', 'e', ARGV[5])
+redis.call('PUBLISH', ARGV[4], '{"event":' .. ARGV[5] .. '}')
 return 1
 `;
 
-/** KEYS: run, events. ARGV: state, reason, endedAt, channel, message, event. */
+/** KEYS: run, events. ARGV: state, reason, endedAt, channel, event. */
 const END_RUN = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'reason', ARGV[2], 'ended_at', ARGV[3])
-redis.call('XADD', KEYS[2], '*', 'e', ARGV[6])
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+redis.call('XADD', KEYS[2], '*', 'e', ARGV[5])
+redis.call('PUBLISH', ARGV[4], '{"event":' .. ARGV[5] .. '}')
 return 1
 `;
 
 /**
- * KEYS: events, tasks. ARGV: channel, marker count, (field, value)..., (message, event)...
- * An empty message is not published (a step event: the stream only).
+ * KEYS: events, tasks. ARGV: channel, marker count, (field, value)..., (publish, event)...
+ * An event is published as a BusMessage when its publish flag is '1' (a step event is not:
+ * the stream only). Each event is sent once and wrapped here.
  */
 const APPEND_EVENTS = `
 local i = 3
@@ -53,7 +59,7 @@ for _ = 1, tonumber(ARGV[2]) do
 end
 while i < #ARGV do
   redis.call('XADD', KEYS[1], '*', 'e', ARGV[i + 1])
-  if ARGV[i] ~= '' then redis.call('PUBLISH', ARGV[1], ARGV[i]) end
+  if ARGV[i] == '1' then redis.call('PUBLISH', ARGV[1], '{"event":' .. ARGV[i + 1] .. '}') end
   i = i + 2
 end
 return 1

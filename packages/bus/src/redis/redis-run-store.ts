@@ -226,9 +226,10 @@ export class RedisRunStore {
     agentId: string,
   ): Promise<boolean> {
     const endedAt = Date.now();
-    const record = JSON.stringify({ result, agent_id: agentId, ended_at: endedAt });
-    const event = taskEndEvent(runId, task, agentId, result, endedAt);
-    const [message, eventJson] = encodeEvent(event, generation);
+    const { result: _sent, ...head } = taskEndEvent(runId, task, agentId, result, endedAt);
+    const recordTail = JSON.stringify({ agent_id: agentId, ended_at: endedAt }).slice(1);
+    // The event's own fields, then `"result":` last, as JSON.stringify of the event writes them.
+    const eventHead = `${JSON.stringify(head).slice(0, -1)},"result":`;
     const recorded = await this.scripts.recordResult(
       redisKeys.run(runId),
       redisKeys.runTasks(runId),
@@ -237,11 +238,11 @@ export class RedisRunStore {
       redisKeys.metricsTasks(),
       task.id,
       String(generation),
-      record,
+      JSON.stringify(result),
+      `,${recordTail}`,
       result.success ? 'completed' : 'failed',
       BUS_CHANNEL,
-      message,
-      eventJson,
+      eventHead,
       proofCounter(result) ?? '',
     );
     return recorded === 1;
@@ -267,7 +268,7 @@ export class RedisRunStore {
       String(generation),
       JSON.stringify(start),
       BUS_CHANNEL,
-      ...encodeEvent(event),
+      JSON.stringify(event),
     );
     return started === 1;
   }
@@ -283,7 +284,7 @@ export class RedisRunStore {
       reason,
       String(endedAt),
       BUS_CHANNEL,
-      ...encodeEvent(event),
+      JSON.stringify(event),
     );
     return ended === 1;
   }
@@ -306,8 +307,7 @@ export class RedisRunStore {
     }
     const args = [BUS_CHANNEL, String(markers.length), ...markers.flat()];
     for (const event of events) {
-      const [message, json] = encodeEvent(event);
-      args.push(event.type === 'task-step' ? '' : message, json);
+      args.push(event.type === 'task-step' ? '' : '1', JSON.stringify(event));
     }
     await this.scripts.appendEvents(redisKeys.runEvents(runId), redisKeys.runTasks(runId), ...args);
   }
@@ -345,14 +345,6 @@ export class RedisRunStore {
     }
     await multi.exec();
   }
-}
-
-/** An event as [bus message, stream entry], stringifying the event once. */
-function encodeEvent(event: RunEvent, generation?: number): [string, string] {
-  const json = JSON.stringify(event);
-  const tail = generation === undefined ? '' : `,"generation":${generation}`;
-  // Same shape as BusMessage: { event, generation? }.
-  return [`{"event":${json}${tail}}`, json];
 }
 
 /** Replays stored results in dependency order: a result counts only once its task was ready. */

@@ -217,8 +217,19 @@ export class RedisScheduler {
     // its task-queue in the stream; waiting for the reply would add a round trip per hop.
     await Promise.all([
       this.store.appendEvents(run.runId, events, markers),
-      ...[...byRole].map(([role, jobs]) => this.queue(role).addBulk(jobs)),
+      ...[...byRole].map(([role, jobs]) => this.add(this.queue(role), jobs)),
     ]);
+  }
+
+  /**
+   * Adds jobs to a queue. A lone job (every hop of a chain) goes without addBulk's pipeline:
+   * ioredis copies every script defined on the connection (BullMQ's and the bus's) into each
+   * pipeline it builds, which cost the master more than the rest of the task end.
+   */
+  private async add(queue: Queue, jobs: Parameters<Queue['addBulk']>[0]): Promise<void> {
+    const [only] = jobs;
+    if (jobs.length === 1 && only) await queue.add(only.name, only.data, only.opts);
+    else await queue.addBulk(jobs);
   }
 
   private async skip(run: StoredRun, skipped: SkippedTask[]): Promise<void> {
