@@ -4,7 +4,8 @@
 // (redaction.ts), the bubblewrap runner's cost per command against none (sandbox.ts),
 // end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first) and
 // the acceptance checks' overhead per task (checks.ts; also the built CLI) and the embedded
-// engine on the tiny test model (engine.ts).
+// engine on the tiny test model (engine.ts), then codegod against LangGraph.js and plain BullMQ
+// with issue 15's acceptance rows (peers.ts; installs bench/peers on first use).
 // Run: npx tsx --conditions=@codegod/source scripts/bench/all.ts [--quick]
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -15,6 +16,7 @@ import { e2eBench } from './e2e.js';
 import { engineBench } from './engine.js';
 import { llmConcurrencyBench } from './llm.js';
 import { llmTransportBench } from './llm-transport.js';
+import { peersBench } from './peers.js';
 import { processesBench } from './processes.js';
 import { promptPrefixBench } from './prompt-prefix.js';
 import { redactionBench } from './redaction.js';
@@ -99,8 +101,10 @@ rows.push(...(await attempt('redaction', () => redactionBench(quick))));
 rows.push(...(await attempt('sandbox', () => sandboxBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));
 rows.push(...(await attempt('checks', () => checkOverheadBench(quick))));
-rows.push(...(await attempt('observe + validate processes', processesBench)));
+const processes = await attempt('observe + validate processes', processesBench);
+rows.push(...processes);
 rows.push(...(await attempt('embedded engine', () => engineBench(quick))));
+rows.push(...(await attempt('peers', () => peersBench(quick, { processes }))));
 const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(0);
 console.log(
   `codegod benchmarks${quick ? ' (--quick sizes)' : ''}: ${started.toISOString().slice(0, 16)}Z, ` +

@@ -48,9 +48,6 @@ const MASTER = join(ROOT, 'services/master-orchestrator/dist/main.js');
 const WORKER = join(ROOT, 'services/agent-worker/dist/main.js');
 /** The scripted server's delay per call for the makespan figure. */
 const LATENCY_MS = 200;
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const TICKS_PER_SECOND = 100;
-
 /** The one reply of every iteration: the Reasoning fields, then a plan of one `read_file`. */
 const PLAN_REPLY = {
   problem_analysis: 'the task is already done in this workspace',
@@ -133,12 +130,23 @@ export function installPeers(): void {
   });
 }
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc. */
+/**
+ * CPU time a process has used so far, in ms: the sum over its threads of the time they spent
+ * on a CPU (/proc/<pid>/task/<tid>/schedstat, in ns), far finer than /proc/<pid>/stat's 10 ms
+ * ticks, which a 6-task run of the BullMQ peer would fill only three of.
+ */
 function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the name: state is field 3, so utime (14) and stime (15) sit at 11 and 12.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  let nanoseconds = 0;
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      nanoseconds += Number(
+        readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ')[0],
+      );
+    } catch {
+      // the thread ended while we looked
+    }
+  }
+  return nanoseconds / 1e6;
 }
 
 /** The pid of the redis-server this bench started on `port` (it titles itself `*:port`). */
@@ -248,6 +256,27 @@ function succeeded(report: RunReport): RunReport {
   return report;
 }
 
+/**
+ * Where a run's time went, from its report: the median task (queued to ended), the median gap
+ * between a task's last dependency ending and the task starting, and the time from the run's
+ * start to its first task starting.
+ */
+function makespanParts(report: RunReport): Record<string, number> {
+  const ended = new Map(report.tasks.map((t) => [t.id, t.ended_at ?? Number.NaN]));
+  const durations = report.tasks.map(
+    (t) => (t.ended_at ?? Number.NaN) - (t.started_at ?? Number.NaN),
+  );
+  const gaps = report.tasks
+    .filter((t) => t.depends_on.length > 0)
+    .map((t) => (t.started_at ?? Number.NaN) - Math.max(...t.depends_on.map((d) => ended.get(d)!)));
+  const firstStart = Math.min(...report.tasks.map((t) => t.started_at ?? Number.NaN));
+  return {
+    task: median(durations),
+    gap: median(gaps),
+    start: firstStart - report.started_at,
+  };
+}
+
 /** Per-shape medians of one figure for each system, and their ratio. */
 type Samples = Map<string, number[]>;
 function sample(samples: Samples, key: string, value: number) {
@@ -347,16 +376,25 @@ export async function peersBench(
       }
     }
 
-    // 2. The master's CPU per task in a chain of 10 and of `bigChain` tasks (distributed).
-    const masterPerTask: Samples = new Map();
+    // 2. The master's CPU per task in chains of 10 and of `bigChain` tasks (distributed): the
+    // total over several short runs against one long run per round, so each side counts
+    // about as many tasks.
+    const masterCpu = new Map<number, { cpu: number; tasks: number }>();
     for (let round = 0; round < (quick ? 1 : 2); round++) {
-      for (const size of [10, bigChain, 10]) {
-        const { total } = await cpuDuring([master.child.pid!], () =>
-          buildWithCli(fleetEnv, chain(size, 'devops').tasks, devopsSpace.path),
-        );
-        sample(masterPerTask, String(size), total / size);
+      for (const size of [10, bigChain]) {
+        const runs = size === 10 ? 5 : 1;
+        for (let i = 0; i < runs; i++) {
+          const { total } = await cpuDuring([master.child.pid!], () =>
+            buildWithCli(fleetEnv, chain(size, 'devops').tasks, devopsSpace.path),
+          );
+          const sum = masterCpu.get(size) ?? { cpu: 0, tasks: 0 };
+          masterCpu.set(size, { cpu: sum.cpu + total, tasks: sum.tasks + size });
+        }
       }
     }
+    const masterPerTask = new Map(
+      [...masterCpu].map(([size, { cpu, tasks }]) => [String(size), [cpu / tasks]]),
+    );
 
     // 3. 200 ms a call: the 6-task plan with its own roles and real checks, both modes.
     setLatency(LATENCY_MS);
@@ -373,6 +411,9 @@ export async function peersBench(
         const calls = server.requests.length / plan.tasks.length;
         callsPerTask = Math.max(callsPerTask, calls);
         sample(makespan, mode, report.duration_ms ?? Number.NaN);
+        for (const [key, value] of Object.entries(makespanParts(report))) {
+          sample(makespan, `${mode} ${key}`, value);
+        }
       }
     }
     setLatency(0);
@@ -451,14 +492,14 @@ function peerRows(m: Measured): BenchRow[] {
   const cpus = perShape(m.cpuPerTask, 'distributed', 'bullmq', decimals);
   for (const w of walls) {
     rows.push({
-      benchmark: `peers: wall per node, ${w.name}, embedded vs LangGraph.js`,
+      benchmark: `peers: wall per node, ${w.name}, embedded vs LangGraph.js (${m.rounds} rounds)`,
       measured: `${decimals(w.a)} vs ${decimals(w.b)} = ${w.ratio.toFixed(2)}`,
       goal: 'report',
     });
   }
   for (const c of cpus) {
     rows.push({
-      benchmark: `peers: CPU per task, ${c.name}, distributed vs plain BullMQ`,
+      benchmark: `peers: CPU per task, ${c.name}, distributed vs plain BullMQ (${m.rounds} rounds)`,
       measured: `${decimals(c.a)} vs ${decimals(c.b)} = ${c.ratio.toFixed(2)}`,
       goal: 'report',
     });
@@ -473,6 +514,13 @@ function peerRows(m: Measured): BenchRow[] {
   const masterBig = of(m.masterPerTask, String(m.bigChain));
   const [rssSmall, rssBig] = m.rss;
   const rssRatio = rssBig!.rssMb / rssSmall!.rssMb;
+  for (const mode of ['embedded', 'distributed'] as const) {
+    rows.push({
+      benchmark: `peers: makespan parts at ${LATENCY_MS} ms a call, ${mode}`,
+      measured: `task ${ms(of(m.makespan, `${mode} task`))} (one call ${LATENCY_MS} ms), gap after dependencies ${ms(of(m.makespan, `${mode} gap`))}, start to first task ${ms(of(m.makespan, `${mode} start`))}`,
+      goal: 'report',
+    });
+  }
   rows.push(
     {
       benchmark: 'acceptance: LLM calls per task on a first-time success',
