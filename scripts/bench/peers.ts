@@ -36,6 +36,7 @@ import {
   type WorkerRole,
 } from '@codegod/protocol';
 import { startRedisServer, tempDir } from '@codegod/testkit';
+import { Redis } from 'ioredis';
 import { type BenchRow, formatTable, isEntryPoint, ms } from './bench-table.js';
 import { startService, stop } from './e2e.js';
 import { processesBench } from './processes.js';
@@ -329,6 +330,7 @@ export async function peersBench(
     limits: { maxTasks: 20_000, maxTokens: 1_000_000_000 },
   });
   let bullmq: Awaited<ReturnType<typeof startBullmqPeer>> | undefined;
+  let admin: Redis | undefined;
   try {
     const devopsSpace = await prepareWorkspace(false);
     const fullSpace = await prepareWorkspace(true);
@@ -341,6 +343,11 @@ export async function peersBench(
     await Promise.all([master.ready, ...workers.map((w) => w.ready)]);
     const fleetPids = services.map((s) => s.pid!);
     const redisProcess = redisPid(redis.port);
+    admin = new Redis(redis.url);
+    const stats = admin;
+    /** Commands the redis-server has processed so far (the CLI's following included). */
+    const redisCommands = async () =>
+      Number(/total_commands_processed:(\d+)/.exec(await stats.info('stats'))?.[1]);
     bullmq = await startBullmqPeer(redis.url, server.url);
     const bullmqPid = bullmq.child.pid!;
     const { runLangGraphDag } = await loadLangGraphPeer();
@@ -358,6 +365,7 @@ export async function peersBench(
     setLatency(0);
     const wallPerNode: Samples = new Map();
     const cpuPerTask: Samples = new Map();
+    const commandsPerTask: Samples = new Map();
     for (let round = 0; round < rounds; round++) {
       for (const { name, tasks } of frameworkShapes) {
         let started = performance.now();
@@ -367,12 +375,24 @@ export async function peersBench(
         await embeddedRun(tasks, devopsSpace.path);
         sample(wallPerNode, `embedded ${name}`, (performance.now() - started) / tasks.length);
         const peer = bullmq;
+        let commands = await redisCommands();
         const raw = await cpuDuring([bullmqPid, redisProcess], () => peer.runDag(tasks));
         sample(cpuPerTask, `bullmq ${name}`, raw.total / tasks.length);
+        sample(
+          commandsPerTask,
+          `bullmq ${name}`,
+          ((await redisCommands()) - commands) / tasks.length,
+        );
+        commands = await redisCommands();
         const distributed = await cpuDuring([...fleetPids, redisProcess], () =>
           buildWithCli(fleetEnv, tasks, devopsSpace.path),
         );
         sample(cpuPerTask, `distributed ${name}`, distributed.total / tasks.length);
+        sample(
+          commandsPerTask,
+          `distributed ${name}`,
+          ((await redisCommands()) - commands) / tasks.length,
+        );
       }
     }
 
@@ -428,6 +448,7 @@ export async function peersBench(
       shapes: frameworkShapes,
       wallPerNode,
       cpuPerTask,
+      commandsPerTask,
       masterPerTask,
       bigChain,
       plan,
@@ -443,6 +464,7 @@ export async function peersBench(
       bullmq.child.stdin!.end();
       await stop(bullmq.child);
     }
+    admin?.disconnect();
     await fleet.close();
     await Promise.all(services.map(stop));
     await redis.stop();
@@ -467,6 +489,7 @@ interface Measured {
   shapes: Shape[];
   wallPerNode: Samples;
   cpuPerTask: Samples;
+  commandsPerTask: Samples;
   masterPerTask: Samples;
   bigChain: number;
   plan: Shape;
@@ -501,6 +524,13 @@ function peerRows(m: Measured): BenchRow[] {
     rows.push({
       benchmark: `peers: CPU per task, ${c.name}, distributed vs plain BullMQ (${m.rounds} rounds)`,
       measured: `${decimals(c.a)} vs ${decimals(c.b)} = ${c.ratio.toFixed(2)}`,
+      goal: 'report',
+    });
+  }
+  for (const r of perShape(m.commandsPerTask, 'distributed', 'bullmq', (v) => v.toFixed(0))) {
+    rows.push({
+      benchmark: `peers: Redis commands per task, ${r.name}, distributed vs plain BullMQ`,
+      measured: `${r.a.toFixed(0)} vs ${r.b.toFixed(0)} = ${r.ratio.toFixed(2)}`,
       goal: 'report',
     });
   }
