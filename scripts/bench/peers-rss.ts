@@ -5,8 +5,8 @@
 // workspace the devops role validates).
 // Run (by peers.ts): node --expose-gc --import tsx --conditions=@codegod/source peers-rss.ts 1000 10000
 import { createCommandRunner } from '@codegod/actions';
+import { defaultToolkits, startEmbeddedFleet } from '@codegod/fleet';
 import { createLlmClient } from '@codegod/llm';
-import { defaultToolkits, startEmbeddedFleet } from '@codegod/orchestrator';
 
 const RUN_SIZE = 100;
 const counts = process.argv.slice(2).map(Number);

@@ -24,9 +24,9 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type CommandRunner, createCommandRunner } from '@codegod/actions';
+import { defaultToolkits, startEmbeddedFleet } from '@codegod/fleet';
 import { createLlmClient } from '@codegod/llm';
 import { startScriptedLlmServer } from '@codegod/llm/testing';
-import { defaultToolkits, startEmbeddedFleet } from '@codegod/orchestrator';
 import {
   type RunReport,
   runReportSchema,
