@@ -5,8 +5,9 @@
 // end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first) and
 // the acceptance checks' overhead per task (checks.ts; also the built CLI), the six-task plan's
 // makespan over its LLM-bound ideal (makespan.ts; the built CLI), the processes and event-loop
-// blocking of observe + validate (processes.ts, event-loop.ts) and the embedded
-// engine on the tiny test model (engine.ts).
+// blocking of observe + validate (processes.ts, event-loop.ts), the embedded engine on the tiny
+// test model (engine.ts), then codegod against LangGraph.js and plain BullMQ with issue 15's
+// acceptance rows (peers.ts; installs bench/peers on first use).
 // Run: npx tsx --conditions=@codegod/source scripts/bench/all.ts [--quick]
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -19,6 +20,7 @@ import { eventLoopBench } from './event-loop.js';
 import { llmConcurrencyBench } from './llm.js';
 import { llmTransportBench } from './llm-transport.js';
 import { makespanBench } from './makespan.js';
+import { peersBench } from './peers.js';
 import { processesBench } from './processes.js';
 import { promptPrefixBench } from './prompt-prefix.js';
 import { redactionBench } from './redaction.js';
@@ -104,9 +106,11 @@ rows.push(...(await attempt('sandbox', () => sandboxBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));
 rows.push(...(await attempt('checks', () => checkOverheadBench(quick))));
 rows.push(...(await attempt('makespan', () => makespanBench(quick))));
-rows.push(...(await attempt('observe + validate processes', processesBench)));
+const processes = await attempt('observe + validate processes', processesBench);
+rows.push(...processes);
 rows.push(...(await attempt('event loop', () => eventLoopBench(quick))));
 rows.push(...(await attempt('embedded engine', () => engineBench(quick))));
+rows.push(...(await attempt('peers', () => peersBench(quick, { processes }))));
 const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(0);
 console.log(
   `codegod benchmarks${quick ? ' (--quick sizes)' : ''}: ${started.toISOString().slice(0, 16)}Z, ` +

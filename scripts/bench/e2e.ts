@@ -145,7 +145,7 @@ async function build(env: NodeJS.ProcessEnv, planFile: string, workspace: string
 type Measured = Awaited<ReturnType<typeof build>> & { actionMs: number; checkMs: number };
 
 /** Starts a service dist; resolves once it logs `readyMessage`. */
-function startService(file: string, env: NodeJS.ProcessEnv, readyMessage: string) {
+export function startService(file: string, env: NodeJS.ProcessEnv, readyMessage: string) {
   const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...loader, file], {
     env,
@@ -172,7 +172,7 @@ function startService(file: string, env: NodeJS.ProcessEnv, readyMessage: string
 }
 
 /** SIGTERM, then SIGKILL after 10 s, for a process this bench started. */
-async function stop(child: ChildProcess): Promise<void> {
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((done) => child.once('exit', done));
   child.kill('SIGTERM');

@@ -1,0 +1,30 @@
+// The LangGraph.js peer: a task graph as a StateGraph with one node per task, each node one
+// LLM call; a task with several dependencies waits for all of them (a multi-source edge).
+import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
+import { chat } from './llm-call.mjs';
+
+const DagState = Annotation.Root({
+  done: Annotation({ reducer: (left, right) => left.concat(right), default: () => [] }),
+});
+
+/** Builds and runs the graph of `tasks` to its end; returns the ids of the nodes that ran. */
+export async function runLangGraphDag(tasks, llmUrl) {
+  const graph = new StateGraph(DagState);
+  const hasDependents = new Set(tasks.flatMap((task) => task.depends_on));
+  for (const task of tasks) {
+    graph.addNode(task.id, async () => {
+      await chat(llmUrl, task);
+      return { done: [task.id] };
+    });
+  }
+  for (const task of tasks) {
+    const from = task.depends_on;
+    graph.addEdge(from.length === 0 ? START : from.length === 1 ? from[0] : from, task.id);
+    if (!hasDependents.has(task.id)) graph.addEdge(task.id, END);
+  }
+  const app = graph.compile();
+  const state = await app.invoke({ done: [] }, { recursionLimit: tasks.length + 10 });
+  if (state.done.length !== tasks.length)
+    throw new Error(`LangGraph ran ${state.done.length} of ${tasks.length} nodes`);
+  return state.done;
+}
