@@ -8,7 +8,7 @@ import {
 import { type TaskState, WORKER_ROLES } from '@codegod/protocol';
 import { z } from 'zod';
 import type { DashboardSources } from './dashboard-sources.js';
-import { agentViews, type RunRow, runView, taskView } from './dashboard-views.js';
+import { agentViews, type RunRow, runRow, runView, taskView } from './dashboard-views.js';
 
 /** An answer of the API: a status and a JSON body. */
 export interface ApiAnswer {
@@ -31,15 +31,7 @@ export class DashboardApi {
     const { bus } = this.sources;
     const runs = await bus.listRuns();
     const rows: RunRow[] = await Promise.all(
-      runs.map(async (run) => ({
-        run_id: run.runId,
-        problem: run.problem,
-        state: run.state,
-        reason: run.reason,
-        created_at: run.createdAt,
-        ended_at: run.endedAt ?? null,
-        tokens: await this.tokens(run.runId),
-      })),
+      runs.map(async (run) => runRow(run, await this.tokens(run.runId))),
     );
     const running = await Promise.all(
       runs.filter((r) => r.state === 'running').map((r) => bus.getRun(r.runId)),

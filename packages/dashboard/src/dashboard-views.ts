@@ -14,6 +14,22 @@ export interface RunRow {
   tokens: RunTokenUsage | null;
 }
 
+/** The runs-list row of `run`. */
+export function runRow(
+  run: Pick<RunSnapshot, 'runId' | 'problem' | 'state' | 'reason' | 'createdAt' | 'endedAt'>,
+  tokens: RunTokenUsage | null,
+): RunRow {
+  return {
+    run_id: run.runId,
+    problem: run.problem,
+    state: run.state,
+    reason: run.reason,
+    created_at: run.createdAt,
+    ended_at: run.endedAt ?? null,
+    tokens,
+  };
+}
+
 /** How a run's success was proven, from its tasks' checks: only a succeeded run has a proof. */
 export function runProof(run: RunSnapshot): 'verified' | 'unverified' | null {
   if (run.state !== 'succeeded') return null;
@@ -74,13 +90,7 @@ export function runView(
     }),
   );
   return {
-    run_id: run.runId,
-    problem: run.problem,
-    state: run.state,
-    reason: run.reason,
-    created_at: run.createdAt,
-    ended_at: run.endedAt ?? null,
-    tokens,
+    ...runRow(run, tokens),
     proof: runProof(run),
     awaiting_replan: run.awaitingReplan,
     wave_count: tasks.length === 0 ? 0 : 1 + Math.max(...tasks.map((t) => t.wave)),

@@ -1,5 +1,10 @@
 import { basename } from 'node:path';
-import { type AcceptanceCheck, HTTP_CHECK_METHODS, type TaskGraphError } from '@codegod/protocol';
+import {
+  type AcceptanceCheck,
+  HTTP_CHECK_METHODS,
+  type TaskGraphError,
+  withEveryCheckField,
+} from '@codegod/protocol';
 import { z } from 'zod';
 
 // The LLM writes checks in a strict-JSON-schema shape: every field present, `null` for "use
@@ -49,30 +54,9 @@ export const llmCheckSchema = z.union([
 /** One acceptance check as the LLM writes it. */
 export type LlmCheck = z.infer<typeof llmCheckSchema>;
 
-/** The fields of each kind, in the order the LLM writes them. */
-const FIELDS = {
-  command: ['type', 'argv', 'cwd', 'exit_code', 'stdout_regex', 'stderr_regex', 'timeout_ms'],
-  file: ['type', 'path', 'content_regex'],
-  http: [
-    'type',
-    'service',
-    'cwd',
-    'port',
-    'method',
-    'path',
-    'status',
-    'body_regex',
-    'startup_timeout_ms',
-    'timeout_ms',
-  ],
-} as const;
-
 /** A protocol check in the LLM's shape: every field present, null where it has none. */
 export function toLlmCheck(check: AcceptanceCheck): LlmCheck {
-  const given = check as Record<string, unknown>;
-  return llmCheckSchema.parse(
-    Object.fromEntries(FIELDS[check.type].map((field) => [field, given[field] ?? null])),
-  );
+  return llmCheckSchema.parse(withEveryCheckField(check));
 }
 
 /** A protocol check from the LLM's: null fields take their defaults. */

@@ -23,6 +23,34 @@ export const CHECK_DEFAULTS = {
   requestTimeoutMs: 10_000,
 } as const;
 
+/**
+ * The fields of each kind of check, in the order an LLM writes them. The LLM's strict JSON shape
+ * has every field present, `null` where the protocol check has none.
+ */
+export const CHECK_FIELDS = {
+  command: ['type', 'argv', 'cwd', 'exit_code', 'stdout_regex', 'stderr_regex', 'timeout_ms'],
+  file: ['type', 'path', 'content_regex'],
+  http: [
+    'type',
+    'service',
+    'cwd',
+    'port',
+    'method',
+    'path',
+    'status',
+    'body_regex',
+    'startup_timeout_ms',
+    'timeout_ms',
+  ],
+} as const;
+
+/** A check with every field of its kind present, `null` where it has none (the LLM's shape). */
+export function withEveryCheckField(
+  check: { type: keyof typeof CHECK_FIELDS } & Record<string, unknown>,
+): Record<string, unknown> {
+  return Object.fromEntries(CHECK_FIELDS[check.type].map((field) => [field, check[field] ?? null]));
+}
+
 /** The bounds of a check's timeouts, in ms: long enough for a test suite, short of a run. */
 export const CHECK_TIMEOUT_BOUNDS = { min: 100, max: 30 * 60_000 } as const;
 

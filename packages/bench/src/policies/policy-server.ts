@@ -1,9 +1,9 @@
 import { type RecordedRequest, startScriptedLlmServer } from '@codegod/llm/testing';
-import { CodegodError } from '@codegod/protocol';
+import { CodegodError, withEveryCheckField } from '@codegod/protocol';
 import type { BenchInstance } from '../bench-instance.js';
 import { lazyPolicy } from './lazy-policy.js';
 import { oraclePolicy } from './oracle-policy.js';
-import { llmCheck, type PolicyTask, type ScriptedPolicy } from './scripted-policy.js';
+import type { PolicyTask, ScriptedPolicy } from './scripted-policy.js';
 
 /** The scripted policies by name. */
 export const POLICIES: Record<string, ScriptedPolicy> = {
@@ -87,7 +87,7 @@ export async function startPolicyServer(
       return {
         tasks: planned.map(({ steps: _steps, ...task }) => ({
           ...task,
-          acceptance: task.acceptance.map(llmCheck),
+          acceptance: task.acceptance.map(withEveryCheckField),
         })),
         run_checks: [],
       };

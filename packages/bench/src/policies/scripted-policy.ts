@@ -25,22 +25,3 @@ export interface ScriptedPolicy {
   problemWith(instance: BenchInstance): Promise<string | undefined>;
   tasksFor(instance: BenchInstance): Promise<PolicyTask[]>;
 }
-
-const COMMAND_FIELDS = ['cwd', 'exit_code', 'stdout_regex', 'stderr_regex', 'timeout_ms'];
-const FILE_FIELDS = ['content_regex'];
-const HTTP_FIELDS = [
-  'cwd',
-  'method',
-  'path',
-  'status',
-  'body_regex',
-  'startup_timeout_ms',
-  'timeout_ms',
-];
-
-/** A check in the master's strict LLM shape: every field present, null for the default. */
-export function llmCheck(check: PolicyCheck): Record<string, unknown> {
-  const fields =
-    check.type === 'command' ? COMMAND_FIELDS : check.type === 'file' ? FILE_FIELDS : HTTP_FIELDS;
-  return { ...Object.fromEntries(fields.map((field) => [field, null])), ...check };
-}
