@@ -1,4 +1,5 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { CommandNotAllowedError } from '../errors/command-not-allowed-error.js';
 import {
@@ -11,7 +12,12 @@ import { childEnv, makeRedactor } from './child-env.js';
 import type { CommandOutput, SandboxKind } from './command-runner.js';
 import { withInstallLock } from './install-lock.js';
 import { resolveInside } from './resolve-inside.js';
-import { resolveSandboxOptions, type SandboxOptions } from './sandbox-options.js';
+import {
+  type ResolvedSandboxOptions,
+  realWorkspace,
+  resolveSandboxOptions,
+  type SandboxOptions,
+} from './sandbox-options.js';
 import { screenArguments } from './screen-arguments.js';
 import { screenRequirementsFile } from './screen-requirements-file.js';
 import { screenToolUse } from './screen-tool-use.js';
@@ -78,10 +84,37 @@ export interface Sandbox {
 /** Creates a sandbox over `options.workspace`. Throws ConfigError for bad settings. */
 export function createSandbox(options: SandboxOptions): Sandbox {
   const settings = resolveSandboxOptions(options);
-  const { workspace, allowlist } = settings;
-  const { runner } = settings;
+  return sandboxOver(
+    settings,
+    makeRedactor(settings.env),
+    childEnv(settings.env, settings.passEnv),
+  );
+}
+
+/**
+ * Makes sandboxes over any workspace with the settings of `options` (whose `workspace` is
+ * ignored). The settings, the environment commands see and the env redactor are worked out
+ * once, not per sandbox: a task makes a sandbox per step, and walking `process.env` each time
+ * cost more than the step's own work. Each workspace is still checked to be a real directory.
+ */
+export function sandboxMaker(
+  options: Omit<SandboxOptions, 'workspace'>,
+): (workspace: string) => Sandbox {
+  const settings = resolveSandboxOptions({ ...options, workspace: tmpdir() });
   const redact = makeRedactor(settings.env);
   const env = childEnv(settings.env, settings.passEnv);
+  return (workspace) =>
+    sandboxOver({ ...settings, workspace: realWorkspace(workspace) }, redact, env);
+}
+
+/** A sandbox over `settings.workspace` (already real), redacting with `redact`, giving commands `env`. */
+function sandboxOver(
+  settings: ResolvedSandboxOptions,
+  redact: (text: string) => string,
+  env: Record<string, string>,
+): Sandbox {
+  const { workspace, allowlist } = settings;
+  const { runner } = settings;
   const allowedNames = new Set(allowlist.filter((entry) => !entry.includes('/')));
   const allowedPaths = new Set(
     allowlist.filter((entry) => entry.includes('/')).map((entry) => normalize(entry)),
