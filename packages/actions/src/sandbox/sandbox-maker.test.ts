@@ -1,7 +1,10 @@
 import { realpathSync } from 'node:fs';
+import { symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigError } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { describe, expect, it } from 'vitest';
+import { PathOutsideWorkspaceError } from '../errors/path-outside-workspace-error.js';
 import { sandboxMaker } from './sandbox.js';
 
 describe('sandboxMaker', () => {
@@ -32,6 +35,22 @@ describe('sandboxMaker', () => {
     } finally {
       await first.remove();
       await second.remove();
+    }
+  });
+
+  it('says whether a name exists, and still refuses a link out of the workspace', async () => {
+    const workspace = await tempDir('maker-');
+    try {
+      const box = sandboxMaker({ allowlist: [], env: {}, sandbox: 'none' })(workspace.path);
+      await writeFile(join(workspace.path, 'Dockerfile'), 'FROM x\n');
+      await symlink('/etc/codegod-no-such-file', join(workspace.path, 'out'));
+      expect(await box.exists('Dockerfile')).toBe(true);
+      expect(await box.exists('compose.yaml')).toBe(false);
+      expect(await box.exists('sub/compose.yaml')).toBe(false);
+      await expect(box.exists('out')).rejects.toThrowError(PathOutsideWorkspaceError);
+      await expect(box.exists('../x')).rejects.toThrowError(PathOutsideWorkspaceError);
+    } finally {
+      await workspace.remove();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { CommandNotAllowedError } from '../errors/command-not-allowed-error.js';
@@ -178,6 +178,15 @@ function sandboxOver(
     kind: runner.kind,
     resolvePath,
     async exists(path) {
+      // A bare name directly in the (real) workspace that lstat cannot find is neither a file
+      // nor a link: absent, and resolving it (three failing syscalls) would say nothing more.
+      if (isBareName(path)) {
+        const missing = await lstat(resolve(workspace, path)).then(
+          () => false,
+          (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+        );
+        if (missing) return false;
+      }
       const absolute = await resolvePath(path);
       return access(absolute).then(
         () => true,
@@ -205,4 +214,16 @@ function sandboxOver(
     }),
     redact,
   };
+}
+
+/** A single path component naming an entry of the directory itself: no separator, not `.`/`..`. */
+function isBareName(path: string): boolean {
+  return (
+    path !== '' &&
+    path !== '.' &&
+    path !== '..' &&
+    !path.includes('/') &&
+    !path.includes(sep) &&
+    !path.includes('\0')
+  );
 }
