@@ -126,7 +126,8 @@ export function realWorkspace(workspace: string): string {
     );
   }
   try {
-    const real = realpathSync(workspace);
+    // The native realpath is one system call; the JS one lstats each component.
+    const real = realpathSync.native(workspace);
     if (!statSync(real).isDirectory()) throw new Error('not a directory');
     return real;
   } catch (error) {
