@@ -43,8 +43,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return Array.isArray(value) || prototype === Object.prototype || prototype === null;
 }
 
-/** Sets an own property; plain assignment of `__proto__` (a key JSON.parse may give) would not. */
+/**
+ * Sets an own property. Plain assignment is the fast path; only `__proto__` (a key JSON.parse
+ * may give), whose assignment would set the prototype instead, needs defineProperty.
+ */
 function define(target: object, key: string, value: unknown): void {
+  if (key !== '__proto__') {
+    (target as Record<string, unknown>)[key] = value;
+    return;
+  }
   Object.defineProperty(target, key, {
     value,
     enumerable: true,

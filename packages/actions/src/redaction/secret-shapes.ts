@@ -15,25 +15,49 @@ const URL_CREDENTIALS = /(?<=[a-z][a-z0-9+.-]{0,31}):\/\/[^\s/@]{1,1024}@/gi;
 /** Not preceded by a token character: a token starts at the start of a run. */
 const START = '(?<![A-Za-z0-9_-])';
 
-/** Well-known token shapes, by issuer. Lengths are lenient lower bounds of the real formats. */
-export const TOKEN_SHAPES: readonly { name: string; pattern: RegExp }[] = [
+/**
+ * Well-known token shapes, by issuer. Lengths are lenient lower bounds of the real formats.
+ * `needles` are literals every match contains: a text holding none of them is not scanned.
+ */
+export const TOKEN_SHAPES: readonly {
+  name: string;
+  needles: readonly string[];
+  pattern: RegExp;
+}[] = [
   // OpenAI (sk-, sk-proj-, sk-svcacct-) and Anthropic (sk-ant-) API keys.
-  { name: 'OpenAI or Anthropic key', pattern: /sk-[A-Za-z0-9_-]{20,1024}/ },
-  { name: 'GitHub token', pattern: /gh[pousr]_[A-Za-z0-9]{30,255}/ },
-  { name: 'GitHub fine-grained token', pattern: /github_pat_[A-Za-z0-9_]{22,255}/ },
-  { name: 'GitLab token', pattern: /glpat-[A-Za-z0-9_-]{20,255}/ },
-  { name: 'Slack token', pattern: /xox[abposr]-[A-Za-z0-9-]{10,255}/ },
-  { name: 'AWS access key id', pattern: /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/ },
-  { name: 'Google API key', pattern: /AIza[A-Za-z0-9_-]{35}/ },
-  { name: 'Stripe secret key', pattern: /[rs]k_(?:live|test)_[A-Za-z0-9]{16,255}/ },
-  { name: 'npm token', pattern: /npm_[A-Za-z0-9]{36,255}/ },
-  { name: 'Hugging Face token', pattern: /hf_[A-Za-z0-9]{30,255}/ },
+  { name: 'OpenAI or Anthropic key', needles: ['sk-'], pattern: /sk-[A-Za-z0-9_-]{20,1024}/ },
+  { name: 'GitHub token', needles: ['gh'], pattern: /gh[pousr]_[A-Za-z0-9]{30,255}/ },
+  {
+    name: 'GitHub fine-grained token',
+    needles: ['github_pat_'],
+    pattern: /github_pat_[A-Za-z0-9_]{22,255}/,
+  },
+  { name: 'GitLab token', needles: ['glpat-'], pattern: /glpat-[A-Za-z0-9_-]{20,255}/ },
+  { name: 'Slack token', needles: ['xox'], pattern: /xox[abposr]-[A-Za-z0-9-]{10,255}/ },
+  {
+    name: 'AWS access key id',
+    needles: ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
+    pattern: /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/,
+  },
+  { name: 'Google API key', needles: ['AIza'], pattern: /AIza[A-Za-z0-9_-]{35}/ },
+  {
+    name: 'Stripe secret key',
+    needles: ['k_live_', 'k_test_'],
+    pattern: /[rs]k_(?:live|test)_[A-Za-z0-9]{16,255}/,
+  },
+  { name: 'npm token', needles: ['npm_'], pattern: /npm_[A-Za-z0-9]{36,255}/ },
+  { name: 'Hugging Face token', needles: ['hf_'], pattern: /hf_[A-Za-z0-9]{30,255}/ },
   // A JWT: base64url JSON header and payload (both start `{"`, so `eyJ`), then a signature.
   {
     name: 'JSON Web Token',
+    needles: ['eyJ'],
     pattern: /eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{0,4096}/,
   },
-].map(({ name, pattern }) => ({ name, pattern: new RegExp(START + pattern.source, 'g') }));
+].map(({ name, needles, pattern }) => ({
+  name,
+  needles,
+  pattern: new RegExp(START + pattern.source, 'g'),
+}));
 
 /** `Authorization: Bearer …` / `Basic …` / `Token …` headers, and a bare `Bearer <token>`. */
 const AUTHORIZATION =
@@ -77,6 +101,9 @@ export function redactSecretShapes(text: string): string {
   out = out.replace(AUTHORIZATION, (_match, header?: string, bearer?: string) =>
     header === undefined ? `${bearer}${REDACTED}` : `${header}${REDACTED}`,
   );
-  for (const { pattern } of TOKEN_SHAPES) out = out.replace(pattern, REDACTED);
+  for (const { needles, pattern } of TOKEN_SHAPES) {
+    // includes() is one native search; most texts hold no token prefix at all.
+    if (needles.some((needle) => out.includes(needle))) out = out.replace(pattern, REDACTED);
+  }
   return out.includes('PRIVATE KEY') ? redactPrivateKeyBlocks(out) : out;
 }

@@ -90,24 +90,7 @@ const COMMAND_SETTINGS = defineSettings({
  */
 export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxOptions {
   const env = options.env ?? process.env;
-  if (!isAbsolute(options.workspace)) {
-    throw new ConfigError(
-      'workspace',
-      undefined,
-      `expected an absolute path (got ${JSON.stringify(options.workspace)})`,
-    );
-  }
-  let workspace: string;
-  try {
-    workspace = realpathSync(options.workspace);
-    if (!statSync(workspace).isDirectory()) throw new Error('not a directory');
-  } catch (error) {
-    throw new ConfigError(
-      'workspace',
-      undefined,
-      `${options.workspace} is not an existing directory (${(error as Error).message})`,
-    );
-  }
+  const workspace = realWorkspace(options.workspace);
   const allowlist = z.array(z.string().min(1)).safeParse(options.allowlist);
   if (!allowlist.success) {
     throw new ConfigError(
@@ -131,4 +114,27 @@ export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxO
         ...(options.limits ? { limits: options.limits } : {}),
       }),
   };
+}
+
+/** The real path of `workspace`, which must be an absolute path to an existing directory; throws ConfigError otherwise. */
+export function realWorkspace(workspace: string): string {
+  if (!isAbsolute(workspace)) {
+    throw new ConfigError(
+      'workspace',
+      undefined,
+      `expected an absolute path (got ${JSON.stringify(workspace)})`,
+    );
+  }
+  try {
+    // The native realpath is one system call; the JS one lstats each component.
+    const real = realpathSync.native(workspace);
+    if (!statSync(real).isDirectory()) throw new Error('not a directory');
+    return real;
+  } catch (error) {
+    throw new ConfigError(
+      'workspace',
+      undefined,
+      `${workspace} is not an existing directory (${(error as Error).message})`,
+    );
+  }
 }

@@ -1,4 +1,5 @@
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { CommandNotAllowedError } from '../errors/command-not-allowed-error.js';
 import {
@@ -11,7 +12,12 @@ import { childEnv, makeRedactor } from './child-env.js';
 import type { CommandOutput, SandboxKind } from './command-runner.js';
 import { withInstallLock } from './install-lock.js';
 import { resolveInside } from './resolve-inside.js';
-import { resolveSandboxOptions, type SandboxOptions } from './sandbox-options.js';
+import {
+  type ResolvedSandboxOptions,
+  realWorkspace,
+  resolveSandboxOptions,
+  type SandboxOptions,
+} from './sandbox-options.js';
 import { screenArguments } from './screen-arguments.js';
 import { screenRequirementsFile } from './screen-requirements-file.js';
 import { screenToolUse } from './screen-tool-use.js';
@@ -78,10 +84,37 @@ export interface Sandbox {
 /** Creates a sandbox over `options.workspace`. Throws ConfigError for bad settings. */
 export function createSandbox(options: SandboxOptions): Sandbox {
   const settings = resolveSandboxOptions(options);
-  const { workspace, allowlist } = settings;
-  const { runner } = settings;
+  return sandboxOver(
+    settings,
+    makeRedactor(settings.env),
+    childEnv(settings.env, settings.passEnv),
+  );
+}
+
+/**
+ * Makes sandboxes over any workspace with the settings of `options` (whose `workspace` is
+ * ignored). The settings, the environment commands see and the env redactor are worked out
+ * once, not per sandbox: a task makes a sandbox per step, and walking `process.env` each time
+ * cost more than the step's own work. Each workspace is still checked to be a real directory.
+ */
+export function sandboxMaker(
+  options: Omit<SandboxOptions, 'workspace'>,
+): (workspace: string) => Sandbox {
+  const settings = resolveSandboxOptions({ ...options, workspace: tmpdir() });
   const redact = makeRedactor(settings.env);
   const env = childEnv(settings.env, settings.passEnv);
+  return (workspace) =>
+    sandboxOver({ ...settings, workspace: realWorkspace(workspace) }, redact, env);
+}
+
+/** A sandbox over `settings.workspace` (already real), redacting with `redact`, giving commands `env`. */
+function sandboxOver(
+  settings: ResolvedSandboxOptions,
+  redact: (text: string) => string,
+  env: Record<string, string>,
+): Sandbox {
+  const { workspace, allowlist } = settings;
+  const { runner } = settings;
   const allowedNames = new Set(allowlist.filter((entry) => !entry.includes('/')));
   const allowedPaths = new Set(
     allowlist.filter((entry) => entry.includes('/')).map((entry) => normalize(entry)),
@@ -145,6 +178,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     kind: runner.kind,
     resolvePath,
     async exists(path) {
+      // A bare name directly in the (real) workspace that lstat cannot find is neither a file
+      // nor a link: absent, and resolving it (three failing syscalls) would say nothing more.
+      if (isBareName(path)) {
+        const missing = await lstat(resolve(workspace, path)).then(
+          () => false,
+          (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+        );
+        if (missing) return false;
+      }
       const absolute = await resolvePath(path);
       return access(absolute).then(
         () => true,
@@ -172,4 +214,16 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     }),
     redact,
   };
+}
+
+/** A single path component naming an entry of the directory itself: no separator, not `.`/`..`. */
+function isBareName(path: string): boolean {
+  return (
+    path !== '' &&
+    path !== '.' &&
+    path !== '..' &&
+    !path.includes('/') &&
+    !path.includes(sep) &&
+    !path.includes('\0')
+  );
 }

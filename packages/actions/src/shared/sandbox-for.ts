@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import type { SandboxKind } from '../sandbox/command-runner.js';
-import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { type Sandbox, sandboxMaker } from '../sandbox/sandbox.js';
 import { resolveSandboxOptions, type SandboxOptions } from '../sandbox/sandbox-options.js';
 
 /** Settings every toolkit passes on to its sandboxes. */
@@ -22,7 +22,6 @@ export function sandboxFactory(
   options: ToolkitOptions = {},
 ): SandboxFactory {
   const { runner } = resolveSandboxOptions({ ...options, workspace: tmpdir(), allowlist });
-  const factory = (workspace: string) =>
-    createSandbox({ ...options, runner, workspace, allowlist });
+  const factory = sandboxMaker({ ...options, runner, allowlist });
   return Object.assign(factory, { kind: runner.kind });
 }

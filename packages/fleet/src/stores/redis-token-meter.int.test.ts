@@ -64,8 +64,7 @@ describe('RedisTokenMeter', () => {
     try {
       await client.ping();
       const meter = new RedisTokenMeter(client);
-      // Every request ioredis sends goes out through one write on the socket (a MULTI's
-      // commands, EXEC included, are written together).
+      // Every request ioredis sends goes out through one write on the socket.
       const writes: string[] = [];
       const write = client.stream.write.bind(client.stream);
       client.stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
@@ -77,8 +76,9 @@ describe('RedisTokenMeter', () => {
         { runId: `run-${randomUUID()}`, role: 'backend', phase: 'plan' },
       );
       expect(writes).toHaveLength(1);
-      // The one write holds the whole MULTI: counters of the fleet and of the run.
-      expect(writes[0]).toMatch(/multi[\s\S]*metrics:llm[\s\S]*:tokens[\s\S]*exec/i);
+      // The one write is one command, an EVAL over the counters of the fleet and of the run.
+      expect(writes[0]).toMatch(/^\*\d+\r\n\$4\r\neval\r\n[\s\S]*metrics:llm[\s\S]*:tokens/i);
+      expect(writes[0]).not.toMatch(/multi|exec/i);
     } finally {
       client.disconnect();
     }

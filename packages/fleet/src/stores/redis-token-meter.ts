@@ -9,13 +9,24 @@ import {
 import type { Redis } from 'ioredis';
 
 /** The Redis commands RedisTokenMeter uses. */
-export type TokenMeterRedis = Pick<Redis, 'multi' | 'hgetall'>;
+export type TokenMeterRedis = Pick<Redis, 'eval' | 'hgetall'>;
 
-const FIELDS = {
-  promptTokens: 'prompt_tokens',
-  completionTokens: 'completion_tokens',
-  totalTokens: 'total_tokens',
-} as const;
+/**
+ * One call's HINCRBYs, run in Redis: `calls` by 1, then prompt, completion and total tokens
+ * under each prefix (ARGV[5..]), then the run's total under its role (ARGV[4]) unless that is
+ * empty. One EVAL instead of a MULTI of up to 13 commands: the meter runs on every LLM call.
+ * KEYS: metrics hash, run tokens hash. ARGV: prompt, completion, total, run role, prefixes….
+ */
+const RECORD_SCRIPT = `
+redis.call('HINCRBY', KEYS[1], 'calls', 1)
+for i = 5, #ARGV do
+  redis.call('HINCRBY', KEYS[1], ARGV[i] .. 'prompt_tokens', ARGV[1])
+  redis.call('HINCRBY', KEYS[1], ARGV[i] .. 'completion_tokens', ARGV[2])
+  redis.call('HINCRBY', KEYS[1], ARGV[i] .. 'total_tokens', ARGV[3])
+end
+if ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[4], ARGV[3]) end
+return 1
+`;
 
 /**
  * The TokenMeter of the fleet, over two hashes every process adds into with HINCRBY (so
@@ -25,7 +36,7 @@ const FIELDS = {
  *   `phase:{phase}:`;
  * - `codegod:run:{runId}:tokens`, role → total tokens of the run: what the master's token
  *   budget and the run report read.
- * Each call is one MULTI: one round trip to Redis.
+ * Each call is one EVAL: one round trip and one command.
  */
 export class RedisTokenMeter implements TokenMeter {
   readonly #redis: TokenMeterRedis;
@@ -34,25 +45,27 @@ export class RedisTokenMeter implements TokenMeter {
     this.#redis = redis;
   }
 
-  /** Adds one call's usage to the overall, role, phase and run counters in one MULTI. */
+  /** Adds one call's usage to the overall, role, phase and run counters in one EVAL. */
   async record(usage: TokenUsage, labels: TokenLabels): Promise<void> {
     const key = redisKeys.metricsLlm();
     const prefixes = [''];
     if (labels.role !== undefined) prefixes.push(`role:${labels.role}:`);
     if (labels.phase !== undefined) prefixes.push(`phase:${labels.phase}:`);
-    const multi = this.#redis.multi().hincrby(key, 'calls', 1);
-    for (const prefix of prefixes)
-      for (const [name, field] of Object.entries(FIELDS))
-        multi.hincrby(key, `${prefix}${field}`, usage[name as keyof TokenUsage]);
-    if (labels.runId !== undefined && usage.totalTokens > 0)
-      multi.hincrby(
-        redisKeys.runTokens(labels.runId),
-        labels.role ?? UNKNOWN_TOKEN_ROLE,
-        usage.totalTokens,
-      );
-    const results = await multi.exec();
-    const failed = results?.find(([error]) => error !== null);
-    if (failed?.[0]) throw failed[0];
+    const runKey =
+      labels.runId !== undefined && usage.totalTokens > 0
+        ? redisKeys.runTokens(labels.runId)
+        : undefined;
+    await this.#redis.eval(
+      RECORD_SCRIPT,
+      2,
+      key,
+      runKey ?? key,
+      usage.promptTokens,
+      usage.completionTokens,
+      usage.totalTokens,
+      runKey === undefined ? '' : (labels.role ?? UNKNOWN_TOKEN_ROLE),
+      ...prefixes,
+    );
   }
 
   /** The run's totals so far, read from `codegod:run:{runId}:tokens`. */
