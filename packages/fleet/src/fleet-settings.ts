@@ -14,6 +14,16 @@ export const FLEET_SETTINGS = defineSettings({
   },
   /** The pm2 executable of the local runtime. Default: `<root>/node_modules/.bin/pm2`. */
   pm2: { env: 'CODEGOD_PM2', schema: z.string().min(1).optional() },
+  /** The master's entry under the root, for stand-ins in tests. Default: the built service. */
+  masterEntry: {
+    env: 'CODEGOD_MASTER_ENTRY',
+    schema: z.string().min(1).default('services/master-orchestrator/dist/main.js'),
+  },
+  /** The agent workers' entry under the root. Default: the built service. */
+  workerEntry: {
+    env: 'CODEGOD_WORKER_ENTRY',
+    schema: z.string().min(1).default('services/agent-worker/dist/main.js'),
+  },
 });
 
 /**
