@@ -76,7 +76,9 @@ describe('start-agents.sh arguments', () => {
       encoding: 'utf8',
     });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('CODEGOD_RUNTIME must be docker or local');
+    expect(result.stderr).toMatch(
+      /Invalid setting runtime \(environment variable CODEGOD_RUNTIME\): .*"docker".*\(got "podman"\)/,
+    );
   });
 
   it('started nothing', () => {

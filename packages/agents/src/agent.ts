@@ -38,7 +38,7 @@ export interface CreateAgentOptions {
   facts?: RunFactStore;
   /** Receives every `task-step` and `agent-wipe` event, in order. Default: events are dropped. */
   recordStep?: (event: RunEvent) => void | Promise<void>;
-  /** Bounds of a task run. Default: see `agentLimitsSchema`. */
+  /** Bounds of a task run. Default: see `AGENT_LIMIT_SETTINGS`. */
   limits?: AgentLimitsInput;
   /** The role's system prompt. Default: `ROLE_DEFINITIONS[toolkit.role].prompt`. */
   systemPrompt?: string;

@@ -1,3 +1,4 @@
+import { parseAgentLimits } from './agent-limits.js';
 import { canonicalJson } from './stable-hash.js';
 
 /** Thresholds of the stuck detector. */
@@ -10,11 +11,13 @@ export interface StuckDetectorSettings {
   stallIterations: number;
 }
 
-/** The defaults of the stuck detector. */
+const { repeatedFailureLimit, alternationLength, stallIterations } = parseAgentLimits();
+
+/** The defaults of the stuck detector: the agent's limits' (AGENT_LIMIT_SETTINGS). */
 export const DEFAULT_STUCK_DETECTOR_SETTINGS: StuckDetectorSettings = {
-  repeatedFailureLimit: 3,
-  alternationLength: 4,
-  stallIterations: 3,
+  repeatedFailureLimit,
+  alternationLength,
+  stallIterations,
 };
 
 /** One executed (or refused) action, as the detector sees it. */

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { CODEGOD_SETTINGS, defineSettings } from '@codegod/config';
 import { CodegodError } from '@codegod/protocol';
 import { type BenchInstance, readInstances } from './bench-instance.js';
 import type { BenchResult } from './bench-result.js';
@@ -10,8 +11,11 @@ import { POLICIES, type PolicyServer, startPolicyServer } from './policies/polic
 import { ProgressBar, type ProgressOutput } from './progress-bar.js';
 import { type BenchRun, runBench } from './run-bench.js';
 
-/** codegod's default LLM server (vLLM on this host), as @codegod/config has it. */
-const DEFAULT_LLM_URL = 'http://localhost:8000/v1';
+/** What the harness itself reads: the LLM server (`--llm-url`) and the fleet's Redis, as codegod does. */
+const BENCH_SETTINGS = defineSettings({
+  llmBaseUrl: CODEGOD_SETTINGS.specs.llmBaseUrl,
+  redisUrl: CODEGOD_SETTINGS.specs.redisUrl,
+});
 
 /** Settings of benchSession: `codegod bench`'s flags. */
 export interface BenchSessionSettings {
@@ -108,7 +112,8 @@ export async function benchSession(settings: BenchSessionSettings): Promise<Benc
       '--llm-url and --model apply to embedded runs; with --fleet the workers use their own VLLM_API_URL and LLM_MODEL',
     );
   const env = settings.env ?? process.env;
-  if (settings.fleet && !env.REDIS_URL)
+  const { llmBaseUrl, redisUrl } = BENCH_SETTINGS.resolve({ llmBaseUrl: settings.llmUrl }, env);
+  if (settings.fleet && !redisUrl)
     throw new CodegodError('usage', '--fleet needs REDIS_URL set to the running fleet');
   const { instances, badLines } = await loadBenchInstances(
     settings.instancesPath,
@@ -122,8 +127,7 @@ export async function benchSession(settings: BenchSessionSettings): Promise<Benc
   // Embedded runs with a model go through a counting proxy; a fleet's workers call the model
   // themselves, so there the harness cannot count.
   let proxy: MeteringProxy | undefined;
-  if (!server && !settings.fleet)
-    proxy = await startMeteringProxy(settings.llmUrl ?? env.VLLM_API_URL ?? DEFAULT_LLM_URL);
+  if (!server && !settings.fleet) proxy = await startMeteringProxy(llmBaseUrl);
   const llm = server ?? proxy;
   let run: BenchRun;
   try {

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
+import { CODEGOD_SETTINGS, type Environment } from '@codegod/config';
 import { CodegodError } from '@codegod/protocol';
-import { modelsDir, pulledModels } from './models/models-dir.js';
+import { MODEL_SETTINGS } from './cli-settings.js';
+import { pulledModels } from './models/models-dir.js';
 
 /** Which LLM a run talks to: an OpenAI-compatible server, or a GGUF file run in this process. */
 export type LlmTarget =
@@ -16,7 +18,7 @@ const LOCAL = 'local:';
  */
 export async function resolveLlmTarget(
   llmUrl: string | undefined,
-  env: Record<string, string | undefined> = process.env,
+  env: Environment = process.env,
 ): Promise<LlmTarget> {
   const given = llmUrl?.trim();
   if (given?.startsWith(LOCAL)) {
@@ -26,10 +28,11 @@ export async function resolveLlmTarget(
     return { kind: 'local', modelPath: resolve(path), why: '--llm-url' };
   }
   if (given) return { kind: 'server', baseURL: given };
-  const modelPath = env.LLM_MODEL_PATH?.trim();
-  if (modelPath) return { kind: 'local', modelPath: resolve(modelPath), why: 'LLM_MODEL_PATH' };
-  if (env.VLLM_API_URL?.trim() || env.REDIS_URL?.trim()) return { kind: 'server' };
-  const [newest] = await pulledModels(modelsDir(env));
+  const { modelPath, modelsDir } = MODEL_SETTINGS.resolve({}, env);
+  if (modelPath) return { kind: 'local', modelPath, why: 'LLM_MODEL_PATH' };
+  const { llmBaseUrl, redisUrl } = CODEGOD_SETTINGS.specs;
+  if (env[llmBaseUrl.env]?.trim() || env[redisUrl.env]?.trim()) return { kind: 'server' };
+  const [newest] = await pulledModels(modelsDir);
   if (newest) return { kind: 'local', modelPath: newest.path, why: 'the newest pulled model' };
   return { kind: 'server' };
 }

@@ -48,5 +48,9 @@ describe('defineSettings', () => {
     expect(() => bounds.resolve({ maxDepth: 1.5 })).toThrowError(
       /^Invalid setting maxDepth: .*\(got 1\.5\)$/,
     );
+    const nested = defineSettings(bounds.specs, { within: 'limits' });
+    expect(() => nested.resolve({ maxDepth: 0 })).toThrowError(
+      /^Invalid setting limits\.maxDepth: .*\(got 0\)$/,
+    );
   });
 });

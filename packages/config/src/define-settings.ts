@@ -56,8 +56,21 @@ export const urlSetting = (protocols: readonly string[]) =>
       `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
     );
 
+/** How a group of settings is named. */
+export interface SettingsOptions {
+  /**
+   * The option these settings are fields of, e.g. `limits` for `createAgent({ limits })`:
+   * errors then name `limits.maxIterations`. Default: none, the settings are options themselves.
+   */
+  within?: string;
+}
+
 /** The one way codegod reads settings: environment variable, then zod, then ConfigError. */
-export function defineSettings<const S extends SettingSpecs>(specs: S): Settings<S> {
+export function defineSettings<const S extends SettingSpecs>(
+  specs: S,
+  options: SettingsOptions = {},
+): Settings<S> {
+  const named = (option: string) => (options.within ? `${options.within}.${option}` : option);
   return {
     specs,
     resolve(given = {}, env = process.env) {
@@ -68,8 +81,13 @@ export function defineSettings<const S extends SettingSpecs>(specs: S): Settings
         const parsed = spec.schema.safeParse(raw);
         if (!parsed.success) {
           const problem = parsed.error.issues.map((issue) => issue.message).join('; ');
-          const shown = raw === undefined ? 'unset' : JSON.stringify(raw);
-          throw new ConfigError(option, spec.env, `${problem} (got ${shown})`, spec.flag);
+          const shown =
+            raw === undefined
+              ? 'unset'
+              : typeof raw === 'number'
+                ? String(raw)
+                : JSON.stringify(raw);
+          throw new ConfigError(named(option), spec.env, `${problem} (got ${shown})`, spec.flag);
         }
         resolved[option] = parsed.data;
       }

@@ -31,7 +31,7 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** The port, host, user and password settings of a listener whose variables start with `prefix`. */
-function listenerSettingSpecs(prefix: string, defaultPort: number) {
+export function listenerSettingSpecs(prefix: string, defaultPort: number) {
   return {
     port: {
       env: `${prefix}_PORT`,

@@ -1,6 +1,6 @@
 import { ConfigError } from '@codegod/protocol';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './settings.js';
+import { loadConfig, logLevelBeforeConfig } from './settings.js';
 
 describe('loadConfig', () => {
   it('applies defaults when nothing is set', () => {
@@ -46,5 +46,14 @@ describe('loadConfig', () => {
 
   it('lets overrides win over the environment', () => {
     expect(loadConfig({ LLM_MODEL: 'a' }, { llmModel: 'b' }).llmModel).toBe('b');
+  });
+
+  it('gives the services a log level before config, and leaves a bad one to loadConfig', () => {
+    expect(logLevelBeforeConfig({ LOG_LEVEL: 'debug' })).toBe('debug');
+    expect(logLevelBeforeConfig({ LOG_LEVEL: '' })).toBe('info');
+    expect(logLevelBeforeConfig({ LOG_LEVEL: 'loud' })).toBe('info');
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrowError(
+      /^Invalid setting logLevel \(environment variable LOG_LEVEL\): .*\(got "loud"\)$/,
+    );
   });
 });

@@ -53,3 +53,19 @@ export function loadConfig(
   );
   return CODEGOD_SETTINGS.resolve(given, env);
 }
+
+/** LOG_LEVEL alone, for the logger made before the rest of the settings are read. */
+const LOG_LEVEL_SETTING = defineSettings({ logLevel: CODEGOD_SETTINGS.specs.logLevel });
+
+/**
+ * The level of the logger a service makes before `loadConfig`, so that a config error can be
+ * logged: LOG_LEVEL read through CODEGOD_SETTINGS, or `info` when it is bad (`loadConfig`
+ * then reports it as a ConfigError).
+ */
+export function logLevelBeforeConfig(env: Environment = process.env): CodegodConfig['logLevel'] {
+  try {
+    return LOG_LEVEL_SETTING.resolve({}, env).logLevel;
+  } catch {
+    return 'info';
+  }
+}

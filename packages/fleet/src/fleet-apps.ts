@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { WORKER_ROLES } from '@codegod/protocol';
+import { FLEET_SETTINGS } from './fleet-settings.js';
 
 /** Milliseconds pm2 waits after SIGTERM before SIGKILL (compose: stop_grace_period 30s). */
 export const KILL_TIMEOUT_MS = 30_000;
@@ -42,14 +43,9 @@ export interface FleetAppsOptions {
  */
 export function fleetApps(options: FleetAppsOptions): Pm2App[] {
   const { root, stateDir, settings, replicas } = options;
-  const masterEntry = resolve(
-    root,
-    settings.CODEGOD_MASTER_ENTRY || 'services/master-orchestrator/dist/main.js',
-  );
-  const workerEntry = resolve(
-    root,
-    settings.CODEGOD_WORKER_ENTRY || 'services/agent-worker/dist/main.js',
-  );
+  const entries = FLEET_SETTINGS.resolve({}, settings);
+  const masterEntry = resolve(root, entries.masterEntry);
+  const workerEntry = resolve(root, entries.workerEntry);
   const baseApp = (name: string, namespace: string, script: string): Omit<Pm2App, 'env'> => ({
     name,
     namespace,

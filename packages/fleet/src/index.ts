@@ -10,7 +10,7 @@ export {
   FLEET_SERVICES,
   isServiceOrReplica,
 } from './fleet-services.js';
-export { carriedSettings } from './fleet-settings.js';
+export { carriedSettings, FLEET_SETTINGS } from './fleet-settings.js';
 export { FleetState, quoteShell, unquoteShell } from './fleet-state.js';
 export * from './master/master-ports.js';
 export * from './master/master-survey.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CodegodError } from '@codegod/protocol';
+import { FLEET_SETTINGS } from './fleet-settings.js';
 import { FleetState } from './fleet-state.js';
 import { DockerComposeRuntime, dockerEngineAnswers } from './runtimes/docker-compose-runtime.js';
 import type { FleetContext, FleetRuntime } from './runtimes/fleet-runtime.js';
@@ -19,17 +19,18 @@ export interface OpenFleetRuntimeOptions {
  * The runtime the fleet runs on: CODEGOD_RUNTIME (`docker` or `local`) when set, else the one
  * `up` recorded in the state dir, else docker when a Docker engine answers, else local (pm2).
  * What `up` recorded overrides the caller's environment, so every verb acts on the same fleet.
+ * A bad setting (see FLEET_SETTINGS) is a ConfigError naming its variable.
  */
 export function openFleetRuntime(options: OpenFleetRuntimeOptions): FleetRuntime {
   const caller = options.environment ?? process.env;
-  const stateDir = caller.CODEGOD_STATE_DIR || join(options.root, '.state');
-  const forced = caller.CODEGOD_RUNTIME;
-  if (forced && forced !== 'docker' && forced !== 'local') {
-    throw new CodegodError('usage', `CODEGOD_RUNTIME must be docker or local (got '${forced}')`);
-  }
+  const settings = FLEET_SETTINGS.resolve({}, caller);
+  const stateDir = settings.stateDir ?? join(options.root, '.state');
   const recorded = new FleetState(stateDir).readEnv() ?? {};
   const environment = { ...caller, ...recorded };
-  const kind = forced || recorded.CODEGOD_RUNTIME || (dockerEngineAnswers() ? 'docker' : 'local');
+  const kind =
+    settings.runtime ??
+    FLEET_SETTINGS.resolve({}, environment).runtime ??
+    (dockerEngineAnswers() ? 'docker' : 'local');
   const context: FleetContext = {
     root: options.root,
     stateDir,

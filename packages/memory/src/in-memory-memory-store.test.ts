@@ -32,7 +32,15 @@ describe('InMemoryMemoryStore', () => {
 
   it('rejects a bad TTL setting at construction, naming the option', () => {
     expect(() => createInMemoryMemoryStore({ checkpointTtlSeconds: -1 })).toThrow(
-      /checkpointTtlSeconds/,
+      /^Invalid setting checkpointTtlSeconds: expected at least 0\.001 seconds \(got -1\)$/,
+    );
+  });
+
+  it('rejects a bad TTL of one checkpoint, naming the option', async () => {
+    const store = createInMemoryMemoryStore();
+    await store.save('agent-1', emptyAgentMemory('backend'));
+    await expect(store.checkpoint('agent-1', { ttlSeconds: Number.NaN })).rejects.toThrow(
+      /^Invalid setting ttlSeconds: .*\(got NaN\)$/,
     );
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AgentMemory } from '@codegod/protocol';
 import { agentMemorySchema } from '@codegod/protocol';
 import { assertAgentId, isCheckpointId } from './agent-id.js';
-import { parseTtlSeconds } from './checkpoint-ttl.js';
+import { checkpointTtl, storeCheckpointTtl } from './checkpoint-ttl.js';
 import { MemoryNotFoundError } from './errors/memory-not-found-error.js';
 import { UnknownCheckpointError } from './errors/unknown-checkpoint-error.js';
 import { type AgentFile, readAgentFiles, writeAgentFile } from './memory-files.js';
@@ -37,7 +37,7 @@ export class InMemoryMemoryStore implements MemoryStore {
   private readonly now: () => number;
 
   constructor(options: InMemoryMemoryStoreOptions = {}) {
-    this.ttlSeconds = parseTtlSeconds('checkpointTtlSeconds', options.checkpointTtlSeconds);
+    this.ttlSeconds = storeCheckpointTtl(options.checkpointTtlSeconds);
     this.directory = options.directory;
     this.now = options.now ?? Date.now;
   }
@@ -57,7 +57,7 @@ export class InMemoryMemoryStore implements MemoryStore {
   async checkpoint(agentId: string, options: CheckpointOptions = {}): Promise<string> {
     const agent = await this.agent(agentId);
     if (agent === undefined) throw new MemoryNotFoundError(agentId, 'checkpoint');
-    const ttl = parseTtlSeconds('ttlSeconds', options.ttlSeconds ?? this.ttlSeconds);
+    const ttl = checkpointTtl(this.ttlSeconds, options.ttlSeconds);
     const id = randomUUID();
     const expires_at = this.now() + ttl * 1000;
     agent.checkpoints.push({ id, expires_at, memory: structuredClone(agent.memory) });

@@ -3,7 +3,7 @@ import type { AgentMemory } from '@codegod/protocol';
 import { agentMemorySchema, CodegodError, ConfigError } from '@codegod/protocol';
 import { Redis } from 'ioredis';
 import { assertAgentId, isCheckpointId } from './agent-id.js';
-import { parseTtlSeconds } from './checkpoint-ttl.js';
+import { checkpointTtl, storeCheckpointTtl } from './checkpoint-ttl.js';
 import { MemoryNotFoundError } from './errors/memory-not-found-error.js';
 import { UnknownCheckpointError } from './errors/unknown-checkpoint-error.js';
 import { memoryRedisKeys as keys } from './memory-redis-keys.js';
@@ -38,7 +38,7 @@ export class RedisMemoryStore implements MemoryStore {
   private readonly ttlSeconds: number;
 
   constructor(options: RedisMemoryStoreOptions) {
-    this.ttlSeconds = parseTtlSeconds('checkpointTtlSeconds', options.checkpointTtlSeconds);
+    this.ttlSeconds = storeCheckpointTtl(options.checkpointTtlSeconds);
     if (typeof options.redis === 'string') {
       if (!/^rediss?:\/\//.test(options.redis)) {
         throw new ConfigError(
@@ -76,7 +76,7 @@ export class RedisMemoryStore implements MemoryStore {
 
   async checkpoint(agentId: string, options: CheckpointOptions = {}): Promise<string> {
     assertAgentId(agentId);
-    const ttl = parseTtlSeconds('ttlSeconds', options.ttlSeconds ?? this.ttlSeconds);
+    const ttl = checkpointTtl(this.ttlSeconds, options.ttlSeconds);
     const id = randomUUID();
     const copied = await this.redis.eval(
       CHECKPOINT_SCRIPT,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The agent-worker process: AGENT_ROLE picks the role; the wiring is in @codegod/fleet.
 import { isRegisteredRole, ROLE_DEFINITIONS, registeredRoles } from '@codegod/actions';
-import { createLogger, loadConfig } from '@codegod/config';
+import { createLogger, loadConfig, logLevelBeforeConfig } from '@codegod/config';
 import {
   connectRedis,
   type ServiceProcess,
@@ -9,7 +9,8 @@ import {
   startAgentWorkerService,
 } from '@codegod/fleet';
 
-const logger = createLogger({ name: 'agent-worker', level: process.env.LOG_LEVEL || 'info' });
+// Made before loadConfig so that a bad setting, LOG_LEVEL too, is logged as one line.
+const logger = createLogger({ name: 'agent-worker', level: logLevelBeforeConfig() });
 // Explicitly typed, so TypeScript narrows after `entry.fail(...)`, which never returns.
 const entry: ServiceProcess = serviceProcess('agent-worker', logger);
 

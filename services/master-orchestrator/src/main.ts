@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The master-orchestrator process: config, wiring and signals; the wiring is in @codegod/fleet.
-import { createLogger, loadConfig } from '@codegod/config';
+import { createLogger, loadConfig, logLevelBeforeConfig } from '@codegod/config';
 import {
   connectRedis,
   type ServiceProcess,
@@ -8,10 +8,8 @@ import {
   startMasterService,
 } from '@codegod/fleet';
 
-const logger = createLogger({
-  name: 'master-orchestrator',
-  level: process.env.LOG_LEVEL || 'info',
-});
+// Made before loadConfig so that a bad setting, LOG_LEVEL too, is logged as one line.
+const logger = createLogger({ name: 'master-orchestrator', level: logLevelBeforeConfig() });
 
 // Explicitly typed, so TypeScript narrows after `entry.fail(...)`, which never returns.
 const entry: ServiceProcess = serviceProcess('master-orchestrator', logger);

@@ -9,16 +9,11 @@ import {
 } from '@codegod/fleet';
 import { CodegodError } from '@codegod/protocol';
 import { Command } from 'commander';
+import { maxReplicas, SCALE_SETTINGS } from '../cli-settings.js';
 import { setRunExitCode } from '../exit-code.js';
 
 /** The repository root: the compose file, the built services and pm2 live under it. */
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
-
-/** Most replicas `scale` starts (CODEGOD_MAX_REPLICAS, default 16). */
-function maxReplicas(): number {
-  const value = Number(process.env.CODEGOD_MAX_REPLICAS || 16);
-  return Number.isInteger(value) && value > 0 ? value : 16;
-}
 
 function usage(message: string): CodegodError {
   return new CodegodError('usage', message);
@@ -113,7 +108,9 @@ export function fleetCommand(): Command {
 
   fleet
     .command('scale')
-    .description(`run N replicas of an agent service (0..${maxReplicas()})`)
+    .description(
+      `run N replicas of an agent service (0..${SCALE_SETTINGS.specs.maxReplicas.env}, default 16)`,
+    )
     .argument('<service>', `one of: ${AGENT_SERVICES.join(' ')}`)
     .argument('<n>', 'how many replicas')
     .action(async (service: string, count: string) => {

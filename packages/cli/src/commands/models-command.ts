@@ -2,9 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodegodError } from '@codegod/protocol';
 import { Command } from 'commander';
+import { modelsDir } from '../cli-settings.js';
 import { downloadModel } from '../models/download-model.js';
 import { MODEL_CATALOGUE } from '../models/model-catalogue.js';
-import { modelsDir, pulledModels } from '../models/models-dir.js';
+import { pulledModels } from '../models/models-dir.js';
 import { megabytes, progressBar } from '../models/progress-bar.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

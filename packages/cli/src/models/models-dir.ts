@@ -1,12 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-/** The folder pulled models live in: `CODEGOD_MODELS_DIR`, default `~/.codegod/models`. */
-export function modelsDir(env: Record<string, string | undefined> = process.env): string {
-  const configured = env.CODEGOD_MODELS_DIR?.trim();
-  return configured ? resolve(configured) : join(homedir(), '.codegod', 'models');
-}
+import { join } from 'node:path';
 
 /** A model file in the models folder. */
 export interface PulledModel {

@@ -1,11 +1,15 @@
 import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defineSettings, listenerSettingSpecs } from '@codegod/config';
 import { CodegodError } from '@codegod/protocol';
 import { FleetState } from '../fleet-state.js';
 import { randomSecret, runAttached, runProcess } from '../run-process.js';
 import type { FleetContext, FleetRuntime, LogsRequest } from './fleet-runtime.js';
 
 const PLACEHOLDER_SECRET = 'change-me';
+
+/** The Bull Board port `up` prints: the board's own setting (BULL_BOARD_PORT, default 3000). */
+const BULL_BOARD_PORT = defineSettings({ port: listenerSettingSpecs('BULL_BOARD', 3000).port });
 const SECRETS = ['REDIS_PASSWORD', 'REDIS_COMMANDER_PASSWORD', 'BULL_BOARD_PASSWORD'] as const;
 
 /** True when a Docker engine answers `docker info` within 5 s. */
@@ -27,7 +31,7 @@ export class DockerComposeRuntime implements FleetRuntime {
     this.ensureDotenv();
     await this.compose(['up', '-d', '--build']);
     new FleetState(this.context.stateDir).writeEnv({ CODEGOD_RUNTIME: 'docker' });
-    const port = this.context.environment.BULL_BOARD_PORT || '3000';
+    const { port } = BULL_BOARD_PORT.resolve({}, this.context.environment);
     this.context.say(
       `fleet is up (docker). Redis Commander: http://127.0.0.1:8081  Bull Board: http://127.0.0.1:${port}/queues  Dashboard: http://127.0.0.1:${port}/dashboard/ ` +
         '(login: BULL_BOARD_USER / BULL_BOARD_PASSWORD in .env)',

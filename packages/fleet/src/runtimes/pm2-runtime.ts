@@ -4,7 +4,7 @@ import { CodegodError } from '@codegod/protocol';
 import { z } from 'zod';
 import { fleetApps } from '../fleet-apps.js';
 import { AGENT_SERVICES, DOCKER_ONLY_SERVICES } from '../fleet-services.js';
-import { carriedSettings } from '../fleet-settings.js';
+import { carriedSettings, FLEET_SETTINGS } from '../fleet-settings.js';
 import { FleetState } from '../fleet-state.js';
 import { LocalRedis, pings } from '../local-redis.js';
 import {
@@ -52,7 +52,9 @@ export class Pm2Runtime implements FleetRuntime {
     this.state = new FleetState(context.stateDir);
     this.redis = new LocalRedis(context.stateDir);
     this.pm2Home = join(context.stateDir, 'pm2');
-    this.pm2Bin = context.environment.CODEGOD_PM2 || join(context.root, 'node_modules/.bin/pm2');
+    this.pm2Bin =
+      FLEET_SETTINGS.resolve({}, context.environment).pm2 ??
+      join(context.root, 'node_modules/.bin/pm2');
   }
 
   async up(): Promise<void> {
@@ -77,8 +79,9 @@ export class Pm2Runtime implements FleetRuntime {
       }
       settings.CODEGOD_LOCAL_REDIS = '0';
     } else {
-      const port = environment.CODEGOD_REDIS_PORT;
-      settings.REDIS_URL = await this.redis.start(port ? Number(port) : undefined);
+      settings.REDIS_URL = await this.redis.start(
+        FLEET_SETTINGS.resolve({}, environment).redisPort,
+      );
       settings.CODEGOD_LOCAL_REDIS = '1';
     }
     if (!alreadyUp) {
