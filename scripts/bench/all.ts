@@ -1,7 +1,8 @@
 // Every codegod benchmark in one run, printed as one table: the bus bench (bus.ts, run as a
 // child process), LLM concurrency (llm.ts), the LLM transport's cost (llm-transport.ts), the
 // prompts' stable prefix (prompt-prefix.ts), the master's workspace survey (survey.ts), the cost of workspace-secret redaction
-// (redaction.ts), the bubblewrap runner's cost per command against none (sandbox.ts),
+// (redaction.ts), the bubblewrap runner's cost per command against none (sandbox.ts), `npm test`
+// run without npm's start-up against real npm (npm-script.ts),
 // end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first) and
 // the acceptance checks' overhead per task (checks.ts; also the built CLI), the six-task plan's
 // makespan over its LLM-bound ideal (makespan.ts; the built CLI), the processes and event-loop
@@ -20,6 +21,7 @@ import { eventLoopBench } from './event-loop.js';
 import { llmConcurrencyBench } from './llm.js';
 import { llmTransportBench } from './llm-transport.js';
 import { makespanBench } from './makespan.js';
+import { npmScriptBench } from './npm-script.js';
 import { peersBench } from './peers.js';
 import { processesBench } from './processes.js';
 import { promptPrefixBench } from './prompt-prefix.js';
@@ -103,6 +105,7 @@ rows.push(...(await attempt('stable prefix', promptPrefixBench)));
 rows.push(...(await attempt('survey', () => surveyBench(quick))));
 rows.push(...(await attempt('redaction', () => redactionBench(quick))));
 rows.push(...(await attempt('sandbox', () => sandboxBench(quick))));
+rows.push(...(await attempt('npm script', () => npmScriptBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));
 rows.push(...(await attempt('checks', () => checkOverheadBench(quick))));
 rows.push(...(await attempt('makespan', () => makespanBench(quick))));

@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { formatArgv } from '@codegod/protocol';
 import type { CommandOutput, CommandRunner, CommandSpec } from './command-runner.js';
+import { directNpmScript } from './npm-script.js';
 import { resolveInside } from './resolve-inside.js';
 import { runShared } from './shared-commands.js';
 
@@ -89,7 +90,8 @@ export function checkCommands(context: CheckCommandContext) {
       argv: readonly string[],
       options: CheckCommandOptions = {},
     ): Promise<CheckCommandResult> {
-      return finish(argv, await runShared(runner, await spec(argv, options)));
+      const direct = await directNpmScript(await spec(argv, options), runner);
+      return finish(argv, await runShared(runner, direct));
     },
     /** Starts any argv (an acceptance check's) in the background through the runner. */
     async startCheckCommand(

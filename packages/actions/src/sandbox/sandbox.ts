@@ -11,6 +11,7 @@ import {
 import { childEnv, makeRedactor } from './child-env.js';
 import type { CommandOutput, SandboxKind } from './command-runner.js';
 import { withInstallLock } from './install-lock.js';
+import { directNpmScript } from './npm-script.js';
 import { resolveInside } from './resolve-inside.js';
 import {
   type ResolvedSandboxOptions,
@@ -164,7 +165,7 @@ function sandboxOver(
     // An install changes the workspace, so it always runs; other commands may be shared.
     const output = use.mutatesDependencies
       ? await withInstallLock(workspace, { file, args }, (argv) => runner.run(spec(argv)))
-      : await runShared(runner, spec({ file, args }));
+      : await runShared(runner, await directNpmScript(spec({ file, args }), runner));
     return {
       ...output,
       commandLine: redact([command, ...args].join(' ')),
