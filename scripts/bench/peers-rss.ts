@@ -9,6 +9,12 @@ import { defaultToolkits, startEmbeddedFleet } from '@codegod/fleet';
 import { createLlmClient } from '@codegod/llm';
 
 const RUN_SIZE = 100;
+// The bus keeps the last CODEGOD_KEEP_FINISHED_RUNS finished runs and the report store the last
+// CODEGOD_KEEP_REPORTS reports (32 each by default): bounded, but 32 runs of 100 tasks fill only
+// after 3,200 tasks, past the first count. Keeping 8 here fills them by the first count, so the
+// ratio measures what grows without bound, not caches still filling. Set either to measure others.
+process.env.CODEGOD_KEEP_FINISHED_RUNS ??= '8';
+process.env.CODEGOD_KEEP_REPORTS ??= '8';
 const counts = process.argv.slice(2).map(Number);
 const workspace = process.env.PEERS_WORKSPACE;
 const gc = (globalThis as { gc?: () => void }).gc;
