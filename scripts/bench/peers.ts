@@ -449,7 +449,9 @@ export async function peersBench(
     const rss = await embeddedRss(env, devopsSpace.path, rssAt);
 
     // 5. Processes per observe + validate (processes.ts), unless all.ts measured them already.
-    const processes = (options.processes ?? (await processesBench())).at(-1)!;
+    const processRows = options.processes ?? (await processesBench());
+    const processes = processRows.find((row) => row.benchmark.includes('mean over the seed roles'));
+    if (!processes) throw new Error('processes.ts printed no mean over the seed roles');
 
     return peerRows({
       shapes: frameworkShapes,
