@@ -1,6 +1,8 @@
 // The table every bench prints: one row per figure, with its goal and whether the run met it.
+import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { type RunReport, runReportSchema } from '@codegod/protocol';
 
 /** One measured figure. `met` is undefined when the figure has no pass/miss goal. */
 export interface BenchRow {
@@ -37,3 +39,32 @@ export function isEntryPoint(moduleUrl: string): boolean {
 
 /** Milliseconds with no decimals, for tables. */
 export const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+/**
+ * Runs `node <cli> build <problem> --plan <planFile> -w <workspace> --json` to its end and returns
+ * the run report it printed; a non-zero exit throws with the end of its stderr.
+ */
+export async function buildWithPlan(
+  cli: string,
+  env: NodeJS.ProcessEnv,
+  problem: string,
+  planFile: string,
+  workspace: string,
+): Promise<RunReport> {
+  const child = spawn(
+    process.execPath,
+    [cli, 'build', problem, '--plan', planFile, '-w', workspace, '--json'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  if (code !== 0) throw new Error(`codegod build exited ${code}:\n${stderr.slice(-2000)}`);
+  return runReportSchema.parse(JSON.parse(stdout));
+}

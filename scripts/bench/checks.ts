@@ -7,20 +7,15 @@
 // duration_ms) against the rest of the task (its duration minus that), as a ratio. The same
 // plan without checks runs in the same bench, so the per-task cost is also shown side by side.
 // Needs `npx tsc -b` first. Run: npx tsx --conditions=@codegod/source scripts/bench/checks.ts [--quick]
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startScriptedLlmServer } from '@codegod/llm/testing';
-import {
-  type AcceptanceCheck,
-  type RunReport,
-  runReportSchema,
-  type Task,
-} from '@codegod/protocol';
+import type { AcceptanceCheck, RunReport, Task } from '@codegod/protocol';
 import { freePort, tempDir } from '@codegod/testkit';
-import { type BenchRow, formatTable, isEntryPoint, ms } from './bench-table.js';
+import { type BenchRow, buildWithPlan, formatTable, isEntryPoint, ms } from './bench-table.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -78,22 +73,7 @@ async function build(env: NodeJS.ProcessEnv, graph: { tasks: Task[] }): Promise<
   try {
     const planFile = join(workspace.path, 'plan.json');
     await writeFile(planFile, JSON.stringify(graph));
-    const child = spawn(
-      process.execPath,
-      [CLI, 'build', 'bench: checks', '--plan', planFile, '-w', workspace.path, '--json'],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    const code = await new Promise<number | null>((done) => child.on('exit', done));
-    if (code !== 0) throw new Error(`codegod build exited ${code}:\n${stderr.slice(-2000)}`);
-    const report = runReportSchema.parse(JSON.parse(stdout));
+    const report = await buildWithPlan(CLI, env, 'bench: checks', planFile, workspace.path);
     const proven = report.tasks.filter((t) => t.state === 'succeeded').length;
     if (proven !== report.tasks.length) throw new Error(`only ${proven} tasks succeeded`);
     return report;

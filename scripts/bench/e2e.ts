@@ -15,9 +15,9 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { toolkitFor } from '@codegod/actions';
 import { startScriptedLlmServer } from '@codegod/llm/testing';
-import { runReportSchema, type Task, WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
+import { type Task, WORKER_ROLES, type WorkerRole } from '@codegod/protocol';
 import { startRedisServer, tempDir } from '@codegod/testkit';
-import { type BenchRow, formatTable, isEntryPoint, ms } from './bench-table.js';
+import { type BenchRow, buildWithPlan, formatTable, isEntryPoint, ms } from './bench-table.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -105,23 +105,8 @@ function planGraph(size: number): { tasks: Task[] } {
 /** Runs `codegod build` to its end; returns its wall time and the run report it printed. */
 async function build(env: NodeJS.ProcessEnv, planFile: string, workspace: string) {
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [CLI, 'build', 'bench: 50 ms tasks', '--plan', planFile, '-w', workspace, '--json'],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk;
-  });
-  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  const report = await buildWithPlan(CLI, env, 'bench: 50 ms tasks', planFile, workspace);
   const wallMs = performance.now() - started;
-  if (code !== 0) throw new Error(`codegod build exited ${code}:\n${stderr.slice(-2000)}`);
-  const report = runReportSchema.parse(JSON.parse(stdout));
   const succeeded = report.tasks.filter((t) => t.state === 'succeeded').length;
   if (succeeded !== report.tasks.length)
     throw new Error(`only ${succeeded}/${report.tasks.length} tasks succeeded`);

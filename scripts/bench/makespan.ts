@@ -9,7 +9,7 @@
 // `--baseline <bin.js>` runs another build's CLI (e.g. main's, in its own worktree) in the same
 // rounds, interleaved, and prints this build over it. Needs the dists (`npx tsc -b`).
 // Run: npx tsx --conditions=@codegod/source scripts/bench/makespan.ts [--quick] [--baseline <bin.js>]
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -19,9 +19,9 @@ import { runWithSharedCommands, toolkitFor } from '@codegod/actions';
 import { makeFlaskAppFixture, makeNodeMainFixture } from '@codegod/actions/fixtures';
 import { planReply } from '@codegod/agents/testing';
 import { startScriptedLlmServer } from '@codegod/llm/testing';
-import { type RunReport, runReportSchema, type Task, type TaskGraph } from '@codegod/protocol';
+import type { RunReport, Task, TaskGraph } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
-import { type BenchRow, formatTable, isEntryPoint, ms } from './bench-table.js';
+import { type BenchRow, buildWithPlan, formatTable, isEntryPoint, ms } from './bench-table.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -107,22 +107,7 @@ async function checkCost(task: Task, workspace: string, times: number): Promise<
 
 /** Runs `codegod build --plan` embedded to its end with the CLI `cli`; returns the run report. */
 async function build(cli: string, env: NodeJS.ProcessEnv, planFile: string, workspace: string) {
-  const child = spawn(
-    process.execPath,
-    [cli, 'build', 'bench: six-task plan', '--plan', planFile, '-w', workspace, '--json'],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk;
-  });
-  const code = await new Promise<number | null>((done) => child.on('exit', done));
-  if (code !== 0) throw new Error(`codegod build exited ${code}:\n${stderr.slice(-2000)}`);
-  const report = runReportSchema.parse(JSON.parse(stdout));
+  const report = await buildWithPlan(cli, env, 'bench: six-task plan', planFile, workspace);
   const failed = report.tasks.filter((task) => task.state !== 'succeeded');
   if (failed.length > 0) {
     throw new Error(

@@ -29,7 +29,6 @@ import { createLlmClient } from '@codegod/llm';
 import { startScriptedLlmServer } from '@codegod/llm/testing';
 import {
   type RunReport,
-  runReportSchema,
   type Task,
   taskGraphSchema,
   WORKER_ROLES,
@@ -37,7 +36,7 @@ import {
 } from '@codegod/protocol';
 import { startRedisServer, tempDir } from '@codegod/testkit';
 import { Redis } from 'ioredis';
-import { type BenchRow, formatTable, isEntryPoint, ms } from './bench-table.js';
+import { type BenchRow, buildWithPlan, formatTable, isEntryPoint, ms } from './bench-table.js';
 import { startService, stop } from './e2e.js';
 import { processesBench } from './processes.js';
 
@@ -234,22 +233,7 @@ async function loadLangGraphPeer() {
 async function buildWithCli(env: NodeJS.ProcessEnv, tasks: Task[], workspace: string) {
   const planFile = join(workspace, '.plan.json');
   await writeFile(planFile, JSON.stringify({ tasks }));
-  const child = spawn(
-    process.execPath,
-    [CLI, 'build', 'peers bench', '--plan', planFile, '-w', workspace, '--json'],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
-  const code = await new Promise<number | null>((done) => child.on('exit', done));
-  if (code !== 0) throw new Error(`codegod build exited ${code}:\n${stderr}`);
-  return succeeded(runReportSchema.parse(JSON.parse(stdout)));
+  return succeeded(await buildWithPlan(CLI, env, 'peers bench', planFile, workspace));
 }
 
 function succeeded(report: RunReport): RunReport {

@@ -1,5 +1,5 @@
 import type { ScriptedRule } from '@codegod/llm/testing';
-import type { AcceptanceCheck } from '@codegod/protocol';
+import { type AcceptanceCheck, withEveryCheckField } from '@codegod/protocol';
 
 // Replies for the scripted LLM server in the shapes the agent asks for, shared by every test
 // that drives agents through it.
@@ -52,29 +52,9 @@ export interface ScriptedTask {
 }
 
 /** The fields of each check kind the LLM must write, `null` when unused. */
-const CHECK_FIELDS = {
-  command: ['argv', 'cwd', 'exit_code', 'stdout_regex', 'stderr_regex', 'timeout_ms'],
-  file: ['path', 'content_regex'],
-  http: [
-    'service',
-    'cwd',
-    'port',
-    'method',
-    'path',
-    'status',
-    'body_regex',
-    'startup_timeout_ms',
-    'timeout_ms',
-  ],
-} as const;
-
 /** A check as the master's LLM writes it: every field present, null where `check` has none. */
 export function llmCheck(check: AcceptanceCheck): Record<string, unknown> {
-  const given = check as Record<string, unknown>;
-  return Object.fromEntries([
-    ['type', check.type],
-    ...CHECK_FIELDS[check.type].map((field) => [field, given[field] ?? null]),
-  ]);
+  return withEveryCheckField(check);
 }
 
 /** A task as the master's LLM writes it. */
