@@ -4,7 +4,9 @@
 //     cost per byte on 256 KiB (linear is 1, quadratic 8). The 2 MiB input no longer fits the
 //     CPU caches, which alone puts a linear pass at 1-3x on a busy 2-core machine; below
 //     256 KiB the effect is larger still, so the sizes start there;
-// (c) a refresh of an unchanged workspace of 2,000 files (cached) against the first scan.
+// (c) a refresh of an unchanged workspace of 2,000 files (cached) against the first scan;
+// (d) a refresh of an unchanged task-sized workspace (12 files in 3 folders): an agent
+//     refreshes at every recorded step, about four times a task.
 // Run: npx tsx --conditions=@codegod/source scripts/bench/redaction.ts [--quick]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -72,6 +74,7 @@ export async function redactionBench(quick = false): Promise<BenchRow[]> {
     const scanned = fresh();
     await scanned.refresh();
     const again = await median(runs, () => scanned.refresh());
+    const small = await smallRefresh(quick ? 500 : 2000);
     return [
       {
         benchmark: 'redaction (a) 256 KiB output, 100 workspace values',
@@ -91,7 +94,36 @@ export async function redactionBench(quick = false): Promise<BenchRow[]> {
         goal: '<= 0.8',
         met: again / first <= 0.8,
       },
+      {
+        benchmark: 'redaction (d) refresh of an unchanged 12-file workspace',
+        measured: `${(small * 1000).toFixed(0)} us`,
+        goal: '<= 250 us',
+        met: small <= 0.25,
+      },
     ];
+  } finally {
+    await dir.remove();
+  }
+}
+
+/** The mean time of `refreshes` refreshes of an unchanged task-sized workspace, in ms. */
+async function smallRefresh(refreshes: number): Promise<number> {
+  const dir = await tempDir('codegod-bench-refresh-');
+  try {
+    for (const sub of ['src', 'deploy', 'tests']) {
+      await mkdir(join(dir.path, sub), { recursive: true });
+      for (let f = 0; f < 3; f++) {
+        await writeFile(join(dir.path, sub, `f${f}.ts`), 'x\n'.repeat(40));
+      }
+    }
+    await writeFile(join(dir.path, '.env'), 'API_TOKEN=tok-123456789\n');
+    await writeFile(join(dir.path, 'README.md'), 'hi\n');
+    await writeFile(join(dir.path, 'package.json'), '{}\n');
+    const redactor = createWorkspaceRedactor(dir.path, { env: {} });
+    await redactor.refresh();
+    const start = performance.now();
+    for (let i = 0; i < refreshes; i++) await redactor.refresh();
+    return (performance.now() - start) / refreshes;
   } finally {
     await dir.remove();
   }

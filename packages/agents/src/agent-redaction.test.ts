@@ -132,4 +132,41 @@ describe('agent redaction of workspace secrets', () => {
     expect(result.actions_taken[0]?.output).toBe('wrote 8 characters to out.txt');
     expect(JSON.stringify(events)).not.toContain('"content":"validate"');
   });
+  it('hides a secret an action wrote to a new .env file from the very next recorded step', async () => {
+    const fresh = 'fresh-token-5b8d2e7a';
+    const events: RunEvent[] = [];
+    const agent = createAgent({
+      agentId: 'backend-3',
+      // The validator quotes the new file: the step right after the write shows its secret.
+      toolkit: createFileToolkit({ path: 'config/.env.staging', content: 'never matches' }),
+      llm: new ScriptedLlmClient({
+        rules: [
+          {
+            match: { phase: 'plan' },
+            reply: planReply([
+              {
+                action: 'write_file',
+                args: { path: 'config/.env.staging', content: `DEPLOY_TOKEN=${fresh}\n` },
+              },
+            ]),
+          },
+        ],
+      }),
+      memory: createInMemoryMemoryStore(),
+      recordStep: (event) => {
+        events.push(event);
+      },
+      limits: { maxIterations: 1, maxWipes: 0 },
+    });
+    await agent.run(task, { runId: 'run-fresh', workspace: fixture.workspace });
+
+    const phases = events.map((e) => (e.type === 'task-step' ? e.phase : e.type));
+    const act = phases.indexOf('act');
+    const validate = events[act + 1];
+    expect(validate?.type === 'task-step' && validate.phase).toBe('validate');
+    // Not vacuous: the validator quoted the file, with its value taken out.
+    expect(JSON.stringify(validate)).toContain('DEPLOY_TOKEN=[redacted]');
+    // The plan quoted the value before it was on disk; from the write on, it is known.
+    expect(JSON.stringify(events.slice(act))).not.toContain(fresh);
+  });
 });

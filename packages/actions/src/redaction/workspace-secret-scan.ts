@@ -1,4 +1,4 @@
-import type { Dirent } from 'node:fs';
+import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFileStart } from '../shared/read-file-start.js';
@@ -39,6 +39,22 @@ const SKIPPED_FOLDERS = new Set([
 /** Files stat-ed and read in parallel. */
 const FILES_AT_ONCE = 16;
 
+/**
+ * Listings and stats per scan made synchronously: each takes a few microseconds where an
+ * asynchronous one costs tens in thread-pool hand-offs, so a task-sized workspace is scanned
+ * in well under a millisecond. Past it, a large tree goes on asynchronously, so one scan never
+ * holds the event loop for more than about a millisecond.
+ */
+const SYNC_CALLS = 256;
+
+/** What one scan may still spend. */
+interface ScanBudget {
+  /** Bytes of files it may still read. */
+  bytes: number;
+  /** Synchronous file-system calls it may still make. */
+  syncCalls: number;
+}
+
 interface CachedFile {
   /** Size, mtime and ctime: a file whose stamp is unchanged is not read again. */
   stamp: string;
@@ -66,12 +82,12 @@ export class WorkspaceSecretScan {
     const seen = new Set<string>();
     const collected: string[] = [];
     let entries = 0;
-    const budget = { bytes: this.#limits.maxScanBytes };
+    const budget: ScanBudget = { bytes: this.#limits.maxScanBytes, syncCalls: SYNC_CALLS };
     let level: string[] = [this.#workspace];
     for (let depth = 0; depth <= this.#limits.maxDepth && level.length > 0; depth++) {
       const next: string[] = [];
       for (const dir of level) {
-        const listing = await readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
+        const listing = await list(dir, budget);
         // A virtualenv under any name (env/, .env-py/) holds pyvenv.cfg: skip it whole.
         if (depth > 0 && listing.some((entry) => entry.name === 'pyvenv.cfg')) continue;
         const files: Dirent[] = [];
@@ -104,9 +120,9 @@ export class WorkspaceSecretScan {
   }
 
   /** The secret values of one file, from the cache while its stamp is unchanged. */
-  async #read(path: string, envFile: boolean, budget: { bytes: number }): Promise<string[]> {
+  async #read(path: string, envFile: boolean, budget: ScanBudget): Promise<string[]> {
     const limit = envFile ? this.#limits.maxEnvFileBytes : this.#limits.maxKeyFileBytes;
-    const info = await stat(path).catch(() => undefined);
+    const info = await stats(path, budget);
     if (!info || info.size > limit || info.size === 0) return [];
     const stamp = `${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
     const cached = this.#cache.get(path);
@@ -122,5 +138,25 @@ export class WorkspaceSecretScan {
     ];
     this.#cache.set(path, { stamp, values });
     return values;
+  }
+}
+
+/** A folder's entries, or none when it cannot be read; synchronous while the budget lasts. */
+async function list(dir: string, budget: ScanBudget): Promise<Dirent[]> {
+  if (budget.syncCalls-- <= 0) return readdir(dir, { withFileTypes: true }).catch(() => []);
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+/** A file's stats, or undefined when it is gone; synchronous while the budget lasts. */
+async function stats(path: string, budget: ScanBudget): Promise<Stats | undefined> {
+  if (budget.syncCalls-- <= 0) return stat(path).catch(() => undefined);
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
