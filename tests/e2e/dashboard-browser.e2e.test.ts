@@ -107,6 +107,9 @@ describe('e2e: the dashboard in a real browser during an embedded --ui build', (
       executablePath: CHROMIUM,
       headless: true,
       args: ['--no-sandbox', '--disable-dev-shm-usage'],
+      // A browser call that never answers fails within a minute, naming the call, instead of
+      // using up the test's whole timeout (seen once in CI after the DAG reached succeeded).
+      protocolTimeout: 60_000,
     });
   }, 120_000);
 
