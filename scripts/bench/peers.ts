@@ -51,7 +51,7 @@ const MIN_TASKS_PER_SAMPLE = 20;
 /** The scripted server's delay per call for the makespan figure. */
 const LATENCY_MS = 200;
 /** The one reply of every iteration: the Reasoning fields, then a plan of one `read_file`. */
-const PLAN_REPLY = {
+export const PLAN_REPLY = {
   problem_analysis: 'the task is already done in this workspace',
   root_causes: ['nothing is missing'],
   approach: 'read the Dockerfile to confirm',

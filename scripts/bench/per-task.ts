@@ -8,26 +8,8 @@ import { defaultToolkits, startEmbeddedFleet } from '@codegod/fleet';
 import { createLlmClient } from '@codegod/llm';
 import { startScriptedLlmServer } from '@codegod/llm/testing';
 import { tempDir } from '@codegod/testkit';
+import { PLAN_REPLY } from './peers.js';
 
-const PLAN_REPLY = {
-  problem_analysis: 'done',
-  root_causes: ['nothing is missing'],
-  approach: 'read the Dockerfile',
-  risks: [],
-  success_criteria: ['the role health check passes'],
-  conclusion: 'read it',
-  steps: [
-    {
-      action: 'read_file',
-      target: 'Dockerfile',
-      method: 'read',
-      expected: 'the Dockerfile',
-      args: { path: 'Dockerfile' },
-    },
-  ],
-  estimated_duration: '1 s',
-  confidence: 1,
-};
 const TASKS = 300;
 const server = await startScriptedLlmServer({ rules: [{ reply: PLAN_REPLY }] });
 const fleet = await startEmbeddedFleet({
