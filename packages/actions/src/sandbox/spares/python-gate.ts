@@ -19,6 +19,9 @@ import sys
 
 def _main(job):
     import os
+    # What follows mirrors CPython 3.11+ (and pokes at its sys.flags); elsewhere no spare.
+    if sys.implementation.name != 'cpython' or sys.version_info < (3, 11):
+        os._exit(0)
     kind, target, rest = job[0], job[1], job[2:]
     if not sys.flags.safe_path:
         sys.path.pop(0)
