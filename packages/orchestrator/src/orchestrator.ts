@@ -221,13 +221,19 @@ export class Orchestrator {
     const limits = this.#runLimits.get(runId) ?? this.#limits;
     const redactor = await this.#redactor(runId);
     const deadline = first.createdAt + limits.maxWallMs;
-    let rounds = (await bus.readEvents(runId)).filter((e) => e.type === 'replan').length;
+    // Rounds already used (a resumed run may have replanned), counted from the run's events
+    // only once a replan is due: most runs never replan, and reading every event of a long run
+    // to learn that costs the master and Redis more than the rest of following it.
+    let usedRounds: number | undefined;
     let lastProgress = Date.now();
     // Any new event of the run is progress, steps included; counting them costs one cheap read
     // per watchdog tick instead of receiving every step.
     let eventsSeen = await bus.eventCount(runId);
     let stalls = 0;
     let stopReason: string | undefined;
+    // The snapshot that showed the run ended: final, since the bus records nothing for an
+    // ended run, so the report is built from it without reading the run again.
+    let ended: RunSnapshot | undefined;
     while (true) {
       const controller = new AbortController();
       const abort = () => controller.abort();
@@ -271,7 +277,10 @@ export class Orchestrator {
         clearInterval(watchdog);
         options.signal?.removeEventListener('abort', abort);
       }
-      if (snapshot.state !== 'running') break;
+      if (snapshot.state !== 'running') {
+        ended = snapshot;
+        break;
+      }
       let failedRunChecks: CheckResult[] = [];
       if (snapshot.awaitingAcceptance) {
         const verdict = await this.#runChecks(runId, snapshot, deadline, options.signal);
@@ -293,11 +302,17 @@ export class Orchestrator {
           ? describeFailedRunChecks(failedRunChecks)
           : failureSummary(snapshot),
       );
-      if (rounds >= limits.maxReplanRounds) {
-        await bus.finishRun(runId, 'failed', `${summary} (no replan rounds left: ${rounds} used)`);
+      usedRounds ??= (await bus.readEvents(runId)).filter((e) => e.type === 'replan').length;
+      const rounds = usedRounds + 1;
+      if (usedRounds >= limits.maxReplanRounds) {
+        await bus.finishRun(
+          runId,
+          'failed',
+          `${summary} (no replan rounds left: ${usedRounds} used)`,
+        );
         continue;
       }
-      rounds++;
+      usedRounds = rounds;
       this.#deps.onNotice?.(runId, `replanning (round ${rounds}): ${summary}`);
       try {
         // Surveyed again now: the replan must see the workspace as the failed tasks left it.
@@ -332,7 +347,7 @@ export class Orchestrator {
     }
     this.#runLimits.delete(runId);
     try {
-      return await this.#writeReport(runId, redactor);
+      return await this.#writeReport(runId, redactor, ended);
     } finally {
       this.#redactors.delete(runId);
     }
@@ -470,9 +485,13 @@ export class Orchestrator {
     return { kind: 'stall' };
   }
 
-  async #writeReport(runId: string, redactor: WorkspaceRedactor): Promise<RunReport> {
+  async #writeReport(
+    runId: string,
+    redactor: WorkspaceRedactor,
+    ended?: RunSnapshot,
+  ): Promise<RunReport> {
     const { bus, reports } = this.#deps;
-    const snapshot = await bus.getRun(runId);
+    const snapshot = ended ?? (await bus.getRun(runId));
     if (!snapshot)
       throw new CodegodError('run-not-found', `Run ${runId} disappeared from the bus.`);
     const events = await bus.readEvents(runId);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type RunEvent, redisKeys } from '@codegod/protocol';
 import type { Redis } from 'ioredis';
 import { parseStreamEntries } from './redis-run-store.js';
@@ -6,6 +7,13 @@ import { parseStreamEntries } from './redis-run-store.js';
 const BATCH = 500;
 /** The pause before reading again after a failed read (e.g. Redis restarting). */
 const RETRY_MS = 250;
+/**
+ * The pause after a read that returned events, before reading again. A task writes several
+ * events within a few ms; without the pause each wakes the tail for its own XREAD, which cost
+ * Redis more than the rest of following the run. Events still come in order, each at most
+ * this late, and a quiet stream is waited on with XREAD BLOCK as before.
+ */
+const GATHER_MS = 50;
 
 /**
  * Tails one run's event stream on a connection of its own (XREAD BLOCK), so its reader sees
@@ -41,6 +49,7 @@ export function tailRunEvents(
           // A listener's bug must not stop the tail.
         }
       }
+      if (entries.length < BATCH && !stopped) await sleep(GATHER_MS);
     }
   })();
   return () => {

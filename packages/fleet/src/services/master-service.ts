@@ -113,7 +113,7 @@ export async function startMasterService(options: MasterServiceOptions): Promise
     limits,
     onNotice: (runId, message) => logger.info({ runId }, message),
   });
-  const queue = new SubmissionQueue(blocking);
+  const queue = new SubmissionQueue(redis, blocking);
   const inFlight = new Map<string, Promise<void>>();
 
   const follow = (runId: string, start: () => Promise<RunReport>) => {

@@ -79,6 +79,14 @@ describe('RedisTokenMeter', () => {
       // The one write is one command, an EVAL over the counters of the fleet and of the run.
       expect(writes[0]).toMatch(/^\*\d+\r\n\$4\r\neval\r\n[\s\S]*metrics:llm[\s\S]*:tokens/i);
       expect(writes[0]).not.toMatch(/multi|exec/i);
+      // The next call sends only the script's SHA, not the script again.
+      await meter.record(
+        { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
+        { runId: `run-${randomUUID()}`, role: 'backend', phase: 'plan' },
+      );
+      expect(writes).toHaveLength(2);
+      expect(writes[1]).toMatch(/^\*\d+\r\n\$7\r\nevalsha\r\n/i);
+      expect(writes[1]).not.toContain('HINCRBY');
     } finally {
       client.disconnect();
     }

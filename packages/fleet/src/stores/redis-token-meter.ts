@@ -9,7 +9,12 @@ import {
 import type { Redis } from 'ioredis';
 
 /** The Redis commands RedisTokenMeter uses. */
-export type TokenMeterRedis = Pick<Redis, 'eval' | 'hgetall'>;
+export type TokenMeterRedis = Pick<Redis, 'defineCommand' | 'hgetall'>;
+
+/** The record script, callable once defined on a connection. */
+interface RecordCommand {
+  codegodRecordTokens(...args: [string, string, ...(string | number)[]]): Promise<number>;
+}
 
 /**
  * One call's HINCRBYs, run in Redis: `calls` by 1, then prompt, completion and total tokens
@@ -36,16 +41,20 @@ return 1
  *   `phase:{phase}:`;
  * - `codegod:run:{runId}:tokens`, role → total tokens of the run: what the master's token
  *   budget and the run report read.
- * Each call is one EVAL: one round trip and one command.
+ * Each call is one script call: one round trip and one command. ioredis sends the script once
+ * per connection (EVAL), then only its SHA (EVALSHA), so a call does not resend the script.
  */
 export class RedisTokenMeter implements TokenMeter {
   readonly #redis: TokenMeterRedis;
+  readonly #script: RecordCommand;
 
   constructor(redis: TokenMeterRedis) {
     this.#redis = redis;
+    redis.defineCommand('codegodRecordTokens', { numberOfKeys: 2, lua: RECORD_SCRIPT });
+    this.#script = redis as unknown as RecordCommand;
   }
 
-  /** Adds one call's usage to the overall, role, phase and run counters in one EVAL. */
+  /** Adds one call's usage to the overall, role, phase and run counters in one script call. */
   async record(usage: TokenUsage, labels: TokenLabels): Promise<void> {
     const key = redisKeys.metricsLlm();
     const prefixes = [''];
@@ -55,9 +64,7 @@ export class RedisTokenMeter implements TokenMeter {
       labels.runId !== undefined && usage.totalTokens > 0
         ? redisKeys.runTokens(labels.runId)
         : undefined;
-    await this.#redis.eval(
-      RECORD_SCRIPT,
-      2,
+    await this.#script.codegodRecordTokens(
       key,
       runKey ?? key,
       usage.promptTokens,

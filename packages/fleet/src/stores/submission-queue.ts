@@ -7,9 +7,16 @@ import type { Redis } from 'ioredis';
  */
 export class SubmissionQueue {
   readonly #redis: Redis;
+  readonly #blocking: Redis;
 
-  constructor(redis: Redis) {
+  /**
+   * `blocking` carries only `take`'s BLMOVE (default: `redis`). A command sent on a connection
+   * waits behind a pending BLMOVE, so the master gives `take` a connection of its own: else
+   * `done` waited for the next take's timeout, and the run's report with it.
+   */
+  constructor(redis: Redis, blocking: Redis = redis) {
     this.#redis = redis;
+    this.#blocking = blocking;
   }
 
   /** Queues a run for the master. */
@@ -28,7 +35,7 @@ export class SubmissionQueue {
     timeoutSeconds: number,
     onInvalid: (raw: string, problem: string) => void,
   ): Promise<{ submission: Submission; raw: string } | undefined> {
-    const raw = await this.#redis.blmove(
+    const raw = await this.#blocking.blmove(
       redisKeys.submissions(),
       redisKeys.submissionsTaken(),
       'RIGHT',

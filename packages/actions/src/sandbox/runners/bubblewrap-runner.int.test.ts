@@ -144,6 +144,16 @@ describe('bubblewrap runner', () => {
     }
   });
 
+  it('gives a command without network no extra CA certificates to load, and one with network its own', async () => {
+    const bundle = join(outside, 'extra-ca.pem');
+    await writeFile(bundle, 'not read by python\n');
+    const code = "print(__import__('os').environ.get('NODE_EXTRA_CA_CERTS'))";
+    const withBundle = { env: { ...env(), NODE_EXTRA_CA_CERTS: bundle } };
+    expect((await python(code, withBundle)).stdout.trim()).toBe('None');
+    const online = await python(code, { ...withBundle, network: true });
+    expect(online.stdout.trim()).toBe(bundle);
+  });
+
   it('runs without capabilities and in its own pid namespace', async () => {
     const code =
       "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('CapEff')][0], " +

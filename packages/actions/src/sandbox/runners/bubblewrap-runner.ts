@@ -52,6 +52,13 @@ export interface BubblewrapRunnerOptions {
 
 const MIB = 1024 * 1024;
 
+/**
+ * Variables a command without network has no use for, and that cost it start-up time: Node reads
+ * and parses every certificate in NODE_EXTRA_CA_CERTS before running any code (Debian's 220 KB
+ * bundle adds 80 ms to each `node` start here), only to trust hosts it cannot reach.
+ */
+export const OFFLINE_UNSET_ENV = ['NODE_EXTRA_CA_CERTS'] as const;
+
 /** How long after the command's timeout the in-sandbox backstop kills it. */
 export const BACKSTOP_GRACE_MS = 10_000;
 
@@ -111,7 +118,15 @@ export function bubblewrapCommand(
     spec.workspace,
     '--chdir',
     spec.cwd,
-    ...(spec.network ? [] : ['--unshare-net']),
+    ...(spec.network
+      ? []
+      : [
+          '--unshare-net',
+          ...OFFLINE_UNSET_ENV.filter((name) => name in spec.env).flatMap((name) => [
+            '--unsetenv',
+            name,
+          ]),
+        ]),
     ...(options.dropCapabilities ? ROOT_BWRAP_ARGS : []),
     '--setenv',
     'HOME',
