@@ -27,6 +27,7 @@ import { processesBench } from './processes.js';
 import { promptPrefixBench } from './prompt-prefix.js';
 import { redactionBench } from './redaction.js';
 import { sandboxBench } from './sandbox.js';
+import { sparesBench } from './spares.js';
 import { surveyBench } from './survey.js';
 
 const quick = process.argv.includes('--quick');
@@ -109,6 +110,7 @@ rows.push(...(await attempt('npm script', () => npmScriptBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));
 rows.push(...(await attempt('checks', () => checkOverheadBench(quick))));
 rows.push(...(await attempt('makespan', () => makespanBench(quick))));
+rows.push(...(await attempt('spares', () => sparesBench(quick))));
 const processes = await attempt('observe + validate processes', processesBench);
 rows.push(...processes);
 rows.push(...(await attempt('event loop', () => eventLoopBench(quick))));

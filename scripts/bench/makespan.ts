@@ -45,7 +45,7 @@ const READY_FILES: Record<string, string> = {
 };
 
 /** The Flask and Node fixtures in one workspace, with what the plan's tasks would have built. */
-async function readyWorkspace(dir: string): Promise<{ workspace: string }> {
+export async function readyWorkspace(dir: string): Promise<{ workspace: string }> {
   const flask = await makeFlaskAppFixture(dir);
   const { workspace } = flask;
   await makeNodeMainFixture(dir);

@@ -1,6 +1,7 @@
 // Processes an agent's observe + validate start per task, per seed role (issue 15's "cheap
 // checks"): each role's toolkit runs over its seed fixture through the real command runner
-// (bubblewrap when it works here, else none), wrapped to count every command it starts. Two
+// (bubblewrap when it works here, else none), wrapped to count every command it starts and
+// every spare interpreter its warm-up starts (used or not), as the agent calls them. Two
 // tasks per role, as a worker runs them one after the other: the second shows what the
 // per-process caches save. Goal: at most 0.75 processes per observe + validate on average.
 // Then a testing task whose acceptance check is the role's own test command (`npm test` in the
@@ -32,19 +33,27 @@ const FIXTURES: Partial<Record<WorkerRole, (dir: string) => Promise<{ workspace:
   devops: makeMissingDockerfileFixture,
 };
 
-/** A runner that counts the commands it starts. */
+/** A runner that counts the processes it starts: commands, and spare interpreters. */
 function counting(inner: CommandRunner): CommandRunner & { count: number } {
-  const wrapper = {
+  const wrapper: CommandRunner & { count: number } = {
     kind: inner.kind,
     count: 0,
-    start(spec: Parameters<CommandRunner['start']>[0]) {
+    start(spec) {
       wrapper.count += 1;
       return inner.start(spec);
     },
-    run(spec: Parameters<CommandRunner['run']>[0]) {
+    run(spec) {
       wrapper.count += 1;
       return inner.run(spec);
     },
+    ...(inner.startPaused
+      ? {
+          startPaused(spec, maxWaitMs) {
+            wrapper.count += 1;
+            return inner.startPaused!(spec, maxWaitMs);
+          },
+        }
+      : {}),
   };
   return wrapper;
 }
@@ -74,7 +83,10 @@ export async function processesBench(): Promise<BenchRow[]> {
         const before = runner.count;
         const context = { workspace, signal: AbortSignal.timeout(60_000) };
         await toolkit.observe(task, context);
+        // As the agent does: spares start before the LLM call, and a wasted one counts too.
+        const spares = await toolkit.warmUp?.(task, context);
         await toolkit.validate(task, context);
+        await spares?.dispose();
         perTask.push(runner.count - before);
       }
       sum += perTask[1] ?? 0;

@@ -47,6 +47,12 @@ export interface CheckRunner {
   runChecks(checks: readonly AcceptanceCheck[], context: ActionContext): Promise<CheckResult[]>;
 }
 
+/** Spare interpreters a toolkit started for the Validate to come (see RoleToolkit.warmUp). */
+export interface WarmUp {
+  /** Kills every spare no command used; call it once that Validate is over or cannot come. */
+  dispose(): Promise<void>;
+}
+
 /**
  * What a role brings to the agent loop: its actions, its Observe probe, its health check and
  * the runner of the task's acceptance checks.
@@ -63,4 +69,11 @@ export interface RoleToolkit<R extends string = WorkerRole> extends CheckRunner 
   observe(task: Task, context: ActionContext): Promise<Observation>;
   /** Checks that the role's side of the workspace is healthy (the venv imports, …). */
   validate(task: Task, context: ActionContext): Promise<HealthCheck>;
+  /**
+   * Optional (issue 15): starts, in the same sandbox, the interpreters the next Validate will
+   * run (its health check's and the task's command checks'), for the agent to call while it
+   * waits on its LLM call, so Validate does not wait for their start-up. Changes nothing in
+   * the workspace; a spare is used only if Validate runs that very command, unchanged.
+   */
+  warmUp?(task: Task, context: ActionContext): Promise<WarmUp>;
 }

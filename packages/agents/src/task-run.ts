@@ -2,6 +2,7 @@ import {
   type ActionContext,
   type RoleToolkit,
   runWithSharedCommands,
+  type WarmUp,
   type WorkspaceRedactor,
 } from '@codegod/actions';
 import { type ChatMessage, type LlmClient, redactingLlmClient } from '@codegod/llm';
@@ -164,12 +165,22 @@ export class TaskRun {
   ): Promise<IterationEnd> {
     const observation = await this.observe(memory);
     history.observationHashes.push(stableHash(observation));
-    const prompt = await this.promptInput(memory, observation);
-    const plan = await this.reasonAndPlan(memory, prompt);
-    const acted = await this.act(plan);
-    history.actions.push(...acted.attempts);
-    history.iterationSignatures.push(acted.attempts.map((a) => a.signature).join(' | '));
-    const validation = await this.validate();
+    const spares = this.warmUp();
+    let acted: Awaited<ReturnType<TaskRun['act']>>;
+    let validation: Validation;
+    try {
+      const prompt = await this.promptInput(memory, observation);
+      const plan = await this.reasonAndPlan(memory, prompt);
+      acted = await this.act(plan);
+      history.actions.push(...acted.attempts);
+      history.iterationSignatures.push(acted.attempts.map((a) => a.signature).join(' | '));
+      // Started spares are in place before Validate looks for them (a reply may come at once).
+      await spares;
+      validation = await this.validate();
+    } finally {
+      // Whatever ended the iteration (valid, failed, stopped or aborted), no spare outlives it.
+      await (await spares)?.dispose();
+    }
     if (validation.valid) {
       memory.completed_tasks = [
         ...memory.completed_tasks.filter((id) => id !== this.task.id),
@@ -197,6 +208,16 @@ export class TaskRun {
       'max iterations',
       `validation still failed after ${this.parts.limits.maxIterations} iterations${this.wipes > 0 ? ` of attempt ${this.wipes + 1}` : ''}: ${validation.output}`,
     );
+  }
+
+  /**
+   * Has the toolkit start the interpreters this iteration's Validate will run while the LLM
+   * call is under way (issue 15). Best effort: a failure only means Validate spawns them.
+   */
+  private warmUp(): Promise<WarmUp | undefined> {
+    const { toolkit } = this.parts;
+    if (!toolkit.warmUp) return Promise.resolve(undefined);
+    return toolkit.warmUp(this.task, this.stepContext()).catch(() => undefined);
   }
 
   private async promptInput(memory: AgentMemory, observation: Observation): Promise<PromptInput> {

@@ -1,7 +1,25 @@
 import { CHECK_DEFAULTS, type CheckResult, type CommandCheck } from '@codegod/protocol';
+import type { CheckCommandOptions } from '../sandbox/check-commands.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
+import type { WarmSpare } from '../sandbox/spares/spare-pool.js';
 import { expectMatch, joinStreams, toCheckResult } from './check-outcome.js';
 import { searchBounded } from './search-bounded.js';
+
+/** The cwd and timeout a `command` check's argv runs with. */
+function commandCheckOptions(check: CommandCheck): CheckCommandOptions {
+  return {
+    ...(check.cwd !== undefined ? { cwd: check.cwd } : {}),
+    timeoutMs: check.timeout_ms ?? CHECK_DEFAULTS.timeoutMs,
+  };
+}
+
+/** Starts a spare for a `command` check's argv, as runCommandCheck will run it (see Sandbox.warm). */
+export function warmCommandCheck(
+  box: Sandbox,
+  check: CommandCheck,
+): Promise<WarmSpare | undefined> {
+  return box.warmCheckCommand(check.argv, commandCheckOptions(check));
+}
 
 /** Runs a `command` check: its argv through the sandbox's runner, then exit code and regexes. */
 export async function runCommandCheck(
@@ -12,8 +30,7 @@ export async function runCommandCheck(
   const startedAt = performance.now();
   const timeoutMs = check.timeout_ms ?? CHECK_DEFAULTS.timeoutMs;
   const result = await box.runCheckCommand(check.argv, {
-    ...(check.cwd !== undefined ? { cwd: check.cwd } : {}),
-    timeoutMs,
+    ...commandCheckOptions(check),
     ...(signal ? { signal } : {}),
   });
   const expected = check.exit_code ?? CHECK_DEFAULTS.exitCode;

@@ -4,6 +4,7 @@ import type { CommandOutput, CommandRunner, CommandSpec } from './command-runner
 import { directNpmScript } from './npm-script.js';
 import { resolveInside } from './resolve-inside.js';
 import { runShared } from './shared-commands.js';
+import { type SparePool, type WarmSpare, withSpares } from './spares/spare-pool.js';
 
 /** What a check command did (the shape of the sandbox's CommandResult): capped, secrets redacted. */
 export type CheckCommandResult = CommandOutput & {
@@ -42,6 +43,8 @@ export interface CheckCommandContext {
   env: Readonly<Record<string, string>>;
   redact: (text: string) => string;
   runner: CommandRunner;
+  /** The sandbox's spare interpreters. */
+  spares: SparePool;
   timeoutMs: number;
   maxOutputBytes: number;
 }
@@ -49,6 +52,7 @@ export interface CheckCommandContext {
 /** The sandbox's two check-command methods over `context`. */
 export function checkCommands(context: CheckCommandContext) {
   const { workspace, redact, runner } = context;
+  const sparing = withSpares(runner, context.spares);
 
   /**
    * A bare name is looked up on the filtered PATH and an absolute path is taken as is (the
@@ -91,7 +95,15 @@ export function checkCommands(context: CheckCommandContext) {
       options: CheckCommandOptions = {},
     ): Promise<CheckCommandResult> {
       const direct = await directNpmScript(await spec(argv, options), runner);
-      return finish(argv, await runShared(runner, direct));
+      return finish(argv, await runShared(sparing, direct));
+    },
+    /** Starts a spare for a later `runCheckCommand(argv, options)`, if it has one. */
+    async warmCheckCommand(
+      argv: readonly string[],
+      options: CheckCommandOptions = {},
+    ): Promise<WarmSpare | undefined> {
+      const planned = await spec(argv, options).catch(() => undefined);
+      return planned && context.spares.warm(planned);
     },
     /** Starts any argv (an acceptance check's) in the background through the runner. */
     async startCheckCommand(

@@ -29,6 +29,11 @@ export interface CommandSpec {
    * service started with `start()` and a check that talks to it over localhost both need it.
    */
   network?: boolean;
+  /**
+   * Files the command must read even where the runner hides the host's (bubblewrap's private
+   * /tmp): a spare's gate when codegod itself lives under /tmp. Shown read-only. Default: none.
+   */
+  readOnlyFiles?: readonly string[];
 }
 
 /** What a command did, before redaction. */
@@ -55,6 +60,36 @@ export interface RunningCommand {
   stop(): Promise<CommandOutput>;
 }
 
+/** When and how a paused command (a spare interpreter, see `spares/`) is let go. */
+export interface ResumeOptions {
+  /** Milliseconds from now before the command and everything it started are killed. */
+  timeoutMs: number;
+  /** Stops the command and everything it started when aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A command started with a control channel on fd 3 and left waiting there: it has paid its
+ * start-up cost and runs its job only when resumed. Its output, cap and kill are those of a
+ * started command; its timeout and abort signal start counting at `resume`.
+ */
+export interface PausedCommand {
+  /** The pid of the outermost process the runner started; undefined when it could not start. */
+  readonly pid: number | undefined;
+  /** True while it waits: started, not yet resumed, not stopped, not ended. */
+  waiting(): boolean;
+  /** True when the runner would confine its spec exactly as it did at start (same launcher line). */
+  confinedAsAtStart(): boolean;
+  /**
+   * Sends the go byte and waits for the command's answer: its output once it ran, or
+   * undefined when it declined (its start-up state is out of date) or died first; it is
+   * then killed. At most once.
+   */
+  resume(options: ResumeOptions): Promise<CommandOutput | undefined>;
+  /** Kills it and everything it started, and waits until they are gone. */
+  stop(): Promise<void>;
+}
+
 /**
  * The port every command of an agent goes through. Adapters confine what the command can
  * touch; all of them kill the command's whole process tree on timeout, output cap, abort or
@@ -66,4 +101,9 @@ export interface CommandRunner {
   start(spec: CommandSpec): RunningCommand;
   /** Runs `spec` to its end. */
   run(spec: CommandSpec): Promise<CommandOutput>;
+  /**
+   * Starts `spec` paused (see PausedCommand), confined exactly as `start` would confine it;
+   * it is killed if not resumed within `maxWaitMs`. Optional: without it no spares are made.
+   */
+  startPaused?(spec: CommandSpec, maxWaitMs: number): PausedCommand;
 }

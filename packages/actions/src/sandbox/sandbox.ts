@@ -23,6 +23,7 @@ import { screenArguments } from './screen-arguments.js';
 import { screenRequirementsFile } from './screen-requirements-file.js';
 import { screenToolUse } from './screen-tool-use.js';
 import { runShared } from './shared-commands.js';
+import { SparePool, type WarmSpare, withSpares } from './spares/spare-pool.js';
 
 /** What a command did, as the runner reported it, with its output capped and secrets redacted. */
 export interface CommandResult extends CommandOutput {
@@ -65,6 +66,16 @@ export interface Sandbox {
   /** Runs an allowlisted executable with an argument array and no shell. */
   run(command: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
   /**
+   * Starts a spare interpreter for a later `run` of exactly this command (see spares/):
+   * undefined, and no process, when the command has none or `run` would refuse it. Only
+   * worth it for a command that will run; `dispose()` the spare when it no longer may.
+   */
+  warm(
+    command: string,
+    args: readonly string[],
+    options?: RunOptions,
+  ): Promise<WarmSpare | undefined>;
+  /**
    * Runs any argv to its end: an acceptance check's, so not limited to the allowlist and not
    * screened, but with the same runner, a confined cwd, the filtered env, timeout, output cap,
    * redaction and no shell.
@@ -73,6 +84,11 @@ export interface Sandbox {
     argv: readonly string[],
     options?: CheckCommandOptions,
   ): Promise<CheckCommandResult>;
+  /** `warm` for a later `runCheckCommand` of `argv` with these options. */
+  warmCheckCommand(
+    argv: readonly string[],
+    options?: CheckCommandOptions,
+  ): Promise<WarmSpare | undefined>;
   /** Starts such an argv in the background (an `http` check's probe); stop() kills its tree. */
   startCheckCommand(
     argv: readonly string[],
@@ -89,6 +105,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     settings,
     makeRedactor(settings.env),
     childEnv(settings.env, settings.passEnv),
+    new SparePool(settings.runner),
   );
 }
 
@@ -104,18 +121,24 @@ export function sandboxMaker(
   const settings = resolveSandboxOptions({ ...options, workspace: tmpdir() });
   const redact = makeRedactor(settings.env);
   const env = childEnv(settings.env, settings.passEnv);
+  const spares = new SparePool(settings.runner);
   return (workspace) =>
-    sandboxOver({ ...settings, workspace: realWorkspace(workspace) }, redact, env);
+    sandboxOver({ ...settings, workspace: realWorkspace(workspace) }, redact, env, spares);
 }
 
-/** A sandbox over `settings.workspace` (already real), redacting with `redact`, giving commands `env`. */
+/**
+ * A sandbox over `settings.workspace` (already real), redacting with `redact`, giving commands
+ * `env`, keeping its spare interpreters in `spares` (shared by the maker's sandboxes).
+ */
 function sandboxOver(
   settings: ResolvedSandboxOptions,
   redact: (text: string) => string,
   env: Record<string, string>,
+  spares: SparePool,
 ): Sandbox {
   const { workspace, allowlist } = settings;
   const { runner } = settings;
+  const sparing = withSpares(runner, spares);
   const allowedNames = new Set(allowlist.filter((entry) => !entry.includes('/')));
   const allowedPaths = new Set(
     allowlist.filter((entry) => entry.includes('/')).map((entry) => normalize(entry)),
@@ -137,11 +160,8 @@ function sandboxOver(
     return resolveInside(workspace, rel, { followLeaf: false });
   }
 
-  async function run(
-    command: string,
-    args: readonly string[],
-    runOptions: RunOptions = {},
-  ): Promise<CommandResult> {
+  /** The checked executable and cwd of a `run`, its screening done, and its spec maker. */
+  async function prepare(command: string, args: readonly string[], runOptions: RunOptions) {
     const file = await executable(command);
     const cwd = await resolvePath(runOptions.cwd ?? '.');
     // Installs take the workspace's lock whether or not screening is on.
@@ -162,16 +182,35 @@ function sandboxOver(
       ...(runOptions.signal ? { signal: runOptions.signal } : {}),
       network: runOptions.network ?? false,
     });
+    return { file, use, spec };
+  }
+
+  async function run(
+    command: string,
+    args: readonly string[],
+    runOptions: RunOptions = {},
+  ): Promise<CommandResult> {
+    const { file, use, spec } = await prepare(command, args, runOptions);
     // An install changes the workspace, so it always runs; other commands may be shared.
     const output = use.mutatesDependencies
       ? await withInstallLock(workspace, { file, args }, (argv) => runner.run(spec(argv)))
-      : await runShared(runner, await directNpmScript(spec({ file, args }), runner));
+      : await runShared(sparing, await directNpmScript(spec({ file, args }), runner));
     return {
       ...output,
       commandLine: redact([command, ...args].join(' ')),
       stdout: redact(output.stdout),
       stderr: redact(output.stderr),
     };
+  }
+
+  async function warm(
+    command: string,
+    args: readonly string[],
+    runOptions: RunOptions = {},
+  ): Promise<WarmSpare | undefined> {
+    const prepared = await prepare(command, args, runOptions).catch(() => undefined);
+    if (!prepared || prepared.use.mutatesDependencies) return undefined;
+    return spares.warm(prepared.spec({ file: prepared.file, args }));
   }
 
   return {
@@ -205,11 +244,13 @@ function sandboxOver(
       await writeFile(absolute, content, 'utf8');
     },
     run,
+    warm,
     ...checkCommands({
       workspace,
       env,
       redact,
       runner,
+      spares,
       timeoutMs: settings.timeoutMs,
       maxOutputBytes: settings.maxOutputBytes,
     }),

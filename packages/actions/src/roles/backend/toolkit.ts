@@ -1,6 +1,7 @@
 import type { Observation } from '@codegod/protocol';
 import { checkRunner } from '../../acceptance/check-runner.js';
 import type { ActionContext, HealthCheck, RoleToolkit } from '../../action.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
 import {
   checkFileExistsAction,
   readFileAction,
@@ -10,6 +11,7 @@ import {
 import { describeCommand } from '../../shared/outcome.js';
 import { sandboxFactory, type ToolkitOptions } from '../../shared/sandbox-for.js';
 import { toolVersion, venvPythonVersion } from '../../shared/tool-versions.js';
+import { type PlannedRun, warmUpFor } from '../../shared/warm-up.js';
 import { createVenvAction, installDependencyAction, updateRequirementsAction } from './actions.js';
 import { canonicalName, importName, parseRequirements } from './python-requirements.js';
 import { findVenv, installedPackages } from './venv.js';
@@ -77,22 +79,30 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit<'backe
     };
   }
 
+  /**
+   * The health check's one command: every requirement must import in the venv, all in one
+   * interpreter run (one process, not one per requirement; a failure names the module); with
+   * none, the interpreter must run. Undefined without a venv.
+   */
+  async function importCheck(box: Sandbox): Promise<PlannedRun | undefined> {
+    const venv = await findVenv(box);
+    if (!venv) return undefined;
+    const requirements = (await box.exists(REQUIREMENTS_FILE))
+      ? parseRequirements(await box.readFile(REQUIREMENTS_FILE))
+      : [];
+    const modules = [...new Set(requirements.map((r) => importName(r.name)))];
+    const args = ['-c', `import ${modules.length > 0 ? modules.join(', ') : 'sys'}`];
+    return { command: `${venv}/bin/python`, args };
+  }
+
   async function validate(
     _task: unknown,
     { workspace, signal }: ActionContext,
   ): Promise<HealthCheck> {
     const box = sandbox(workspace);
-    const venv = await findVenv(box);
-    if (!venv) return { valid: false, output: 'no virtual environment (venv/ or .venv/) found' };
-    const python = `${venv}/bin/python`;
-    const requirements = (await box.exists(REQUIREMENTS_FILE))
-      ? parseRequirements(await box.readFile(REQUIREMENTS_FILE))
-      : [];
-    // Every requirement must import in the venv, all in one interpreter run (one process, not
-    // one per requirement; a failure names the module); with none, the interpreter must run.
-    const modules = [...new Set(requirements.map((r) => importName(r.name)))];
-    const args = ['-c', `import ${modules.length > 0 ? modules.join(', ') : 'sys'}`];
-    const result = await box.run(python, args, { signal });
+    const check = await importCheck(box);
+    if (!check) return { valid: false, output: 'no virtual environment (venv/ or .venv/) found' };
+    const result = await box.run(check.command, check.args, { signal });
     return {
       valid: result.exitCode === 0,
       output: `${describeCommand(result)}\n-> exit ${result.exitCode ?? 'killed'}`,
@@ -113,6 +123,11 @@ export function backendToolkit(options: ToolkitOptions = {}): RoleToolkit<'backe
     ],
     observe,
     validate,
+    async warmUp(task, { workspace }) {
+      const box = sandbox(workspace);
+      const check = await importCheck(box);
+      return warmUpFor(box, task, check ? [check] : []);
+    },
     ...checkRunner(sandbox),
   };
 }

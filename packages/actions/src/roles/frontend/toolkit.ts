@@ -1,6 +1,7 @@
 import type { Observation } from '@codegod/protocol';
 import { checkRunner } from '../../acceptance/check-runner.js';
 import type { ActionContext, HealthCheck, RoleToolkit } from '../../action.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
 import {
   checkFileExistsAction,
   readFileAction,
@@ -10,6 +11,7 @@ import {
 import { describeCommand } from '../../shared/outcome.js';
 import { sandboxFactory, type ToolkitOptions } from '../../shared/sandbox-for.js';
 import { toolVersion } from '../../shared/tool-versions.js';
+import { warmUpFor } from '../../shared/warm-up.js';
 import {
   buildFrontendAction,
   checkEntryPointAction,
@@ -77,19 +79,24 @@ export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit<'fron
     };
   }
 
+  /** The health check's one command: loading the entry point; or why it cannot run. */
+  async function loadCheck(box: Sandbox): Promise<{ main: string; args: string[] } | string> {
+    const pkg = await readPackageJson(box).catch(() => undefined);
+    if (!pkg) return 'package.json is missing or malformed';
+    const missing = await missingDependencies(box, pkg);
+    if (missing.length > 0) return `dependencies not installed: ${missing.join(', ')}`;
+    const main = entryPoint(pkg);
+    return { main, args: ['-e', LOAD_ENTRY_SCRIPT, main] };
+  }
+
   async function validate(
     _task: unknown,
     { workspace, signal }: ActionContext,
   ): Promise<HealthCheck> {
     const box = sandbox(workspace);
-    const pkg = await readPackageJson(box).catch(() => undefined);
-    if (!pkg) return { valid: false, output: 'package.json is missing or malformed' };
-    const missing = await missingDependencies(box, pkg);
-    if (missing.length > 0) {
-      return { valid: false, output: `dependencies not installed: ${missing.join(', ')}` };
-    }
-    const main = entryPoint(pkg);
-    const args = ['-e', LOAD_ENTRY_SCRIPT, main];
+    const check = await loadCheck(box);
+    if (typeof check === 'string') return { valid: false, output: check };
+    const { main, args } = check;
     const result = await box.run('node', args, { signal, timeoutMs: LOAD_CHECK_TIMEOUT_MS });
     const shown = describeCommand(result, `node -e <load entry point> ${main}`);
     return {
@@ -114,6 +121,15 @@ export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit<'fron
     ],
     observe,
     validate,
+    async warmUp(task, { workspace }) {
+      const box = sandbox(workspace);
+      const check = await loadCheck(box);
+      const health =
+        typeof check === 'string'
+          ? []
+          : [{ command: 'node', args: check.args, options: { timeoutMs: LOAD_CHECK_TIMEOUT_MS } }];
+      return warmUpFor(box, task, health);
+    },
     ...checkRunner(sandbox),
   };
 }

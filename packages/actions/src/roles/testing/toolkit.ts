@@ -3,6 +3,7 @@ import { checkRunner } from '../../acceptance/check-runner.js';
 import type { ActionContext, HealthCheck, RoleToolkit } from '../../action.js';
 import { readFileAction, runCommandAction, writeFileAction } from '../../shared/common-actions.js';
 import { sandboxFactory, type ToolkitOptions } from '../../shared/sandbox-for.js';
+import { warmUpFor } from '../../shared/warm-up.js';
 import {
   checkSyntaxAction,
   debugErrorAction,
@@ -74,6 +75,12 @@ export function testingToolkit(options: ToolkitOptions = {}): RoleToolkit<'testi
     ],
     observe,
     validate,
+    async warmUp(task, { workspace, signal }) {
+      const box = sandbox(workspace);
+      // Only an interpreter has a spare (`python -m unittest`/`pytest`); npm and node --test none.
+      const test = await detectTestCommand(box, signal);
+      return warmUpFor(box, task, test ? [{ command: test.command, args: test.args }] : []);
+    },
     ...checkRunner(sandbox),
   };
 }

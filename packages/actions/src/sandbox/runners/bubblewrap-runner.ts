@@ -5,7 +5,7 @@ import type { CommandRunner, CommandSpec } from '../command-runner.js';
 import type { ResourceLimits } from '../command-runner-options.js';
 import { isInside } from '../resolve-inside.js';
 import { BASE_BWRAP_ARGS, ROOT_BWRAP_ARGS } from './bubblewrap-probe.js';
-import { startInProcessGroup } from './direct-runner.js';
+import { startInProcessGroup, startPausedInProcessGroup } from './direct-runner.js';
 
 /** HOME inside the sandbox: on the private /tmp, so pip and npm caches and configs stay there. */
 export const SANDBOX_HOME = '/tmp/home';
@@ -62,9 +62,12 @@ export const OFFLINE_UNSET_ENV = ['NODE_EXTRA_CA_CERTS'] as const;
 /** How long after the command's timeout the in-sandbox backstop kills it. */
 export const BACKSTOP_GRACE_MS = 10_000;
 
-/** Absolute paths the command's environment names (PIP_FIND_LINKS, CA bundles…) under /tmp. */
+/** Absolute paths under /tmp the command's environment names (PIP_FIND_LINKS, CA bundles…) or it reads (readOnlyFiles). */
 function pathsUnderTmp(spec: CommandSpec): string[] {
   const found = new Set<string>();
+  for (const path of spec.readOnlyFiles ?? []) {
+    if (isInside('/tmp', path) && !isInside(spec.workspace, path)) found.add(path);
+  }
   for (const [name, value] of Object.entries(spec.env)) {
     if (name === 'TMPDIR' || name === 'HOME') continue;
     for (const token of value.split(/[\s:]+/)) {
@@ -170,5 +173,10 @@ export function createBubblewrapRunner(options: BubblewrapRunnerOptions): Comman
     kind: 'bubblewrap',
     start: (spec) => startInProcessGroup(spec, wrap),
     run: (spec) => startInProcessGroup(spec, wrap).done,
+    // The in-sandbox backstop counts from the spare's start, so it allows for the wait too.
+    startPaused: (spec, maxWaitMs) =>
+      startPausedInProcessGroup(spec, maxWaitMs, (paused) =>
+        wrap({ ...paused, timeoutMs: paused.timeoutMs + maxWaitMs }),
+      ),
   };
 }

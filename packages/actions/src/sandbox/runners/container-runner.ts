@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { SandboxUnavailableError } from '../../errors/sandbox-unavailable-error.js';
 import type { CommandRunner } from '../command-runner.js';
-import { startInProcessGroup } from './direct-runner.js';
+import { startInProcessGroup, startPausedInProcessGroup } from './direct-runner.js';
 
 /** Cgroup names container engines give their processes. */
 const CONTAINER_CGROUP = /docker|kubepods|containerd|libpod|lxc/;
@@ -64,5 +64,6 @@ export function createContainerRunner(options: ContainerRunnerOptions = {}): Com
     kind: 'container',
     start: (spec) => startInProcessGroup(spec),
     run: (spec) => startInProcessGroup(spec).done,
+    startPaused: (spec, maxWaitMs) => startPausedInProcessGroup(spec, maxWaitMs),
   };
 }
