@@ -26,7 +26,7 @@ export function createRedactor(values: Iterable<string>): Redactor {
     if (escaped !== value) unique.add(escaped);
   }
   const sorted = [...unique].sort((a, b) => b.length - a.length);
-  const redact = (text: string): string => {
+  const scan = (text: string): string => {
     let out = text;
     for (const value of sorted) {
       // includes() first: the common case (absent) then costs one native search, no allocation.
@@ -34,8 +34,26 @@ export function createRedactor(values: Iterable<string>): Redactor {
     }
     return redactSecretShapes(out);
   };
+  // A task redacts the same texts again and again (its memory's history on every save, an
+  // observation in its event, its memory and its prompt), and redaction is a pure function of
+  // the text here: the values are fixed for this redactor's life.
+  const remembered = new Map<string, string>();
+  const redact = (text: string): string => {
+    if (text.length > MAX_REMEMBERED_CHARS) return scan(text);
+    const known = remembered.get(text);
+    if (known !== undefined) return known;
+    const out = scan(text);
+    if (remembered.size >= MAX_REMEMBERED_TEXTS) remembered.delete(remembered.keys().next().value!);
+    remembered.set(text, out);
+    return out;
+  };
   return { redact, redactValue: (value) => mapStrings(value, redact) };
 }
+
+/** Texts a redactor remembers the redaction of; the oldest is forgotten first. */
+const MAX_REMEMBERED_TEXTS = 512;
+/** Longer texts are redacted each time: they rarely repeat, and would hold memory. */
+const MAX_REMEMBERED_CHARS = 2048;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
