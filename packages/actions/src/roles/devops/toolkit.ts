@@ -1,6 +1,8 @@
+import { readdir } from 'node:fs/promises';
 import type { Observation } from '@codegod/protocol';
 import { checkRunner } from '../../acceptance/check-runner.js';
 import type { ActionContext, HealthCheck, RoleToolkit } from '../../action.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
 import {
   checkFileExistsAction,
   readFileAction,
@@ -33,12 +35,11 @@ export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit<'
 
   async function observe(_task: unknown, { workspace }: ActionContext): Promise<Observation> {
     const box = sandbox(workspace);
-    const dockerfile = (await box.exists('Dockerfile'))
-      ? await box.readFile('Dockerfile')
-      : undefined;
+    const exists = await topLevelExists(box);
+    const dockerfile = (await exists('Dockerfile')) ? await box.readFile('Dockerfile') : undefined;
     let compose: string | null = null;
     for (const name of COMPOSE_FILES) {
-      if (compose === null && (await box.exists(name))) compose = name;
+      if (compose === null && (await exists(name))) compose = name;
     }
     const reachable = await engine.reachable();
     const findings: string[] = [];
@@ -52,11 +53,24 @@ export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit<'
       dockerfile_exists: dockerfile !== undefined,
       base_image: from?.args ?? null,
       compose_file: compose,
-      env_file_exists: await box.exists('.env'),
+      env_file_exists: await exists('.env'),
       docker_host: engine.dockerHost,
       engine_reachable: reachable,
       findings,
     };
+  }
+
+  /**
+   * `box.exists` for names at the top of the workspace, with one listing of it first: most of
+   * the names the observer looks for are absent, and a failing lookup costs an error object
+   * each. A name the listing shows (in any letter case: the file system may ignore case) still
+   * gets every check of `box.exists`; with no listing, every name does.
+   */
+  async function topLevelExists(box: Sandbox): Promise<(name: string) => Promise<boolean>> {
+    const listed = await readdir(box.workspace).catch(() => undefined);
+    if (listed === undefined) return (name) => box.exists(name);
+    const names = new Set(listed.map((name) => name.toLowerCase()));
+    return async (name) => names.has(name.toLowerCase()) && (await box.exists(name));
   }
 
   async function validate(_task: unknown, { workspace }: ActionContext): Promise<HealthCheck> {
