@@ -1,5 +1,6 @@
 // Embedded per-task time: a fan-out of 300 devops tasks through startEmbeddedFleet with the
-// scripted LLM (one read_file per task, the real devops observe and validate), median of rounds.
+// scripted LLM (one read_file per task, the real devops observe and validate), median of rounds,
+// in wall time and in this process's CPU time.
 // Run: npx tsx --conditions=@codegod/source scripts/bench/per-task.ts
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,15 +28,22 @@ const tasks = Array.from({ length: TASKS }, (_, i) => ({
   depends_on: i === 0 ? [] : ['f0'],
 }));
 const times: number[] = [];
+const cpuTimes: number[] = [];
 for (let round = 0; round < 5; round++) {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await fleet.orchestrator.run({ problem: 'per-task bench', workspace: dir.path, plan: { tasks } });
+  const cpu = process.cpuUsage(cpuStart);
   times.push((performance.now() - start) / TASKS);
+  cpuTimes.push((cpu.user + cpu.system) / 1000 / TASKS);
 }
-times.sort((a, b) => a - b);
-console.log(
-  `embedded per task (median of 5 x ${TASKS}): ${times[2]!.toFixed(3)} ms [${times.map((t) => t.toFixed(2)).join(', ')}]`,
-);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[2]!.toFixed(3)} ms [${sorted.map((t) => t.toFixed(2)).join(', ')}]`;
+};
+// CPU is this process's (the scripted server's included), less swayed by a busy machine than wall.
+console.log(`embedded per task (median of 5 x ${TASKS}): ${median(times)}`);
+console.log(`embedded CPU per task (median of 5 x ${TASKS}): ${median(cpuTimes)}`);
 await fleet.close?.();
 await server.close?.();
 await dir.remove();

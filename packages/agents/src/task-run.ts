@@ -22,6 +22,7 @@ import {
   resultSchema,
   runEventSchema,
   type Task,
+  taskStepEventSchemas,
   type Validation,
   validationSchema,
 } from '@codegod/protocol';
@@ -475,26 +476,33 @@ export class TaskRun {
 
   private async record(phase: Phase, data: unknown): Promise<void> {
     const { sandbox } = this.parts.toolkit;
-    await this.emit({
-      type: 'task-step',
-      iteration: this.iteration,
-      phase,
-      data,
-      ...(sandbox ? { sandbox } : {}),
-    });
+    await this.emit(
+      {
+        type: 'task-step',
+        iteration: this.iteration,
+        phase,
+        data,
+        ...(sandbox ? { sandbox } : {}),
+      },
+      taskStepEventSchemas[phase],
+    );
   }
 
   /**
    * Emits an event with its payload redacted. Every step ends in an event, so the workspace is
    * re-scanned here: a `.env` or key an action just wrote is known before its output goes out.
+   * `schema` checks it: runEventSchema, or the narrower schema of a known task step.
    */
-  private async emit(event: { type: string; phase?: Phase } & Record<string, unknown>) {
+  private async emit(
+    event: { type: string; phase?: Phase } & Record<string, unknown>,
+    schema: z.ZodType<RunEvent> = runEventSchema,
+  ) {
     await this.redactor.refresh();
     if (!this.parts.recordStep) return;
     // The type and phase name the event: a .env value that happens to be `plan` must not.
     const { type, phase, ...payload } = event;
     await this.parts.recordStep(
-      runEventSchema.parse({
+      schema.parse({
         ...this.redactor.redactValue(payload),
         type,
         ...(phase ? { phase } : {}),

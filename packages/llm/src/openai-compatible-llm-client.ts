@@ -51,6 +51,24 @@ const chatCompletionSchema = z.object({
   usage: z.unknown(),
 });
 
+const responseFormats = new WeakMap<z.ZodType, Map<string, string>>();
+
+/** The JSON text of the `response_format` asking a server of `kind` for `schema` (cached). */
+function responseFormatJson(schema: z.ZodType, kind: ServerKind, name: string): string {
+  const byKey = responseFormats.get(schema) ?? new Map<string, string>();
+  responseFormats.set(schema, byKey);
+  const key = `${kind}\n${name}`;
+  let text = byKey.get(key);
+  if (text === undefined) {
+    text = JSON.stringify({
+      type: 'json_schema',
+      json_schema: { name, schema: dialectJsonSchema(schema, kind), strict: true },
+    });
+    byKey.set(key, text);
+  }
+  return text;
+}
+
 /** An LlmClient over any OpenAI-compatible chat completions API. Build it with createLlmClient. */
 export class OpenAiCompatibleLlmClient implements LlmClient {
   private readonly openai: OpenAI;
@@ -186,23 +204,19 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
       release = await this.semaphore.acquire(options.signal);
       // The deadline starts once a slot is held: waiting for a slot is this process's queue.
       call = deadline(timeoutMs, options.signal);
-      const raw: unknown = await this.openai.chat.completions.create(
-        {
-          model,
-          messages,
-          max_tokens: options.maxTokens ?? this.options.maxTokens,
-          temperature: this.options.temperature,
-          response_format: {
-            type: 'json_schema',
-            json_schema: {
-              name: options.schemaName,
-              schema: dialectJsonSchema(schema, kind),
-              strict: true,
-            },
-          },
-        },
-        { headers: this.headers(options), signal: call.signal },
-      );
+      // The chat completions request, sent as text: its response_format (the largest part, and
+      // the same on every call with this schema) is serialised once, not on every request.
+      const request = JSON.stringify({
+        model,
+        messages,
+        max_tokens: options.maxTokens ?? this.options.maxTokens,
+        temperature: this.options.temperature,
+      });
+      const raw: unknown = await this.openai.post('/chat/completions', {
+        body: `${request.slice(0, -1)},"response_format":${responseFormatJson(schema, kind, options.schemaName)}}`,
+        headers: { ...this.headers(options), 'content-type': 'application/json' },
+        signal: call.signal,
+      });
       const completion = chatCompletionSchema.safeParse(raw);
       if (!completion.success)
         throw new LlmServerError(

@@ -3,6 +3,7 @@ import type { AgentMemory } from '@codegod/protocol';
 import { agentMemorySchema } from '@codegod/protocol';
 import { assertAgentId, isCheckpointId } from './agent-id.js';
 import { checkpointTtl, storeCheckpointTtl } from './checkpoint-ttl.js';
+import { copyPlainData } from './copy-plain-data.js';
 import { MemoryNotFoundError } from './errors/memory-not-found-error.js';
 import { UnknownCheckpointError } from './errors/unknown-checkpoint-error.js';
 import { type AgentFile, readAgentFiles, writeAgentFile } from './memory-files.js';
@@ -44,11 +45,11 @@ export class InMemoryMemoryStore implements MemoryStore {
 
   async load(agentId: string): Promise<AgentMemory | undefined> {
     const agent = await this.agent(agentId);
-    return agent === undefined ? undefined : structuredClone(agent.memory);
+    return agent === undefined ? undefined : copyPlainData(agent.memory);
   }
 
   async save(agentId: string, memory: AgentMemory): Promise<void> {
-    const valid = agentMemorySchema.parse(structuredClone(memory));
+    const valid = agentMemorySchema.parse(copyPlainData(memory));
     const agent = await this.agent(agentId);
     this.agents.set(agentId, { memory: valid, checkpoints: agent?.checkpoints ?? [] });
     await this.persist(agentId);

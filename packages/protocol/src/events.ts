@@ -31,6 +31,42 @@ export const phaseSchema = z.enum(['observe', 'reason', 'plan', 'act', 'validate
 /** One of the five steps of the agent loop. */
 export type Phase = z.infer<typeof phaseSchema>;
 
+/** What a `task-step` event's `data` holds, by the phase it records. */
+export const stepDataSchemas = {
+  observe: observationSchema,
+  reason: reasoningSchema,
+  plan: planSchema,
+  act: z.array(actionTakenSchema),
+  validate: validationSchema,
+} as const satisfies Record<Phase, z.ZodType>;
+
+const taskStepFields = {
+  ...taskBase,
+  type: z.literal('task-step'),
+  agent_id: z.string(),
+  iteration: z.number().int(),
+  phase: phaseSchema,
+  /** How the agent's commands were confined (absent from agents that run none, and old events). */
+  sandbox: sandboxKindSchema.optional(),
+};
+
+function taskStepEventSchema<P extends Phase>(phase: P) {
+  return z.object({ ...taskStepFields, phase: z.literal(phase), data: stepDataSchemas[phase] });
+}
+
+/**
+ * The `task-step` event of each phase, its `data` that phase's record: each accepts a subset
+ * of what runEventSchema accepts, so a writer that knows the phase checks its event without
+ * trying every record shape in turn.
+ */
+export const taskStepEventSchemas = {
+  observe: taskStepEventSchema('observe'),
+  reason: taskStepEventSchema('reason'),
+  plan: taskStepEventSchema('plan'),
+  act: taskStepEventSchema('act'),
+  validate: taskStepEventSchema('validate'),
+} as const satisfies Record<Phase, z.ZodType<RunEvent>>;
+
 /** Everything that happens in a run, in the order it happened. */
 export const runEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('run-start'), problem: z.string(), task_count: z.number() }),
@@ -58,19 +94,13 @@ export const runEventSchema = z.discriminatedUnion('type', [
     attempt: z.number(),
   }),
   z.object({
-    ...taskBase,
-    type: z.literal('task-step'),
-    agent_id: z.string(),
-    iteration: z.number().int(),
-    phase: phaseSchema,
-    /** How the agent's commands were confined (absent from agents that run none, and old events). */
-    sandbox: sandboxKindSchema.optional(),
+    ...taskStepFields,
     data: z.union([
-      observationSchema,
-      reasoningSchema,
-      planSchema,
-      z.array(actionTakenSchema),
-      validationSchema,
+      stepDataSchemas.observe,
+      stepDataSchemas.reason,
+      stepDataSchemas.plan,
+      stepDataSchemas.act,
+      stepDataSchemas.validate,
     ]),
   }),
   z.object({

@@ -19,6 +19,20 @@ describe('createRedactor', () => {
     expect(redact('token ghp_0123456789abcdefghijABCDEFGHIJ012345 ok')).toBe('token [redacted] ok');
   });
 
+  it('redacts a text the same way every time, short or long, after many other texts', () => {
+    const { redact } = createRedactor(['hunter2-secret']);
+    const short = 'password hunter2-secret here';
+    const long = `${'x'.repeat(20_000)} hunter2-secret`;
+    const medium = `${'y'.repeat(10_000)} hunter2-secret`;
+    for (let round = 0; round < 2; round++) {
+      expect(redact(short)).toBe('password [redacted] here');
+      expect(redact(long).endsWith(' [redacted]')).toBe(true);
+      expect(redact(medium).endsWith(' [redacted]')).toBe(true);
+      for (let i = 0; i < 600; i++) redact(`text ${i} ${'z'.repeat(i * 10)} hunter2-secret`);
+    }
+    expect(redact('text 599 hunter2-secret')).toBe('text 599 [redacted]');
+  });
+
   it('stays linear with many values over 1 MiB', () => {
     const values = Array.from({ length: 500 }, (_, i) => `secret-value-${i}-${'q'.repeat(i % 40)}`);
     const { redact } = createRedactor(values);

@@ -26,7 +26,7 @@ export function createRedactor(values: Iterable<string>): Redactor {
     if (escaped !== value) unique.add(escaped);
   }
   const sorted = [...unique].sort((a, b) => b.length - a.length);
-  const redact = (text: string): string => {
+  const scan = (text: string): string => {
     let out = text;
     for (const value of sorted) {
       // includes() first: the common case (absent) then costs one native search, no allocation.
@@ -34,8 +34,36 @@ export function createRedactor(values: Iterable<string>): Redactor {
     }
     return redactSecretShapes(out);
   };
+  // A task redacts the same texts again and again (its memory's history on every save, an
+  // observation in its event, its memory, the role's system prompt in every LLM call), and
+  // redaction is a pure function of the text here: the values are fixed for this redactor's life.
+  const remembered = new Map<string, string>();
+  let rememberedChars = 0;
+  const sizeOf = (text: string, out: string) => text.length + (out === text ? 0 : out.length);
+  const redact = (text: string): string => {
+    if (text.length > MAX_REMEMBERED_CHARS) return scan(text);
+    const known = remembered.get(text);
+    if (known !== undefined) return known;
+    const out = scan(text);
+    remembered.set(text, out);
+    rememberedChars += sizeOf(text, out);
+    // The oldest are forgotten first.
+    for (const [oldText, oldOut] of remembered) {
+      if (remembered.size <= MAX_REMEMBERED_TEXTS && rememberedChars <= MAX_REMEMBERED_TOTAL) break;
+      remembered.delete(oldText);
+      rememberedChars -= sizeOf(oldText, oldOut);
+    }
+    return out;
+  };
   return { redact, redactValue: (value) => mapStrings(value, redact) };
 }
+
+/** Texts a redactor remembers the redaction of. */
+const MAX_REMEMBERED_TEXTS = 512;
+/** Longer texts are redacted each time: they rarely repeat. */
+const MAX_REMEMBERED_CHARS = 16_384;
+/** Characters of texts and redactions remembered in all: about 512 KiB at most per redactor. */
+const MAX_REMEMBERED_TOTAL = 262_144;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { defineSettings, wholeNumberSetting } from '@codegod/config';
 import Docker from 'dockerode';
 import { z } from 'zod';
@@ -83,13 +84,18 @@ export function createDockerEngine(options: DockerEngineOptions = {}): DockerEng
     }
   }
 
+  const socketPath = clientSettings?.socketPath;
   return {
     dockerHost,
     connect,
-    reachable: () =>
-      connect().then(
+    async reachable() {
+      // No socket file, no engine: the ping would fail the same way, after an HTTP request and
+      // two error objects (the observer asks on every task, most often where Docker is absent).
+      if (socketPath !== undefined && !existsSync(socketPath)) return false;
+      return connect().then(
         () => true,
         () => false,
-      ),
+      );
+    },
   };
 }

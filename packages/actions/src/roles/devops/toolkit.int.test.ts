@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Task } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
@@ -78,6 +78,49 @@ describe('devops toolkit', () => {
       'FLASK_ENV=production\nSECRET_KEY=s3cr3t-value\n',
     );
     expect(await toolkit.validate(task, { workspace })).toMatchObject({ valid: true });
+  });
+
+  it('observes the compose file and .env at the top of the workspace, and their absence', async () => {
+    const { workspace } = await setup();
+    const toolkit = devopsToolkit({ dockerHost: 'unix:///nonexistent/docker.sock' });
+    expect(await toolkit.observe(task, { workspace })).toMatchObject({
+      compose_file: null,
+      env_file_exists: false,
+    });
+    await writeFile(join(workspace, 'docker-compose.yml'), 'services: {}\n');
+    await writeFile(join(workspace, 'compose.yaml'), 'services: {}\n');
+    await writeFile(join(workspace, '.env'), 'A=1\n');
+    const observation = await toolkit.observe(task, { workspace });
+    expect(observation).toMatchObject({ compose_file: 'compose.yaml', env_file_exists: true });
+    expect(observation.findings).not.toContain('no compose file in the workspace');
+  });
+
+  it('takes a Dockerfile that links to nothing for none, and refuses one that links out', async () => {
+    const { workspace } = await setup();
+    const toolkit = devopsToolkit({ dockerHost: 'unix:///nonexistent/docker.sock' });
+    await symlink(join(workspace, 'gone'), join(workspace, 'Dockerfile'));
+    expect(await toolkit.observe(task, { workspace })).toMatchObject({ dockerfile_exists: false });
+    expect(await toolkit.validate(task, { workspace })).toEqual({
+      valid: false,
+      output: 'Dockerfile is missing',
+    });
+    const outside = await tempDir('codegod-devops-outside-');
+    cleanups.push(outside.remove);
+    await writeFile(join(outside.path, 'Dockerfile'), 'FROM scratch\n');
+    await rm(join(workspace, 'Dockerfile'));
+    await symlink(join(outside.path, 'Dockerfile'), join(workspace, 'Dockerfile'));
+    await expect(toolkit.observe(task, { workspace })).rejects.toThrow(/outside/i);
+    await expect(toolkit.validate(task, { workspace })).rejects.toThrow(/outside/i);
+  });
+
+  it('refuses to observe a compose file that links out of the workspace', async () => {
+    const { workspace } = await setup();
+    const outside = await tempDir('codegod-devops-outside-');
+    cleanups.push(outside.remove);
+    await writeFile(join(outside.path, 'compose.yaml'), 'services: {}\n');
+    await symlink(join(outside.path, 'compose.yaml'), join(workspace, 'compose.yaml'));
+    const toolkit = devopsToolkit({ dockerHost: 'unix:///nonexistent/docker.sock' });
+    await expect(toolkit.observe(task, { workspace })).rejects.toThrow(/outside/i);
   });
 
   it('refuses a Dockerfile that copies files the context lacks', async () => {

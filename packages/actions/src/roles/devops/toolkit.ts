@@ -1,6 +1,8 @@
+import { readdir } from 'node:fs/promises';
 import type { Observation } from '@codegod/protocol';
 import { checkRunner } from '../../acceptance/check-runner.js';
 import type { ActionContext, HealthCheck, RoleToolkit } from '../../action.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
 import {
   checkFileExistsAction,
   readFileAction,
@@ -26,6 +28,20 @@ export const DEVOPS_ALLOWLIST = [] as const;
 /** Compose file names the observer looks for, in Docker's order of preference. */
 const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 
+/**
+ * The text of a workspace file, or undefined where `box.exists` would say false: nothing there,
+ * or a link to nothing. One read instead of a lookup and then a read; anything else that stops
+ * the read (a folder by that name, a link out of the workspace) throws as the read would.
+ */
+async function readIfPresent(box: Sandbox, path: string): Promise<string | undefined> {
+  try {
+    return await box.readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** The devops role: Dockerfiles, .env files, images and containers. */
 export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit<'devops'> {
   const sandbox = sandboxFactory(DEVOPS_ALLOWLIST, options);
@@ -33,12 +49,12 @@ export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit<'
 
   async function observe(_task: unknown, { workspace }: ActionContext): Promise<Observation> {
     const box = sandbox(workspace);
-    const dockerfile = (await box.exists('Dockerfile'))
-      ? await box.readFile('Dockerfile')
-      : undefined;
+    const mayExist = await topLevelListing(box);
+    const exists = async (name: string) => mayExist(name) && (await box.exists(name));
+    const dockerfile = mayExist('Dockerfile') ? await readIfPresent(box, 'Dockerfile') : undefined;
     let compose: string | null = null;
     for (const name of COMPOSE_FILES) {
-      if (compose === null && (await box.exists(name))) compose = name;
+      if (compose === null && (await exists(name))) compose = name;
     }
     const reachable = await engine.reachable();
     const findings: string[] = [];
@@ -52,19 +68,31 @@ export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit<'
       dockerfile_exists: dockerfile !== undefined,
       base_image: from?.args ?? null,
       compose_file: compose,
-      env_file_exists: await box.exists('.env'),
+      env_file_exists: await exists('.env'),
       docker_host: engine.dockerHost,
       engine_reachable: reachable,
       findings,
     };
   }
 
+  /**
+   * Whether a name at the top of the workspace may exist, from one listing of it: most of the
+   * names the observer looks for are absent, and a failing lookup costs an error object each.
+   * A name the listing shows (in any letter case: the file system may ignore case) still goes
+   * through the sandbox's checks; with no listing, every name does.
+   */
+  async function topLevelListing(box: Sandbox): Promise<(name: string) => boolean> {
+    const listed = await readdir(box.workspace).catch(() => undefined);
+    if (listed === undefined) return () => true;
+    const names = new Set(listed.map((name) => name.toLowerCase()));
+    return (name) => names.has(name.toLowerCase());
+  }
+
   async function validate(_task: unknown, { workspace }: ActionContext): Promise<HealthCheck> {
     const box = sandbox(workspace);
-    if (!(await box.exists('Dockerfile'))) return { valid: false, output: 'Dockerfile is missing' };
-    const problems = await dockerfileProblems(await box.readFile('Dockerfile'), (source) =>
-      box.exists(source),
-    );
+    const dockerfile = await readIfPresent(box, 'Dockerfile');
+    if (dockerfile === undefined) return { valid: false, output: 'Dockerfile is missing' };
+    const problems = await dockerfileProblems(dockerfile, (source) => box.exists(source));
     if (problems.length > 0) return { valid: false, output: `Dockerfile: ${problems.join('; ')}` };
     return {
       valid: true,
