@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import type { ActionDefinition } from '@codegod/actions';
 import type { ChatMessage, GenerateOptions, LlmClient } from '@codegod/llm';
 import { createInMemoryMemoryStore } from '@codegod/memory';
-import { CodegodError, type RunEvent, type Task } from '@codegod/protocol';
+import { CodegodError, emptyAgentMemory, type RunEvent, type Task } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from './agent.js';
 import type { AgentLimitsInput } from './agent-limits.js';
+import { COMPLETED_TASKS_KEPT } from './task-run.js';
 import { createFileToolkit } from './testing/index.js';
 
 // A tiny in-test LlmClient: `respond` answers each call; the reply is parsed with the schema,
@@ -132,6 +133,21 @@ describe('createAgent', () => {
       blocked_on: null,
     });
     expect(saved?.observations).toEqual([{ files: {}, findings: ['the workspace is empty'] }]);
+  });
+
+  it('keeps the most recent completed tasks in memory, without repeats, within a bound', async () => {
+    const { agent, memory } = setup(() => planOf(writeHello('hi')));
+    const older = Array.from({ length: COMPLETED_TASKS_KEPT + 5 }, (_, i) => `old-${i}`);
+    await memory.save('backend-1', {
+      ...emptyAgentMemory('backend'),
+      completed_tasks: [...older.slice(0, 3), task.id, ...older.slice(3)],
+    });
+    await agent.run(task, { runId: 'run-1', workspace: workspace.path });
+    const saved = (await memory.load('backend-1'))?.completed_tasks ?? [];
+    expect(saved).toHaveLength(COMPLETED_TASKS_KEPT);
+    expect(saved.at(-1)).toBe(task.id);
+    expect(saved.filter((id) => id === task.id)).toHaveLength(1);
+    expect(saved.slice(0, -1)).toEqual(older.slice(-(COMPLETED_TASKS_KEPT - 1)));
   });
 
   it('puts the stable prompt first and the last failure into the next prompt', async () => {

@@ -183,10 +183,10 @@ export class TaskRun {
       await (await spares)?.dispose();
     }
     if (validation.valid) {
-      memory.completed_tasks = [
-        ...memory.completed_tasks.filter((id) => id !== this.task.id),
-        this.task.id,
-      ];
+      memory.completed_tasks = capped(
+        [...memory.completed_tasks.filter((id) => id !== this.task.id), this.task.id],
+        COMPLETED_TASKS_KEPT,
+      );
       memory.current_task = null;
       memory.blocked_on = null;
       return { kind: 'valid' };
@@ -515,6 +515,12 @@ export class TaskRun {
     );
   }
 }
+
+/**
+ * Task ids an agent's memory keeps in completed_tasks, the most recent last. Without a bound a
+ * long-lived agent's memory, loaded and saved at every step, grew by one id per new task.
+ */
+export const COMPLETED_TASKS_KEPT = 100;
 
 function capped<T>(items: T[], limit: number): T[] {
   return items.slice(-limit);
