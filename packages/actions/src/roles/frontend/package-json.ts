@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 
@@ -37,8 +38,50 @@ export async function missingDependencies(sandbox: Sandbox, pkg: PackageJson): P
 /**
  * Loads the entry point in Node and exits, so a server that listens does not hang the check.
  * Written as one expression: the argument check refuses `;` and newlines even in our own code.
+ * `import()` loads any module format, at the price of starting Node's ES module loader.
  */
 export const LOAD_ENTRY_SCRIPT =
   "import(require('url').pathToFileURL(require('path').resolve(process.argv[1])).href).then(" +
   "function () { console.log('loaded ' + process.argv[1]), process.exit(0) }, " +
   'function (e) { console.error(String(e.stack ?? e)), process.exit(1) })';
+
+/**
+ * LOAD_ENTRY_SCRIPT for an entry point Node runs as CommonJS: `require` runs the same module
+ * code as `import()` would (Node's import of a CommonJS file goes through the same loader), and
+ * skips starting the ES module loader (about 18 ms of the check's Node here).
+ */
+export const REQUIRE_ENTRY_SCRIPT =
+  "new Promise(function (loaded) { loaded(require(require('path').resolve(process.argv[1]))) }).then(" +
+  "function () { console.log('loaded ' + process.argv[1]), process.exit(0) }, " +
+  'function (e) { console.error(String(e.stack ?? e)), process.exit(1) })';
+
+/**
+ * How Node 20 runs `main` (a path relative to the workspace), by its own rules: `.cjs` is
+ * CommonJS, `.js` takes the `type` of the nearest package.json above it; anything else, a
+ * package.json that is not valid JSON, or a path through node_modules or out of the workspace
+ * is `unknown` (load it with `import()`, which handles every case as before).
+ */
+export async function entryModuleFormat(
+  sandbox: Sandbox,
+  main: string,
+): Promise<'commonjs' | 'module' | 'unknown'> {
+  const path = posix.normalize(main.replaceAll('\\', '/'));
+  if (path.startsWith('../') || path.startsWith('/') || path.split('/').includes('node_modules')) {
+    return 'unknown';
+  }
+  if (path.endsWith('.cjs')) return 'commonjs';
+  if (path.endsWith('.mjs')) return 'module';
+  if (!path.endsWith('.js')) return 'unknown';
+  for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
+    const file = dir === '.' ? 'package.json' : `${dir}/package.json`;
+    if (await sandbox.exists(file)) {
+      try {
+        const type = (JSON.parse(await sandbox.readFile(file)) as { type?: unknown })?.type;
+        return type === 'module' ? 'module' : 'commonjs';
+      } catch {
+        return 'unknown';
+      }
+    }
+    if (dir === '.') return 'unknown';
+  }
+}

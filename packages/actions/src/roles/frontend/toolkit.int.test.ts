@@ -1,5 +1,5 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Task } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -105,5 +105,73 @@ describe('frontend toolkit on the wrong-main fixture', () => {
     );
     expect(outcomes.map((o) => o.success)).toEqual([true, true]);
     expect(await toolkit.validate(task, context)).toMatchObject({ valid: true });
+  });
+});
+
+describe('frontend load check, by the entry point’s module format', () => {
+  const dirs: { remove: () => Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(dirs.splice(0).map((d) => d.remove()));
+  });
+
+  /** A workspace of `files`; validate's outcome. The entries print how Node loaded them. */
+  async function validateWith(files: Record<string, string>) {
+    const dir = await tempDir('codegod-frontend-format-');
+    dirs.push(dir);
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(join(dir.path, dirname(path)), { recursive: true });
+      await writeFile(join(dir.path, path), content);
+    }
+    return frontendToolkit().validate(task, { workspace: dir.path });
+  }
+  const via = 'console.log(/ModuleJob/.test(new Error().stack) ? "via import" : "via require")\n';
+
+  it('requires a CommonJS entry (no ES module loader), with the same outcome as before', async () => {
+    const ok = await validateWith({
+      'package.json': JSON.stringify({ name: 'a', main: 'src/index.js' }),
+      'src/index.js': `${via}module.exports = require('./part.js')\n`,
+      'src/part.js': 'module.exports = 1\n',
+    });
+    expect(ok.valid, ok.output).toBe(true);
+    expect(ok.output).toContain('via require');
+    expect(ok.output).toContain('loaded src/index.js');
+    const cjs = await validateWith({
+      'package.json': JSON.stringify({ name: 'a', type: 'module', main: 'index.cjs' }),
+      'index.cjs': `${via}module.exports = {}\n`,
+    });
+    expect(cjs.output).toContain('via require');
+    const broken = await validateWith({
+      'package.json': JSON.stringify({ name: 'a' }),
+      'index.js': "require('./missing.js')\n",
+    });
+    expect(broken.valid).toBe(false);
+    expect(broken.output).toContain("Cannot find module './missing.js'");
+  });
+
+  it('imports an ES module entry: type module, .mjs, or the nearest package.json says so', async () => {
+    // Top-level await: only import() loads it (require of an ES module refuses it).
+    const esm =
+      'await Promise.resolve()\nexport default 1\nconsole.log(import.meta.url ? "esm ok" : "")\n';
+    const cases: Record<string, string>[] = [
+      { 'package.json': JSON.stringify({ name: 'a', type: 'module' }), 'index.js': esm },
+      { 'package.json': JSON.stringify({ name: 'a', main: 'app.mjs' }), 'app.mjs': esm },
+      {
+        'package.json': JSON.stringify({ name: 'a', main: 'web/index.js' }),
+        'web/package.json': JSON.stringify({ type: 'module' }),
+        'web/index.js': esm,
+      },
+    ];
+    for (const files of cases) {
+      const outcome = await validateWith(files);
+      expect(outcome.valid, outcome.output).toBe(true);
+      expect(outcome.output).toContain('esm ok');
+    }
+    // A malformed nested package.json is Node's to report, as before.
+    const malformed = await validateWith({
+      'package.json': JSON.stringify({ name: 'a', main: 'web/index.js' }),
+      'web/package.json': '{ not json',
+      'web/index.js': 'module.exports = 1\n',
+    });
+    expect(malformed.valid).toBe(false);
   });
 });

@@ -20,9 +20,11 @@ import {
   updatePackageJsonAction,
 } from './actions.js';
 import {
+  entryModuleFormat,
   entryPoint,
   LOAD_ENTRY_SCRIPT,
   missingDependencies,
+  REQUIRE_ENTRY_SCRIPT,
   readPackageJson,
 } from './package-json.js';
 
@@ -86,7 +88,8 @@ export function frontendToolkit(options: ToolkitOptions = {}): RoleToolkit<'fron
     const missing = await missingDependencies(box, pkg);
     if (missing.length > 0) return `dependencies not installed: ${missing.join(', ')}`;
     const main = entryPoint(pkg);
-    return { main, args: ['-e', LOAD_ENTRY_SCRIPT, main] };
+    const commonjs = (await entryModuleFormat(box, main)) === 'commonjs';
+    return { main, args: ['-e', commonjs ? REQUIRE_ENTRY_SCRIPT : LOAD_ENTRY_SCRIPT, main] };
   }
 
   async function validate(
