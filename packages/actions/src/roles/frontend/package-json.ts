@@ -35,15 +35,20 @@ export async function missingDependencies(sandbox: Sandbox, pkg: PackageJson): P
   return missing;
 }
 
+/** The end of both load scripts: says the entry loaded and exits 0, or prints why and exits 1. */
+const REPORT_LOAD =
+  '.then(' +
+  "function () { console.log('loaded ' + process.argv[1]), process.exit(0) }, " +
+  'function (e) { console.error(String(e.stack ?? e)), process.exit(1) })';
+
 /**
  * Loads the entry point in Node and exits, so a server that listens does not hang the check.
  * Written as one expression: the argument check refuses `;` and newlines even in our own code.
  * `import()` loads any module format, at the price of starting Node's ES module loader.
  */
 export const LOAD_ENTRY_SCRIPT =
-  "import(require('url').pathToFileURL(require('path').resolve(process.argv[1])).href).then(" +
-  "function () { console.log('loaded ' + process.argv[1]), process.exit(0) }, " +
-  'function (e) { console.error(String(e.stack ?? e)), process.exit(1) })';
+  "import(require('url').pathToFileURL(require('path').resolve(process.argv[1])).href)" +
+  REPORT_LOAD;
 
 /**
  * LOAD_ENTRY_SCRIPT for an entry point Node runs as CommonJS: `require` runs the same module
@@ -51,9 +56,8 @@ export const LOAD_ENTRY_SCRIPT =
  * skips starting the ES module loader (about 18 ms of the check's Node here).
  */
 export const REQUIRE_ENTRY_SCRIPT =
-  "new Promise(function (loaded) { loaded(require(require('path').resolve(process.argv[1]))) }).then(" +
-  "function () { console.log('loaded ' + process.argv[1]), process.exit(0) }, " +
-  'function (e) { console.error(String(e.stack ?? e)), process.exit(1) })';
+  "new Promise(function (loaded) { loaded(require(require('path').resolve(process.argv[1]))) })" +
+  REPORT_LOAD;
 
 /**
  * How Node 20 runs `main` (a path relative to the workspace), by its own rules: `.cjs` is
