@@ -1,13 +1,13 @@
 // The gate of a spare Python interpreter. The spare runs `python -S -c <boot>`: -S so that
 // nothing of the workspace (a venv's .pth files, sitecustomize) runs before the job is due.
-// Before the go byte it only pays start-up: it takes the -c entry off sys.path, sets
+// Before the go byte it only pays start-up: it takes the -c entry off sys.path and sets
 // sys.flags.no_site back to 0 (children started from sys.flags, e.g. multiprocessing's, must
-// not inherit a -S the command never had) and, for `-m <stdlib module>`, imports runpy and that
-// module from the read-only stdlib. At the go byte it answers `1`, imports `site` (which runs
-// site.main() just as start-up would, so .pth files an action installed are seen), drops the
-// pre-imports if anything now would import them differently (a module in the cwd, a path or
-// import hook a .pth added), puts sys.argv, sys.orig_argv and sys.path[0] as `-c`/`-m` set
-// them, and runs the job in __main__: `-c` code compiled as `<string>`, `-m` through
+// not inherit a -S the command never had). It imports nothing ahead but `os`, which start-up
+// imports before any .pth file too: a module imported ahead and dropped later left its package
+// half replaced (`collections` anew, `collections.abc` not, once a .pth added an import hook).
+// At the go byte it answers `1`, imports `site` (which runs site.main() just as start-up
+// would, so .pth files an action installed are seen), puts sys.argv, sys.orig_argv and
+// sys.path[0] as `-c`/`-m` set them, and runs the job in __main__: `-c` code compiled as `<string>`, `-m` through
 // runpy._run_module_as_main as Python itself does. An uncaught exception is printed through
 // sys.excepthook without the gate's own frames and exits 1, as Python's would.
 
@@ -35,28 +35,14 @@ def _main(job):
         del sys.modules[name]
     if sys.flags.no_site:
         os._exit(0)
-    stdlib = os.path.dirname(os.__file__) + os.sep
-    preloaded = set()
-    if kind == '-m':
-        before = set(sys.modules)
-        import runpy
-        top = target.partition('.')[0]
-        spec = sys.modules['_frozen_importlib_external'].PathFinder.find_spec(top, sys.path)
-        origin = getattr(spec, 'origin', None) or ''
-        if origin.startswith(stdlib) and os.sep + 'site-packages' + os.sep not in origin:
-            __import__(top)
-        preloaded = set(sys.modules) - before
     os.set_blocking(3, True)
     if os.read(3, 1) != b'g':
         os._exit(0)
     os.write(3, b'1')
     os.close(3)
-    hooks = (list(sys.meta_path), list(sys.path_hooks))
     import site
     if not sys.flags.safe_path:
         sys.path.insert(0, '' if kind == '-c' else os.getcwd())
-    if preloaded:
-        _forget_if_moved(preloaded, hooks)
     sys.orig_argv[:] = [sys.orig_argv[0], *job]
     sys.argv[:] = [kind, *rest]
     import __main__
@@ -91,27 +77,6 @@ def _die_of_sigint():
     sys.stderr.flush()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.kill(os.getpid(), signal.SIGINT)
-
-def _forget_if_moved(preloaded, hooks):
-    moved = hooks != (list(sys.meta_path), list(sys.path_hooks))
-    moved = moved or sys.gettrace() is not None or sys.getprofile() is not None
-    external = sys.modules['_frozen_importlib_external']
-    external.PathFinder.invalidate_caches()
-    for name in sorted(name for name in preloaded if '.' not in name):
-        if moved:
-            break
-        module = sys.modules.get(name)
-        now = None
-        for finder in sys.meta_path:
-            now = finder.find_spec(name, None)
-            if now is not None:
-                break
-        was = getattr(module, '__spec__', None)
-        if now is None or was is None or now.origin != was.origin:
-            moved = True
-    if moved:
-        for name in preloaded:
-            sys.modules.pop(name, None)
 `;
 
 /**

@@ -202,6 +202,39 @@ describe('spare interpreters (bubblewrap)', () => {
     await rm(join(stdout.trim(), 'extra.pth'));
   }, 60_000);
 
+  it('python -m with a .pth that adds an import hook: the job sees whole packages, as a fresh start does', async () => {
+    // setuptools' distutils-precedence.pth adds such a hook. A spare that imported stdlib
+    // modules ahead and dropped them then left `collections` anew without its `abc`: pytest
+    // failed in tests/bench/suite-policies.e2e.test.ts (py-off-by-one), which guards the real
+    // case; this one checks a spare with a hook .pth still gives a fresh run's result.
+    makeBox();
+    const { stdout } = await run(join(workspace, 'venv/bin/python'), [
+      '-c',
+      'import sysconfig; print(sysconfig.get_paths()["purelib"])',
+    ]);
+    const pth = join(stdout.trim(), 'hook.pth');
+    await writeFile(
+      pth,
+      'import sys, collections.abc; sys.meta_path.insert(0, type("Hook", (), {"find_spec": staticmethod(lambda *a, **k: None)})())\n',
+    );
+    await writeFile(
+      join(workspace, 'test_abc.py'),
+      'import collections, unittest\n\n\nclass Abc(unittest.TestCase):\n' +
+        '    def test_abc(self):\n        self.assertTrue(isinstance([], collections.abc.Sequence))\n',
+    );
+    const args = ['-m', 'unittest', 'test_abc'];
+    const { fresh, warm, spawned } = await freshThenSpare('venv/bin/python', args);
+    await rm(pth);
+    await rm(join(workspace, 'test_abc.py'));
+    expect(spawned).toBe(0);
+    expect(fresh.exitCode, fresh.stderr).toBe(0);
+    const untimed = (text: string) => text.replace(/in \d+\.\d+s/, 'in <time>');
+    expect({ ...warm, stderr: untimed(warm.stderr) }).toEqual({
+      ...fresh,
+      stderr: untimed(fresh.stderr),
+    });
+  }, 60_000);
+
   it('kills an unused spare when disposed', async () => {
     makeBox();
     const spare = await box.warm('node', ['-e', "console.log('unused')"], options);
