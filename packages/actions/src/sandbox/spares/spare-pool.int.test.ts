@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,6 +33,49 @@ function countingRunner() {
     },
   };
   return runner;
+}
+
+/** The pids of the processes below `pid` (its children, theirs, and so on). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // it ended while we looked
+    }
+  }
+  const found: number[] = [];
+  const walk = (from: number) => {
+    for (const child of children.get(from) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/**
+ * Waits until the spare started as `pid` has reached its gate: one of its processes blocks
+ * reading fd 3 (read is syscall 0 on x86-64, 63 on arm64). `warm` returns once the spare is
+ * spawned, before its interpreter has started up.
+ */
+async function atGate(pid: number | undefined) {
+  for (let tries = 0; tries < 1000 && pid !== undefined; tries++) {
+    for (const process of descendants(pid)) {
+      try {
+        if (/^(0|63) 0x3 /.test(readFileSync(`/proc/${process}/syscall`, 'utf8'))) return;
+      } catch {
+        // it ended while we looked
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the spare ${pid} did not reach its gate`);
 }
 
 /** Whether a process with this pid exists. */
@@ -234,6 +278,102 @@ describe('spare interpreters (bubblewrap)', () => {
       stderr: untimed(fresh.stderr),
     });
   }, 60_000);
+
+  /** The venv's site-packages folder. */
+  async function sitePackages() {
+    const { stdout } = await run(join(workspace, 'venv/bin/python'), [
+      '-c',
+      'import sysconfig; print(sysconfig.get_paths()["purelib"])',
+    ]);
+    return stdout.trim();
+  }
+
+  /**
+   * A fresh run of `python -m unittest <test module>`, then a spare started for it, `change`
+   * made to the files while the spare waits (as an act would), and the command run again:
+   * both results (their time taken blanked) and how many processes the second run spawned.
+   */
+  async function unittestAcrossChange(tests: string, change: () => Promise<unknown>) {
+    await writeFile(join(workspace, 'test_ahead.py'), tests);
+    const args = ['-m', 'unittest', 'test_ahead'];
+    makeBox();
+    const spare = await box.warm('venv/bin/python', args, options);
+    await atGate(spare?.pid);
+    await change();
+    const spawnedBefore = runner.spawned;
+    const warm = await box.run('venv/bin/python', args, options);
+    const spawned = runner.spawned - spawnedBefore;
+    const fresh = await box.run('venv/bin/python', args, options);
+    await spare?.dispose();
+    await rm(join(workspace, 'test_ahead.py'));
+    const untimed = (text: string) => text.replace(/in \d+\.\d+s/, 'in <time>');
+    return {
+      fresh: { ...fresh, stderr: untimed(fresh.stderr) },
+      warm: { ...warm, stderr: untimed(warm.stderr) },
+      spawned,
+    };
+  }
+
+  const PRINTS_MODULES =
+    'import sys, unittest\n\n\nclass Modules(unittest.TestCase):\n' +
+    '    def test_modules(self):\n        print(sorted(sys.modules))\n';
+
+  it('python -m unittest in a spare that imported it ahead has the very modules of a fresh start', async () => {
+    const { fresh, warm, spawned } = await unittestAcrossChange(PRINTS_MODULES, async () => {});
+    expect(spawned).toBe(0);
+    expect(fresh.exitCode, fresh.stderr).toBe(0);
+    expect(fresh.stdout).toContain("'difflib'");
+    expect(warm).toEqual(fresh);
+  }, 60_000);
+
+  // Each change below makes a fresh start import unittest differently from how the spare
+  // imported it ahead; the spare must decline (the command spawns) for the result to be the
+  // fresh one. A spare that imported nothing ahead would serve these without spawning, so the
+  // spawn count also shows that it did import ahead.
+  const changes: [string, string, () => Promise<unknown>][] = [
+    [
+      'a module it imported ahead now shadowed in the cwd',
+      'import difflib, unittest\n\n\nclass Shadow(unittest.TestCase):\n' +
+        '    def test_shadow(self):\n        print(difflib.WHO)\n',
+      () => writeFile(join(workspace, 'difflib.py'), "WHO = 'the workspace difflib'\n"),
+    ],
+    [
+      'a .pth file with an import line installed',
+      'import sys, unittest\n\n\nclass Pth(unittest.TestCase):\n' +
+        '    def test_pth(self):\n        print(sys.saw_unittest)\n',
+      async () =>
+        writeFile(
+          join(await sitePackages(), 'ahead.pth'),
+          "import sys; sys.saw_unittest = 'unittest' in sys.modules\n",
+        ),
+    ],
+    [
+      'a sitecustomize installed',
+      'import sys, unittest\n\n\nclass Custom(unittest.TestCase):\n' +
+        '    def test_custom(self):\n        print(sys.saw_unittest)\n',
+      async () =>
+        writeFile(
+          join(await sitePackages(), 'sitecustomize.py'),
+          "import sys\nsys.saw_unittest = 'unittest' in sys.modules\n",
+        ),
+    ],
+  ];
+
+  it.each(changes)(
+    'python -m unittest, %s while the spare waited: it declines, and the result is a fresh start’s',
+    async (_name, tests, change) => {
+      const { fresh, warm, spawned } = await unittestAcrossChange(tests, change);
+      for (const file of ['difflib.py', 'ahead.pth', 'sitecustomize.py']) {
+        await rm(join(workspace, file), { force: true });
+        await rm(join(await sitePackages(), file), { force: true });
+      }
+      expect(spawned).toBe(1);
+      expect(fresh.exitCode, fresh.stderr).toBe(0);
+      expect(fresh.stdout).toMatch(/^(the workspace difflib|False)\n$/);
+      expect(warm).toEqual(fresh);
+    },
+    60_000,
+  );
 
   it('kills an unused spare when disposed', async () => {
     makeBox();
