@@ -9,8 +9,8 @@
 // uncaught exception is printed through sys.excepthook without the gate's own frames and exits
 // 1, as Python's would.
 //
-// For `-m unittest` (PRELOADED) it also imports runpy and unittest ahead, from the stdlib
-// (~30 ms of the testing role's Validate). That is only the same as a fresh start if nothing
+// For `-m unittest` (PRELOADED) it also imports runpy, unittest and what argparse imports on
+// first use ahead, from the stdlib (~35 ms of the testing role's Validate). That is only the same as a fresh start if nothing
 // that runs or is searched before them in a fresh start could change them, so the gate checks,
 // by listing folders and reading .pth files and running none of them:
 // - no .pth file that site will read has an `import` line, and no sitecustomize or
@@ -31,7 +31,9 @@ const GATE_FILE = '<codegod-spare>';
 const GATE_SOURCE = String.raw`
 import sys
 
-PRELOADED = {'unittest'}
+# The -m targets imported ahead, with the other stdlib modules every run of them imports
+# (argparse, which unittest.main runs, imports shutil and locale when it is first used).
+PRELOADED = {'unittest': ('runpy', 'unittest', 'shutil', 'locale')}
 
 def _main(job):
     import os
@@ -98,16 +100,16 @@ def _import_ahead(kind, target):
     if not _fresh_start_same({target}):
         return None
     before = set(sys.modules)
-    import runpy
-    __import__(target)
-    ahead = set(sys.modules) - before - {'site'}
+    for name in PRELOADED[target]:
+        __import__(name)
+    ahead = set(sys.modules) - before
     import os
     stdlib = os.path.dirname(os.__file__) + os.sep
     for name in ahead:
         path = getattr(sys.modules[name], '__file__', None)
         if path is not None and not path.startswith(stdlib):
             return set()
-    return ahead | {'runpy'}
+    return ahead | set(PRELOADED[target])
 
 def _fresh_start_same(names):
     # Whether a fresh start would import the modules 'names' as they are imported ahead here.
