@@ -135,6 +135,44 @@ describe('createAgent', () => {
     expect(saved?.observations).toEqual([{ files: {}, findings: ['the workspace is empty'] }]);
   });
 
+  it('sends step events in order without waiting on each, and confirms them all before the Result', async () => {
+    const memory = createInMemoryMemoryStore();
+    const { llm } = stubLlm(() => planOf(writeHello('hi')));
+    const sent: string[] = [];
+    const confirmed: string[] = [];
+    const confirmedBySend: number[] = [];
+    let failOn: string | undefined;
+    const agent = createAgent({
+      agentId: 'backend-1',
+      toolkit: createFileToolkit({ path: 'hello.txt', content: 'hi' }),
+      llm,
+      memory,
+      // A store whose confirmations come late: the agent goes on meanwhile.
+      recordStep: async (event) => {
+        const name = event.type === 'task-step' ? event.phase : event.type;
+        sent.push(name);
+        confirmedBySend.push(confirmed.length);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        if (name === failOn) throw new Error(`the store lost the ${name} event`);
+        confirmed.push(name);
+      },
+    });
+    const run = () => agent.run(task, { runId: 'run-1', workspace: workspace.path });
+    const result = await run();
+    expect(result.success).toBe(true);
+    const phases = ['observe', 'reason', 'plan', 'act', 'validate'];
+    expect(sent).toEqual(phases);
+    // Sent one after another without waiting (each is confirmed 300 ms after it is sent, the
+    // iteration takes a few ms), they were all confirmed before the Result.
+    expect(confirmedBySend.at(-1)).toBeLessThan(4);
+    expect(confirmed).toEqual(phases);
+    // A write that fails fails the task: it is not lost silently.
+    failOn = 'reason';
+    sent.length = 0;
+    await expect(run()).rejects.toThrow('the store lost the reason event');
+    expect(sent).toEqual(phases);
+  });
+
   it('keeps the most recent completed tasks in memory, without repeats, within a bound', async () => {
     const { agent, memory } = setup(() => planOf(writeHello('hi')));
     const older = Array.from({ length: COMPLETED_TASKS_KEPT + 5 }, (_, i) => `old-${i}`);

@@ -110,6 +110,13 @@ export class TaskRun {
    */
   private readonly redactor: WorkspaceRedactor;
   private readonly llm: LlmClient;
+  /**
+   * This task's events that have been sent to `recordStep` but not yet confirmed. They are
+   * sent in order and not waited for step by step (a round trip each, on the task's critical
+   * path, in a fleet); `settleWrites` waits for them, and rethrows the first failure, before
+   * the iteration's memory save and before the Result goes out.
+   */
+  private unsettled: Promise<unknown>[] = [];
 
   constructor(
     private readonly parts: TaskRunParts,
@@ -133,6 +140,8 @@ export class TaskRun {
       }
     } catch (error) {
       if (error instanceof AgentStop) return await this.fail(error);
+      // The events sent so far come before the retry or failure the worker records next.
+      await this.settleWrites().catch(() => undefined);
       throw error;
     }
   }
@@ -149,10 +158,12 @@ export class TaskRun {
         end = await this.iterate(memory, history, round);
       } catch (error) {
         if (error instanceof AgentStop) memory.blocked_on = error.message;
-        // What the iteration learned is kept; a failed save must not hide why it ended.
+        // What the iteration learned is kept; a failed write must not hide why it ended.
+        await this.settleWrites().catch(() => undefined);
         await this.saveMemory(memory).catch(() => undefined);
         throw error;
       }
+      await this.settleWrites();
       await this.saveMemory(memory);
       if (end) return end;
     }
@@ -445,6 +456,7 @@ export class TaskRun {
 
   /** The Result as the master, the report and dependent tasks will see it. */
   private async redactedResult(result: unknown): Promise<Result> {
+    await this.settleWrites();
     await this.redactor.refresh();
     return resultSchema.parse(this.redactor.redactValue(result));
   }
@@ -501,18 +513,38 @@ export class TaskRun {
     if (!this.parts.recordStep) return;
     // The type and phase name the event: a .env value that happens to be `plan` must not.
     const { type, phase, ...payload } = event;
-    await this.parts.recordStep(
-      schema.parse({
-        ...this.redactor.redactValue(payload),
-        type,
-        ...(phase ? { phase } : {}),
-        run_id: this.options.runId,
-        ts: Date.now(),
-        task_id: this.task.id,
-        role: this.parts.toolkit.role,
-        agent_id: this.parts.agentId,
-      }),
-    );
+    const { recordStep } = this.parts;
+    const parsed = schema.parse({
+      ...this.redactor.redactValue(payload),
+      type,
+      ...(phase ? { phase } : {}),
+      run_id: this.options.runId,
+      ts: Date.now(),
+      task_id: this.task.id,
+      role: this.parts.toolkit.role,
+      agent_id: this.parts.agentId,
+    });
+    this.send(() => recordStep(parsed));
+  }
+
+  /** Starts a write of the task's events; `settleWrites` waits for it. */
+  private send(write: () => void | Promise<void>): void {
+    let sent: Promise<unknown>;
+    try {
+      sent = Promise.resolve(write());
+    } catch (error) {
+      sent = Promise.reject(error);
+    }
+    // Its failure is rethrown by settleWrites; until then it must not count as unhandled.
+    sent.catch(() => undefined);
+    this.unsettled.push(sent);
+  }
+
+  /** Waits for every write sent so far; rejects with the first that failed. */
+  private async settleWrites(): Promise<void> {
+    const sent = this.unsettled;
+    this.unsettled = [];
+    await Promise.all(sent);
   }
 }
 
