@@ -71,7 +71,9 @@ for (const [name, ws] of byName) {
   const imported = new Set();
   for (const file of walk(join(ws.dir, 'src'))) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/from\s+['"](@codegod\/[a-z-]+)/g)) {
+    // Static imports, and dynamic ones: a command that imports a package only when it runs
+    // still depends on it.
+    for (const match of text.matchAll(/(?:from\s+|import\(\s*)['"](@codegod\/[a-z-]+)/g)) {
       imported.add(match[1]);
       if (match[1] !== name && !ws.deps.includes(match[1]))
         problems.push(

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { CodegodError, stripTerminalControls } from '@codegod/protocol';
 import { Command, CommanderError } from 'commander';
+// Command modules import only light modules at the top, so `--help`, `plan` and usage errors
+// start fast; each action imports the heavy packages it needs (fleet, actions, bench) itself.
+// light-start.int.test.ts checks it.
 import { benchCommand } from './commands/bench-command.js';
 import { buildCommand } from './commands/build-command.js';
 import { exampleCommand } from './commands/example-command.js';

@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { benchSession, loadBenchInstances, startNamedPolicy } from '@codegod/bench';
 import { onStopSignals } from '@codegod/config';
 import { CodegodError } from '@codegod/protocol';
 import { Command } from 'commander';
@@ -35,6 +34,7 @@ function wholeNumber(flag: string, value: string, min: number): number {
 
 /** Runs until SIGINT/SIGTERM: the policy server a fleet points VLLM_API_URL at. */
 async function servePolicy(instancesPath: string, name: string): Promise<void> {
+  const { loadBenchInstances, startNamedPolicy } = await import('@codegod/bench');
   const { instances } = await loadBenchInstances(instancesPath, process.stderr);
   const server = await startNamedPolicy(name, instances);
   process.stdout.write(`${server.url}\n`);
@@ -87,6 +87,8 @@ export function benchCommand(): Command {
       }
       const parallel = wholeNumber('--parallel', options.parallel, 1);
       const timeoutS = wholeNumber('--timeout', options.timeout ?? '600', 1);
+      // Imported here, not at the top: help and usage errors need none of the harness.
+      const { benchSession } = await import('@codegod/bench');
       const controller = new AbortController();
       // The first signal stops the running instances; a second (or the grace run out) quits now.
       const stopSignals = onStopSignals(({ force }) => {

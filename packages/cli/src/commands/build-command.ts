@@ -1,6 +1,7 @@
-import { createCommandRunner, SANDBOX_SETTINGS, UNCONFINED_WARNING } from '@codegod/actions';
+// The sandbox runners, the fleet and the dashboard are imported in the action, for the mode it
+// runs; the help text needs only the small module that lists the sandbox settings.
+import { SANDBOX_SETTINGS } from '@codegod/actions/command-runner-options';
 import { type CodegodConfig, loadConfig } from '@codegod/config';
-import { resolveDashboardSettings } from '@codegod/dashboard';
 import {
   type AcceptanceCheck,
   CodegodError,
@@ -14,8 +15,6 @@ import { EXIT, exitCodeOf, setRunExitCode } from '../exit-code.js';
 import { resolveLlmTarget } from '../llm-target.js';
 import { readPlanFile } from '../plan-file.js';
 import { printSummary } from '../report-summary.js';
-import { runDistributed } from '../run-distributed.js';
-import { runEmbedded } from '../run-embedded.js';
 import { terminalLine } from '../terminal-text.js';
 import { checkWorkspaceFolder } from '../workspace-folder.js';
 import { writeRunReport } from '../write-run-report.js';
@@ -152,7 +151,10 @@ export function buildCommand(): Command {
         throw new CodegodError('usage', '--ui-keep needs --ui');
       // A bad DASHBOARD_* setting fails here, before anything is created or contacted.
       const ui = options.ui
-        ? { settings: resolveDashboardSettings(), keepSeconds: uiKeep ?? 0 }
+        ? {
+            settings: (await import('@codegod/dashboard')).resolveDashboardSettings(),
+            keepSeconds: uiKeep ?? 0,
+          }
         : undefined;
       const config = buildConfig(options, target.kind === 'server' ? target.baseURL : undefined);
       if (config.redisUrl && target.kind === 'local') {
@@ -204,8 +206,11 @@ export function buildCommand(): Command {
       // A run that started but never got a task graph still has a report; its error sets the code.
       let startError: CodegodError | undefined;
       if (config.redisUrl) {
+        const { runDistributed } = await import('../run-distributed.js');
         report = await runDistributed(config, request);
       } else {
+        const { createCommandRunner, UNCONFINED_WARNING } = await import('@codegod/actions');
+        const { runEmbedded } = await import('../run-embedded.js');
         // Before the LLM is asked anything: a sandbox that cannot work here is one line, exit 2.
         const runner = createCommandRunner(
           options.sandbox !== undefined ? { sandbox: options.sandbox } : {},

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
+import type { FleetRuntime } from '@codegod/fleet';
 import {
   AGENT_ID_PATTERN,
   AGENT_SERVICES,
   FLEET_SERVICES,
-  type FleetRuntime,
   isServiceOrReplica,
-  openFleetRuntime,
-} from '@codegod/fleet';
+} from '@codegod/fleet/fleet-services';
 import { CodegodError } from '@codegod/protocol';
 import { Command } from 'commander';
 import { maxReplicas, SCALE_SETTINGS } from '../cli-settings.js';
@@ -19,8 +18,12 @@ function usage(message: string): CodegodError {
   return new CodegodError('usage', message);
 }
 
-/** Opens the runtime only after every argument was checked: bad input starts nothing. */
-function runtime(): FleetRuntime {
+/**
+ * Opens the runtime only after every argument was checked: bad input starts nothing. The fleet
+ * package is imported here, not at the top, so help and usage errors do not load it.
+ */
+async function runtime(): Promise<FleetRuntime> {
+  const { openFleetRuntime } = await import('@codegod/fleet');
   return openFleetRuntime({ root: ROOT });
 }
 
@@ -51,12 +54,12 @@ export function fleetCommand(): Command {
     .description(
       'start the fleet (builds dist/ first if it is missing); running it again starts only what is missing',
     )
-    .action(() => runtime().up());
+    .action(async () => (await runtime()).up());
 
   fleet
     .command('down')
     .description('stop everything the fleet started; data and logs stay in the state dir')
-    .action(() => runtime().down());
+    .action(async () => (await runtime()).down());
 
   fleet
     .command('logs')
@@ -71,7 +74,7 @@ export function fleetCommand(): Command {
         throw usage(`logs --lines needs a number of lines (got '${options.lines}')`);
       }
       if (service) checkService(service);
-      const code = await runtime().logs({
+      const code = await (await runtime()).logs({
         ...(service ? { service } : {}),
         lines: Number(options.lines),
         follow: options.follow === true,
@@ -85,7 +88,7 @@ export function fleetCommand(): Command {
       "the fleet's processes, the agents' heartbeats, each role's queue depths and the task metrics",
     )
     .action(async () => {
-      const chosen = runtime();
+      const chosen = await runtime();
       await chosen.printProcesses();
       const code = await chosen.runCodegod(['status']);
       if (code !== 0) setRunExitCode(1);
@@ -102,7 +105,7 @@ export function fleetCommand(): Command {
         throw usage(`invalid agent id '${options.agent}'`);
       }
       const args = options.agent === undefined ? ['wipe'] : ['wipe', '--agent', options.agent];
-      const code = await runtime().runCodegod(args);
+      const code = await (await runtime()).runCodegod(args);
       if (code !== 0) setRunExitCode(1);
     });
 
@@ -123,7 +126,7 @@ export function fleetCommand(): Command {
       if (!/^\d{1,4}$/.test(count) || Number(count) > limit) {
         throw usage(`scale: N must be a whole number from 0 to ${limit} (got '${count}')`);
       }
-      await runtime().scale(service, Number(count));
+      await (await runtime()).scale(service, Number(count));
     });
 
   fleet
@@ -131,7 +134,8 @@ export function fleetCommand(): Command {
     .description('restart one service (every replica), or every service of the fleet')
     .argument('[service]', `one of: ${FLEET_SERVICES.join(' ')}`)
     .action(async (service: string | undefined) => {
-      await runtime().restart(service === undefined ? undefined : checkService(service));
+      const checked = service === undefined ? undefined : checkService(service);
+      await (await runtime()).restart(checked);
     });
 
   return fleet;

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { tempDir } from '@codegod/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'flask-react.plan.json');
+
+/** Packages only a running build, bench or fleet command needs; help must not pay for them. */
+const HEAVY = /^(bullmq|dockerode|@grpc\/.+|express|ioredis)$/;
+
+/**
+ * A preload that writes, as the process exits, every CommonJS module it loaded. The ES modules
+ * of the CLI pull those packages in through the CommonJS loader, so they land in require.cache.
+ */
+const RECORDER = `process.on('exit', () => {
+  require('node:fs').writeFileSync(process.env.LOADED_MODULES_FILE, JSON.stringify(Object.keys(require.cache)));
+});
+`;
+
+describe('codegod starts light (built CLI, real process)', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let recorder: string;
+  beforeAll(async () => {
+    dir = await tempDir();
+    recorder = join(dir.path, 'record-loaded-modules.cjs');
+    await writeFile(recorder, RECORDER);
+  });
+  afterAll(() => dir.remove());
+
+  /** The node_modules packages `codegod ARGS` loaded, by name. */
+  async function loadedPackages(args: string[]): Promise<Set<string>> {
+    const out = join(dir.path, `loaded-${args.join('_').replace(/\W/g, '')}.json`);
+    await run(process.execPath, ['-r', recorder, bin, ...args], {
+      env: { ...process.env, LOADED_MODULES_FILE: out },
+    }).catch((error: { code?: unknown }) => {
+      // A usage error exits 2; it must still load nothing heavy.
+      if (error.code !== 2) throw error;
+    });
+    const files = JSON.parse(await readFile(out, 'utf8')) as string[];
+    return new Set(
+      files.flatMap((file) => {
+        const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
+        return match?.[1] ? [match[1]] : [];
+      }),
+    );
+  }
+
+  it('--help, --version, plan and a usage error load no bullmq, dockerode, @grpc, express or ioredis', async () => {
+    for (const args of [
+      ['--help'],
+      ['--version'],
+      ['build', '--help'],
+      ['fleet', '--help'],
+      ['bench', '--help'],
+      ['status', '--help'],
+      ['plan', example],
+      ['build', 'x', '--frobnicate'],
+    ]) {
+      const loaded = await loadedPackages(args);
+      // The recorder works: commander, which every command parses with, is in the list.
+      expect(loaded, args.join(' ')).toContain('commander');
+      expect(
+        [...loaded].filter((name) => HEAVY.test(name)),
+        args.join(' '),
+      ).toEqual([]);
+    }
+  });
+});
