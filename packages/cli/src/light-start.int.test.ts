@@ -12,6 +12,9 @@ const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'flask-r
 /** Packages only a running build, bench or fleet command needs; help must not pay for them. */
 const HEAVY = /^(bullmq|dockerode|@grpc\/.+|express|ioredis)$/;
 
+/** Packages an embedded build needs only for Docker actions or a dashboard (`--ui`). */
+const NOT_FOR_EMBEDDED = /^(dockerode|@grpc\/.+|ssh2|protobufjs|@bull-board\/.+|express)$/;
+
 /**
  * A preload that writes, as the process exits, every CommonJS module it loaded. The ES modules
  * of the CLI pull those packages in through the CommonJS loader, so they land in require.cache.
@@ -68,5 +71,15 @@ describe('codegod starts light (built CLI, real process)', () => {
         args.join(' '),
       ).toEqual([]);
     }
+  });
+
+  it('an embedded build loads no Docker client and no dashboard until it needs one', async () => {
+    // It gets as far as asking the LLM, which is not there: the whole embedded engine is
+    // loaded by then, and the build ends with its one-line error (exit 2).
+    const workspace = join(dir.path, 'ws');
+    const args = ['build', 'x', '-w', workspace, '--llm-url', 'http://127.0.0.1:9/v1'];
+    const loaded = await loadedPackages([...args, '--sandbox', 'none']);
+    expect(loaded).toContain('bullmq');
+    expect([...loaded].filter((name) => NOT_FOR_EMBEDDED.test(name))).toEqual([]);
   });
 });

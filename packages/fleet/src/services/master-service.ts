@@ -1,8 +1,6 @@
 import { createCheckRunner } from '@codegod/actions';
 import { RedisAgentStatusRegistry, startWorkerHeartbeat } from '@codegod/bus';
-import { resolveBullBoardSettings, serveBullBoard } from '@codegod/bus/bull-board';
 import type { CodegodConfig, Logger } from '@codegod/config';
-import { createDashboardHandler } from '@codegod/dashboard';
 import { createLlmClient } from '@codegod/llm';
 import {
   limitsFromEnvironment,
@@ -78,12 +76,13 @@ export async function startMasterService(options: MasterServiceOptions): Promise
   // Read before anything starts: a bad CODEGOD_MAX_TASKS is a start-up error naming it.
   const limits = { ...limitsFromEnvironment(process.env), ...options.limits };
   // Checked before anything starts: an exposed board without a login is a start-up error.
-  const boardSettings =
-    options.bullBoardPort === null
-      ? undefined
-      : resolveBullBoardSettings(
-          options.bullBoardPort === undefined ? {} : { port: options.bullBoardPort },
-        );
+  // The board and the dashboard (express, Bull Board) load only when one is served, so a
+  // process that imports this package for anything else does not pay for them.
+  const port = options.bullBoardPort;
+  const bullBoard = port === null ? undefined : await import('@codegod/bus/bull-board');
+  const boardSettings = bullBoard?.resolveBullBoardSettings(
+    port === undefined || port === null ? {} : { port },
+  );
   const backend = await redisBackend(config.redisUrl, {
     scheduler: true,
     onError: logBackendError(logger),
@@ -201,18 +200,19 @@ export async function startMasterService(options: MasterServiceOptions): Promise
     onError: (error) => logger.warn({ err: String(error) }, 'heartbeat failed'),
   });
   const dashboard = boardSettings
-    ? await createDashboardHandler({
+    ? await (await import('@codegod/dashboard')).createDashboardHandler({
         sources: { bus, memory, tokenUsage: (runId) => tokens.usage(runId) },
         credentials: boardSettings.credentials,
       })
     : undefined;
-  const board = boardSettings
-    ? await serveBullBoard({
-        redisUrl: config.redisUrl,
-        settings: boardSettings,
-        mounts: dashboard ? [{ path: '/dashboard', handler: dashboard.handle }] : [],
-      })
-    : undefined;
+  const board =
+    bullBoard && boardSettings
+      ? await bullBoard.serveBullBoard({
+          redisUrl: config.redisUrl,
+          settings: boardSettings,
+          mounts: dashboard ? [{ path: '/dashboard', handler: dashboard.handle }] : [],
+        })
+      : undefined;
   if (board)
     logger.info(
       {

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { defineSettings, wholeNumberSetting } from '@codegod/config';
-import Docker from 'dockerode';
+// dockerode (and the gRPC, protobuf and ssh libraries it pulls in) loads on the first connect:
+// most processes that create an engine handle never reach one.
+import type Docker from 'dockerode';
 import { z } from 'zod';
 import { DockerUnavailableError } from '../../errors/docker-unavailable-error.js';
 
@@ -66,7 +68,8 @@ export function createDockerEngine(options: DockerEngineOptions = {}): DockerEng
   const clientSettings = clientOptions(dockerHost);
 
   async function connect(): Promise<Docker> {
-    const docker = new Docker(clientSettings);
+    const { default: DockerClient } = await import('dockerode');
+    const docker = new DockerClient(clientSettings);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
