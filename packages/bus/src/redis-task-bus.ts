@@ -9,13 +9,14 @@ import {
   WORKER_ROLES,
   type WorkerRole,
 } from '@codegod/protocol';
-import { type JobsOptions, Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AgentStatus } from './agent-status.js';
 import { InvalidRunChangeError } from './errors/invalid-run-change-error.js';
 import { RunExistsError } from './errors/run-exists-error.js';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
+import { bullmq, loadBullmq } from './redis/bullmq-module.js';
 import {
   BUS_CHANNEL,
   BUS_CONTROL_CHANNEL,
@@ -172,6 +173,7 @@ export class RedisTaskBus implements TaskBus {
     await this.subscriber.subscribe(BUS_CONTROL_CHANNEL);
     const scheduler = this.scheduler;
     if (!scheduler) return;
+    await loadBullmq();
     await this.subscribeEvents();
     // Pub/sub drops what was published while this connection was down (a Redis restart): on
     // each reconnect, subscribe again, then re-read every running run so no result is missed.
@@ -242,6 +244,7 @@ export class RedisTaskBus implements TaskBus {
   ): Promise<void> {
     const run = await this.mustLoad(runId);
     if (run.state !== 'running' || !(await this.store.endRun(runId, state, reason))) return;
+    await loadBullmq();
     const changed = run.core.finish(state, reason);
     const skipped = changed.filter((n) => n.state === 'skipped');
     await this.store.appendEvents(
@@ -364,6 +367,7 @@ export class RedisTaskBus implements TaskBus {
 
   /** Jobs per role queue: waiting (incl. prioritized), active, delayed and failed. */
   async queueDepths(): Promise<Record<WorkerRole, QueueDepth>> {
+    await loadBullmq();
     const entries = await Promise.all(
       WORKER_ROLES.map(async (role) => {
         const counts = await this.queue(role).getJobCounts(
@@ -398,9 +402,11 @@ export class RedisTaskBus implements TaskBus {
     await Promise.all([this.subscriber.quit(), this.redis.quit()].map((p) => p.catch(() => {})));
   }
 
+  /** The role's queue; BullMQ must be loaded (see loadBullmq). */
   private queue(role: WorkerRole): Queue {
     let queue = this.queues.get(role);
     if (!queue) {
+      const { Queue } = bullmq();
       queue = new Queue(queueName(role), { connection: this.redis, prefix: KEY_PREFIX });
       queue.on('error', this.onError);
       this.queues.set(role, queue);

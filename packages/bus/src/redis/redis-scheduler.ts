@@ -1,8 +1,9 @@
 import type { RunEvent, Task, WorkerRole } from '@codegod/protocol';
-import { Job, type JobsOptions, type Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { taskQueueEvent, taskSkipEvent } from '../run-events.js';
 import type { CoreStatus, SkippedTask } from '../scheduler-core.js';
 import { failureResult } from '../task-failure.js';
+import { bullmq } from './bullmq-module.js';
 import type { BusMessage } from './bus-message.js';
 import { generationJobId, type JobPayload, jobPayloadSchema } from './job-payload.js';
 import type { RedisRunStore, StoredRun } from './redis-run-store.js';
@@ -125,7 +126,7 @@ export class RedisScheduler {
    */
   async recordLostJob(role: WorkerRole, jobId: string, failedReason: string): Promise<void> {
     if (!failedReason.includes('stalled')) return; // workers record their own failures
-    const job = await Job.fromId(this.queue(role), jobId);
+    const job = await bullmq().Job.fromId(this.queue(role), jobId);
     const payload = jobPayloadSchema.safeParse(job?.data);
     if (!payload.success) return;
     const { run_id: runId, task, generation } = payload.data;
@@ -138,7 +139,7 @@ export class RedisScheduler {
     await Promise.all(
       live.map(async (task) => {
         const id = generationJobId(run.runId, task.id, run.core.get(task.id)!.generation);
-        const job = await Job.fromId(this.queue(task.role), id);
+        const job = await bullmq().Job.fromId(this.queue(task.role), id);
         if (job && (await job.isFailed())) {
           await this.recordLostJob(task.role, id, job.failedReason ?? '');
         }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { KEY_PREFIX, oneLine, queueName, type WorkerRole } from '@codegod/protocol';
-import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AgentStatusRegistry } from '../agent-status.js';
 import { type AttemptOutcome, settleAttempt } from '../settle-attempt.js';
 import type { TaskHandler, WorkerHandle, WorkOptions } from '../task-bus.js';
 import { startWorkerHeartbeat, type WorkerHeartbeat } from '../worker-heartbeat.js';
+import { loadBullmq } from './bullmq-module.js';
 import { jobPayloadSchema } from './job-payload.js';
 import type { RedisRunStore } from './redis-run-store.js';
 
@@ -33,6 +34,7 @@ export async function startRedisWorker(
   handler: TaskHandler,
   options: WorkOptions = {},
 ): Promise<WorkerHandle> {
+  const { UnrecoverableError, WaitingError, Worker } = await loadBullmq();
   const agentId = options.agentId ?? `${role}-${randomUUID().slice(0, 8)}`;
   const mine = new Map<string, AbortController>();
   // Started once the BullMQ worker is ready; a job taken before that shows in the first beat.
