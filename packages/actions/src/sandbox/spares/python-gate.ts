@@ -9,10 +9,11 @@
 // uncaught exception is printed through sys.excepthook without the gate's own frames and exits
 // 1, as Python's would.
 //
-// For `-m unittest` (PRELOADED) it also imports runpy, unittest and what argparse imports on
-// first use ahead, from the stdlib (~35 ms of the testing role's Validate). That is only the same as a fresh start if nothing
-// that runs or is searched before them in a fresh start could change them, so the gate checks,
-// by listing folders and reading .pth files and running none of them:
+// For `-m unittest` (PRELOADED) it also imports ahead, from the stdlib, runpy, unittest and
+// what argparse imports on first use (~35 ms of the testing role's Validate). That is the same
+// as a fresh start only if nothing that runs or is searched before them in a fresh start could
+// change them, so the gate checks, by listing folders and reading .pth files and running none
+// of them:
 // - no .pth file that site will read has an `import` line, and no sitecustomize or
 //   usercustomize exists on the path or in the folders site will add (either could install an
 //   import hook, or patch a module, before unittest is imported);
@@ -21,7 +22,7 @@
 // - every module imported ahead comes from the stdlib.
 // It checks before importing ahead (and then imports nothing ahead when any fails) and again
 // at the go byte, since the act ran in between: then it declines (exits without answering),
-// and the command is spawned. Imported modules are never dropped: dropping them left a
+// and the command is spawned. A check that cannot be made (an unreadable file) declines too. Imported modules are never dropped: dropping them left a
 // package half replaced (`collections` anew, `collections.abc` not, once a .pth had added an
 // import hook), and pytest failed.
 
@@ -43,7 +44,10 @@ def _main(job):
     kind, target, rest = job[0], job[1], job[2:]
     if not sys.flags.safe_path:
         sys.path.pop(0)
-    ahead = _import_ahead(kind, target)
+    try:
+        ahead = _import_ahead(kind, target)
+    except Exception:
+        ahead = set()  # whatever it imported stays; the go byte declines
     startup = set(sys.modules)
     import ctypes
     flags = sys.flags
@@ -57,7 +61,7 @@ def _main(job):
     os.set_blocking(3, True)
     if os.read(3, 1) != b'g':
         os._exit(0)
-    if ahead is not None and not (ahead and _fresh_start_same(ahead)):
+    if ahead is not None and not (ahead and _still_same(ahead)):
         os._exit(0)
     os.write(3, b'1')
     os.close(3)
@@ -110,6 +114,12 @@ def _import_ahead(kind, target):
         if path is not None and not path.startswith(stdlib):
             return set()
     return ahead | set(PRELOADED[target])
+
+def _still_same(names):
+    try:
+        return _fresh_start_same(names)
+    except Exception:
+        return False
 
 def _fresh_start_same(names):
     # Whether a fresh start would import the modules 'names' as they are imported ahead here.
