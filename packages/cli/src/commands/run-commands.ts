@@ -1,6 +1,7 @@
 import { CodegodError, type RunReport } from '@codegod/protocol';
 import { Command } from 'commander';
 import { EXIT, setRunExitCode } from '../exit-code.js';
+import { withFleet } from '../fleet-connection.js';
 import { reportText } from '../report-text.js';
 import { terminalLine } from '../terminal-text.js';
 
@@ -9,9 +10,8 @@ export function runsCommand(): Command {
   return new Command('runs')
     .description('list the runs the fleet knows, newest first')
     .option('--json', 'print as JSON')
-    .action(async (options: { json?: boolean }) => {
-      const { withFleet } = await import('../fleet-connection.js');
-      return withFleet(async ({ bus }) => {
+    .action(async (options: { json?: boolean }) =>
+      withFleet(async ({ bus }) => {
         const runs = await bus.listRuns();
         if (options.json) {
           process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
@@ -24,8 +24,8 @@ export function runsCommand(): Command {
             `${run.runId}  ${run.state.padEnd(9)} ${when}  ${terminalLine(run.problem, 60)}\n`,
           );
         }
-      });
-    });
+      }),
+    );
 }
 
 /** A report for people, every step of every task. */
@@ -41,9 +41,8 @@ export function showCommand(): Command {
     )
     .argument('<run>', 'the run id (see `codegod runs`)')
     .option('--json', 'print the full report as JSON')
-    .action(async (runId: string, options: { json?: boolean }) => {
-      const { withFleet } = await import('../fleet-connection.js');
-      return withFleet(async ({ bus, reports }) => {
+    .action(async (runId: string, options: { json?: boolean }) =>
+      withFleet(async ({ bus, reports }) => {
         const report = await reports.load(runId);
         if (report) {
           if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -62,8 +61,8 @@ export function showCommand(): Command {
           for (const t of snapshot.tasks)
             process.stdout.write(`  ${t.task.id.padEnd(24)} ${t.task.role.padEnd(9)} ${t.state}\n`);
         }
-      });
-    });
+      }),
+    );
 }
 
 /** `codegod resume RUN`: asks the master to pick a run up again after a crash, and follows it. */
@@ -75,7 +74,6 @@ export function resumeCommand(): Command {
     .argument('<run>', 'the run id (see `codegod runs`)')
     .option('--json', 'print the run report as JSON on stdout')
     .action(async (runId: string, options: { json?: boolean }) => {
-      const { withFleet } = await import('../fleet-connection.js');
       const { followRun } = await import('../run-distributed.js');
       const report = await withFleet((fleet) => followRun(fleet, runId, { resubmit: true }));
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

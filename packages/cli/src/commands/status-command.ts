@@ -1,5 +1,6 @@
 import { WORKER_ROLES } from '@codegod/protocol';
 import { Command } from 'commander';
+import { withFleet } from '../fleet-connection.js';
 
 /** `codegod status`: agents, queue depths and task metrics of the fleet. */
 export function statusCommand(): Command {
@@ -8,9 +9,8 @@ export function statusCommand(): Command {
       'show the fleet: agents and their heartbeats, queue depths, task and token metrics',
     )
     .option('--json', 'print as JSON')
-    .action(async (options: { json?: boolean }) => {
-      const { withFleet } = await import('../fleet-connection.js');
-      return withFleet(async ({ bus }) => {
+    .action(async (options: { json?: boolean }) =>
+      withFleet(async ({ bus }) => {
         const [agents, metrics, queues, runs] = await Promise.all([
           bus.agents(),
           bus.metrics(),
@@ -47,6 +47,6 @@ export function statusCommand(): Command {
         process.stdout.write(
           `runs in progress: ${running.map((r) => r.runId).join(', ') || 'none'}\n`,
         );
-      });
-    });
+      }),
+    );
 }
