@@ -101,14 +101,13 @@ describe('agent memory round trips per step (real Redis)', () => {
       expect(onMemory.filter((name) => name === 'hset')).toHaveLength(iterations);
       expect(sent.filter((c) => c.name === 'exec')).toHaveLength(iterations);
       expect(onMemory).toHaveLength(3 * iterations);
-      // The run's facts: one read of the facts on record and one write of the new fact in the
-      // first iteration, then one read each time the fact is stated again and the prompt lists them.
+      // The run's facts: one read (which also gives the prompt its list) and one write of the
+      // new fact in the first iteration, then one read each time the fact is stated again.
       const onFacts = sent.filter((c) => c.key === redisKeys.runFacts(runId)).map((c) => c.name);
       expect(onFacts).toEqual([
-        'hmget',
+        'hgetall',
         'hset',
-        'hvals',
-        ...Array.from({ length: iterations - 1 }, () => ['hmget', 'hvals']).flat(),
+        ...Array.from({ length: iterations - 1 }, () => 'hgetall'),
       ]);
       // What was saved is the task's end state, with what each step learned.
       const saved = await memory.load(agentId);

@@ -19,6 +19,7 @@ import {
   type Reasoning,
   type Result,
   type RunEvent,
+  type RunFact,
   resultSchema,
   runEventSchema,
   type Task,
@@ -175,13 +176,13 @@ export class TaskRun {
     history: AttemptHistory,
     round: number,
   ): Promise<IterationEnd> {
-    const observation = await this.observe(memory);
+    const { observation, runFacts } = await this.observe(memory);
     history.observationHashes.push(stableHash(observation));
     const spares = this.warmUp();
     let acted: Awaited<ReturnType<TaskRun['act']>>;
     let validation: Validation;
     try {
-      const prompt = await this.promptInput(memory, observation);
+      const prompt = this.promptInput(memory, observation, runFacts);
       const plan = await this.reasonAndPlan(memory, prompt);
       acted = await this.act(plan);
       history.actions.push(...acted.attempts);
@@ -232,12 +233,16 @@ export class TaskRun {
     return toolkit.warmUp(this.task, this.stepContext()).catch(() => undefined);
   }
 
-  private async promptInput(memory: AgentMemory, observation: Observation): Promise<PromptInput> {
+  private promptInput(
+    memory: AgentMemory,
+    observation: Observation,
+    runFacts: RunFact[],
+  ): PromptInput {
     return {
       systemPrompt: this.parts.systemPrompt,
       catalogue: this.parts.catalogue,
       knowledge: knowledgeForPrompt(memory.knowledge, this.workspace),
-      runFacts: (await this.parts.facts?.list(this.options.runId)) ?? [],
+      runFacts,
       task: this.task,
       dependencies: this.options.dependencies,
       observation,
@@ -246,29 +251,33 @@ export class TaskRun {
     };
   }
 
-  private async observe(memory: AgentMemory): Promise<Observation> {
+  /** The observation, and the run's facts with what it states recorded (for the prompt). */
+  private async observe(
+    memory: AgentMemory,
+  ): Promise<{ observation: Observation; runFacts: RunFact[] }> {
     this.checkBudgets();
     const raw = await this.guard(() => this.parts.toolkit.observe(this.task, this.stepContext()));
     const observation = observationSchema.parse(raw);
     await this.record('observe', observation);
-    await this.learn(memory, observation);
-    return observation;
+    return { observation, runFacts: await this.learn(memory, observation) };
   }
 
   /**
    * Keeps the observation, and the durable facts it states in `knowledge` (which a wipe keeps):
-   * new ones added, contradicted ones corrected. The run's store gets them too.
+   * new ones added, contradicted ones corrected. The run's store gets them too; resolves to the
+   * run's facts as they stand after that (one store call either way).
    */
-  private async learn(memory: AgentMemory, observation: Observation): Promise<void> {
+  private async learn(memory: AgentMemory, observation: Observation): Promise<RunFact[]> {
     const facts = this.redactor.redactValue(factsOf(observation)) as Record<string, unknown>;
     const source = { found_by: this.parts.agentId, task_id: this.task.id, found_at: Date.now() };
     memory.observations = capped([...memory.observations, observation], this.limit);
     memory.knowledge = learnFacts(memory.knowledge, this.workspace, facts, source).knowledge;
     const stated = Object.entries(facts);
-    if (!this.parts.facts || stated.length === 0) return;
+    if (!this.parts.facts) return [];
+    if (stated.length === 0) return await this.parts.facts.list(this.options.runId);
     // Every stated fact, not only the newly learned: this agent may know it from another run.
     // A null (no venv) is stated too: it corrects a value another agent shared before.
-    await this.parts.facts.record(
+    return await this.parts.facts.record(
       this.options.runId,
       stated.map(([name, value]) => ({ name, value, role: this.parts.toolkit.role, ...source })),
     );

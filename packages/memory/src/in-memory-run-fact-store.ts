@@ -17,19 +17,20 @@ export class InMemoryRunFactStore implements RunFactStore {
     this.#keep = options.keepRuns ?? KEPT_RUNS;
   }
 
-  async record(runId: string, facts: readonly RunFact[]): Promise<void> {
+  async record(runId: string, facts: readonly RunFact[]): Promise<RunFact[]> {
     const run = this.#runs.get(runId) ?? new Map<string, RunFact>();
     for (const fact of facts) {
       if (supersedes(run.get(fact.name), fact)) run.set(fact.name, structuredClone(fact));
     }
     this.#touch(runId, run);
+    return copies(run);
   }
 
   async list(runId: string): Promise<RunFact[]> {
     const run = this.#runs.get(runId);
     if (run === undefined) return [];
     this.#touch(runId, run);
-    return byName(run.values()).map((fact) => structuredClone(fact));
+    return copies(run);
   }
 
   /** Makes `runId` the most recent run, forgetting the least recent ones past the bound. */
@@ -41,4 +42,9 @@ export class InMemoryRunFactStore implements RunFactStore {
       this.#runs.delete(oldest);
     }
   }
+}
+
+/** A run's facts by name, copied so a caller cannot change what is on record. */
+function copies(run: Map<string, RunFact>): RunFact[] {
+  return byName(run.values()).map((fact) => structuredClone(fact));
 }

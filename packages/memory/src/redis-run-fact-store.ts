@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { byName, type RunFactStore, supersedes } from './run-fact-store.js';
 
 /** The Redis commands the fact store uses. */
-type FactRedis = Pick<Redis, 'hmget' | 'hset' | 'hvals'>;
+type FactRedis = Pick<Redis, 'hgetall' | 'hset' | 'hvals'>;
 
 /**
  * Run facts in Redis, one hash per run at `codegod:run:{id}:facts` (name → JSON RunFact), so
@@ -33,20 +33,26 @@ export class RedisRunFactStore implements RunFactStore {
     this.#own?.disconnect();
   }
 
-  async record(runId: string, facts: readonly RunFact[]): Promise<void> {
-    if (facts.length === 0) return;
+  async record(runId: string, facts: readonly RunFact[]): Promise<RunFact[]> {
     const key = redisKeys.runFacts(runId);
-    // Read, compare, write, one round trip each: two agents racing on one fact both hold a
-    // true value, so the last write winning is harmless; only the provenance of an equal value
-    // is kept.
-    const current = await this.#redis.hmget(key, ...facts.map((fact) => fact.name));
+    // One read of the whole run's facts serves both the comparison and the answer; the write
+    // follows only when something changed. Two agents racing on one fact both hold a true
+    // value, so the last write winning is harmless; only the provenance of an equal value is
+    // kept.
+    const onRecord = new Map<string, RunFact>();
+    for (const [name, text] of Object.entries(await this.#redis.hgetall(key))) {
+      const stored = parseFact(text);
+      if (stored) onRecord.set(name, stored);
+    }
     const changed = new Map<string, string>();
-    facts.forEach((fact, i) => {
-      if (supersedes(parseFact(current[i] ?? null), fact)) {
+    for (const fact of facts) {
+      if (supersedes(onRecord.get(fact.name), fact)) {
         changed.set(fact.name, JSON.stringify(fact));
+        onRecord.set(fact.name, structuredClone(fact));
       }
-    });
+    }
     if (changed.size > 0) await this.#redis.hset(key, Object.fromEntries(changed));
+    return byName(onRecord.values());
   }
 
   async list(runId: string): Promise<RunFact[]> {

@@ -8,9 +8,11 @@ import type { RunFact } from '@codegod/protocol';
 export interface RunFactStore {
   /**
    * Records facts: a fact whose value differs from the one on record replaces it; one with
-   * the same value leaves the first finder and time in place.
+   * the same value leaves the first finder and time in place. Resolves to the run's facts
+   * with these recorded, sorted by name, as `list` would return them: an agent that records
+   * what it observed and then prompts with the run's facts needs one call, not two.
    */
-  record(runId: string, facts: readonly RunFact[]): Promise<void>;
+  record(runId: string, facts: readonly RunFact[]): Promise<RunFact[]>;
   /** The run's facts, sorted by name; empty for an unknown run. */
   list(runId: string): Promise<RunFact[]>;
 }

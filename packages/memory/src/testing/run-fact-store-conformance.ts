@@ -33,6 +33,26 @@ export function runFactStoreConformance(
       await close();
     });
 
+    it("answers a record with the run's facts, as list does", async () => {
+      const { store, close } = await create();
+      const run = `run-${randomUUID()}`;
+      expect(await store.record(run, [])).toEqual([]);
+      await store.record(run, [fact('venv_path', 'venv', 'backend-1', 1)]);
+      const answered = await store.record(run, [
+        fact('venv_path', 'venv', 'backend-2', 2),
+        fact('entry_point', 'app.py', 'backend-2', 2),
+      ]);
+      expect(answered).toEqual([
+        fact('entry_point', 'app.py', 'backend-2', 2),
+        fact('venv_path', 'venv', 'backend-1', 1),
+      ]);
+      expect(await store.list(run)).toEqual(answered);
+      // A changed answer changes nothing on record.
+      answered[0]!.value = 'changed.py';
+      expect((await store.list(run))[0]!.value).toBe('app.py');
+      await close();
+    });
+
     it('keeps the first finder of an equal value, and replaces a contradicted one', async () => {
       const { store, close } = await create();
       const run = `run-${randomUUID()}`;
