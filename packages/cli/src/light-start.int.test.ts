@@ -10,7 +10,7 @@ const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
 const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'flask-react.plan.json');
 
 /** Packages only a running build, bench or fleet command needs; help must not pay for them. */
-const HEAVY = /^(bullmq|dockerode|@grpc\/.+|express|ioredis)$/;
+const HEAVY = /^(bullmq|dockerode|@grpc\/.+|express|ioredis|pino)$/;
 
 /**
  * Packages an embedded build needs only for Docker actions, a dashboard (`--ui`) or the fleet's
@@ -55,7 +55,7 @@ describe('codegod starts light (built CLI, real process)', () => {
     );
   }
 
-  it('--help, --version, plan and a usage error load no bullmq, dockerode, @grpc, express or ioredis', async () => {
+  it('--help, --version, plan and a usage error load no bullmq, dockerode, @grpc, express, ioredis or pino', async () => {
     for (const args of [
       ['--help'],
       ['--version'],

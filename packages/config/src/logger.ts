@@ -1,4 +1,10 @@
-import { type Logger, pino } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger } from 'pino';
+
+// pino (with its streams) is loaded by the first createLogger, not by importing this package:
+// commands that log nothing (`--help`, `plan`, a usage error) start ~20 ms sooner without it.
+const require = createRequire(import.meta.url);
+let loadedPino: typeof import('pino') | undefined;
 
 /** Settings for `createLogger`. */
 export interface LoggerOptions {
@@ -29,7 +35,8 @@ export function redactSecrets<T>(value: T): T {
 
 /** A JSON logger (pino) whose secret-looking fields are redacted. */
 export function createLogger(options: LoggerOptions): Logger {
-  return pino(
+  loadedPino ??= require('pino') as typeof import('pino');
+  return loadedPino.pino(
     {
       name: options.name,
       level: options.level ?? 'info',
