@@ -29,7 +29,9 @@ const PLAN_LATENCY_MS = 2000;
 
 /** The memory of one agent as the dashboard's API shows it. */
 async function agentMemory(url: string, agentId: string) {
-  const answer = (await (await fetch(`${url}api/agents`)).json()) as { agents: AgentView[] };
+  const answer = (await (
+    await fetch(`${url}api/agents`, { signal: AbortSignal.timeout(30_000) })
+  ).json()) as { agents: AgentView[] };
   return answer.agents.find((agent) => agent.agent_id === agentId)?.memory;
 }
 
@@ -240,7 +242,7 @@ describe('e2e: the dashboard in a real browser during an embedded --ui build', (
 
     // Ctrl-C ends --ui-keep; the run's own exit code and report stand.
     build.process.kill('SIGINT');
-    expect(await build.exited, build.stderr()).toBe(0);
+    expect(await children.exitCode(build, 60_000), build.stderr()).toBe(0);
     const report = await waitFor('the run report', async () => {
       const path = /report: (\S+)/.exec(build.stderr())?.[1];
       return path ? runReportSchema.parse(JSON.parse(await readFile(path, 'utf8'))) : undefined;

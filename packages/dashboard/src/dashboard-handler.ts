@@ -26,7 +26,10 @@ export interface DashboardHandlerOptions {
 export interface DashboardHandler {
   /** Answers one request; paths are relative to where the handler is mounted. */
   handle(request: IncomingMessage, response: ServerResponse): void;
-  /** Ends the open event streams, so the server around it can close. */
+  /**
+   * Ends the open event streams, and every stream asked for from now on at once, so the
+   * server around it can close while a browser is still attached (EventSource reconnects).
+   */
   close(): void;
 }
 
@@ -102,7 +105,9 @@ export async function createDashboardHandler(
     if (type)
       assets.set(`/${name}`, { type, text: await readFile(new URL(name, STATIC_DIR), 'utf8') });
   }
-  const streams = new Set<ServerResponse>();
+  /** The open event streams, each with what ends it (its ping, its subscription, itself). */
+  const streams = new Map<ServerResponse, () => void>();
+  let closed = false;
 
   /**
    * Server-Sent Events: every run's events but steps; with `runId`, that run's new steps only
@@ -115,6 +120,13 @@ export async function createDashboardHandler(
   ) => {
     const { bus } = options.sources;
     const logged = runId === null ? 0 : await bus.eventCount(runId);
+    // Closed while the count was read, or asked for after: refused, so nothing holds the
+    // server open (EventSource gives up on a 503 instead of retrying).
+    if (closed) {
+      response.shouldKeepAlive = false;
+      send(response, { status: 503, body: { error: 'the dashboard is closing' } });
+      return;
+    }
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -133,12 +145,17 @@ export async function createDashboardHandler(
             if (++seen > logged && event.type === 'task-step') forward(event);
           });
     const ping = setInterval(() => response.write(': ping\n\n'), SSE_PING_MS);
-    streams.add(response);
-    request.on('close', () => {
+    const end = () => {
+      if (!streams.delete(response)) return;
       clearInterval(ping);
       unsubscribe();
-      streams.delete(response);
-    });
+      // Ended by close(): its connection goes too, or its keep-alive would hold the server.
+      response.end(() => {
+        if (closed) response.socket?.destroy();
+      });
+    };
+    streams.set(response, end);
+    request.on('close', end);
   };
 
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -235,7 +252,8 @@ export async function createDashboardHandler(
     },
     close() {
       // Open event streams would keep a server from closing.
-      for (const stream of streams) stream.end();
+      closed = true;
+      for (const end of [...streams.values()]) end();
     },
   };
 }

@@ -8,6 +8,9 @@ import {
 } from './dashboard-settings.js';
 import type { DashboardSources } from './dashboard-sources.js';
 
+/** How long `close` lets a request that is being answered finish before cutting it. */
+const CLOSE_GRACE_MS = 2_000;
+
 /** Settings of `serveDashboard`: what it reads, plus DashboardSettingsOptions (env fallbacks). */
 export interface DashboardServerOptions extends DashboardSettingsOptions {
   /** What the dashboard reads and changes. Required. */
@@ -55,7 +58,10 @@ export async function serveDashboard(options: DashboardServerOptions): Promise<D
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // A browser's idle keep-alive connections would hold the close open.
       server.closeIdleConnections();
+      // A request still being answered gets a moment to finish; then its connection is cut.
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
       await closed;
+      clearTimeout(cut);
     },
   };
 }

@@ -82,6 +82,22 @@ export class ChildProcesses {
     }
   }
 
+  /** The exit code of `child`; rejects with its output if it has not exited after `timeoutMs`. */
+  async exitCode(child: TrackedChild, timeoutMs: number): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${child.name} did not exit in time:\n${child.output()}`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([child.exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** SIGTERM to every child still running, then SIGKILL to those that do not exit in time. */
   async stopAll(graceMs = 5_000): Promise<void> {
     const running = [...this.#children];
