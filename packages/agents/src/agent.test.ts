@@ -80,7 +80,13 @@ describe('createAgent', () => {
     await workspace.remove();
   });
 
-  function setup(respond: Respond, limits: AgentLimitsInput = {}, tokensPerCall = 10) {
+  /** An agent over the file toolkit; `onStep` sees each event after it is collected. */
+  function setup(
+    respond: Respond,
+    limits: AgentLimitsInput = {},
+    tokensPerCall = 10,
+    onStep?: (event: RunEvent) => Promise<void>,
+  ) {
     const memory = createInMemoryMemoryStore();
     const events: RunEvent[] = [];
     const { llm, calls } = stubLlm(respond, tokensPerCall);
@@ -91,6 +97,7 @@ describe('createAgent', () => {
       memory,
       recordStep: (event) => {
         events.push(event);
+        return onStep?.(event);
       },
       limits,
     });
@@ -136,19 +143,16 @@ describe('createAgent', () => {
   });
 
   it('sends step events in order without waiting on each, and confirms them all before the Result', async () => {
-    const memory = createInMemoryMemoryStore();
-    const { llm } = stubLlm(() => planOf(writeHello('hi')));
     const sent: string[] = [];
     const confirmed: string[] = [];
     const confirmedBySend: number[] = [];
     let failOn: string | undefined;
-    const agent = createAgent({
-      agentId: 'backend-1',
-      toolkit: createFileToolkit({ path: 'hello.txt', content: 'hi' }),
-      llm,
-      memory,
-      // A store whose confirmations come late: the agent goes on meanwhile.
-      recordStep: async (event) => {
+    // A store whose confirmations come late: the agent goes on meanwhile.
+    const { run } = setup(
+      () => planOf(writeHello('hi')),
+      {},
+      10,
+      async (event) => {
         const name = event.type === 'task-step' ? event.phase : event.type;
         sent.push(name);
         confirmedBySend.push(confirmed.length);
@@ -156,8 +160,7 @@ describe('createAgent', () => {
         if (name === failOn) throw new Error(`the store lost the ${name} event`);
         confirmed.push(name);
       },
-    });
-    const run = () => agent.run(task, { runId: 'run-1', workspace: workspace.path });
+    );
     const result = await run();
     expect(result.success).toBe(true);
     const phases = ['observe', 'reason', 'plan', 'act', 'validate'];

@@ -1,17 +1,20 @@
 import { Agent, get, type IncomingMessage } from 'node:http';
 import { createInProcessTaskBus, type InProcessTaskBus } from '@codegod/bus';
 import { createInMemoryMemoryStore } from '@codegod/memory';
+import { settled } from '@codegod/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DashboardSources } from './dashboard-sources.js';
 import { type DashboardServer, serveDashboard } from './serve-dashboard.js';
 
-/** Resolves with what `work` resolved to, or with 'still open' after `ms`. */
-function within<T>(ms: number, work: Promise<T>): Promise<T | 'still open'> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'still open'>((resolve) => {
-    timer = setTimeout(() => resolve('still open'), ms);
+/** `target` with its method `name` replaced by `method`; its other methods bound to it. */
+function replacing<T extends object>(target: T, name: keyof T, method: unknown): T {
+  return new Proxy(target, {
+    get(object, property) {
+      if (property === name) return method;
+      const value: unknown = Reflect.get(object, property, object);
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
   });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** Opens an event stream and resolves once its first bytes (the retry line) are in. */
@@ -59,17 +62,10 @@ describe('serveDashboard close with a browser still attached', () => {
     });
     const realBus = createInProcessTaskBus();
     // The run's event count (read before a run's stream starts) answers only when released.
-    const slowBus = new Proxy(realBus, {
-      get(target, property) {
-        if (property === 'eventCount')
-          return async (runId: string) => {
-            asked();
-            await held;
-            return target.eventCount(runId);
-          };
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
+    const slowBus = replacing(realBus, 'eventCount', async (runId: string) => {
+      asked();
+      await held;
+      return realBus.eventCount(runId);
     });
     const server = await start({ bus: slowBus });
     const agent = new Agent({ keepAlive: true });
@@ -77,11 +73,11 @@ describe('serveDashboard close with a browser still attached', () => {
     await counting;
     const closing = server.close();
     release();
-    expect(await within(5_000, closing)).toBeUndefined();
+    expect(await settled(closing, 5_000)).toBeUndefined();
     // The stream asked for before the close is refused, not opened after it.
-    const answered = await within(
-      5_000,
+    const answered = await settled(
       stream.then((response) => response.statusCode),
+      5_000,
     );
     expect(answered).toBe(503);
     agent.destroy();
@@ -95,16 +91,9 @@ describe('serveDashboard close with a browser still attached', () => {
       asked = resolve;
     });
     // The agents' list never answers: the request for it stays in flight.
-    const stuck = new Proxy(memory, {
-      get(target, property) {
-        if (property === 'listAgents')
-          return () => {
-            asked();
-            return new Promise(() => {});
-          };
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
+    const stuck = replacing(memory, 'listAgents', () => {
+      asked();
+      return new Promise(() => {});
     });
     const server = await start({ memory: stuck });
     const request = fetch(`${server.url}api/agents`).then(
@@ -112,8 +101,8 @@ describe('serveDashboard close with a browser still attached', () => {
       () => 'cut',
     );
     await listing;
-    expect(await within(10_000, server.close())).toBeUndefined();
-    expect(await within(5_000, request)).toBe('cut');
+    expect(await settled(server.close(), 10_000)).toBeUndefined();
+    expect(await settled(request, 5_000)).toBe('cut');
   });
 
   it('closes when the browser opens its streams again over a kept-alive socket', async () => {
@@ -130,9 +119,9 @@ describe('serveDashboard close with a browser still attached', () => {
       });
       first.resume();
     });
-    expect(await within(5_000, server.close())).toBeUndefined();
+    expect(await settled(server.close(), 5_000)).toBeUndefined();
     // A stream asked for after the close is refused or never opened, not kept open.
-    expect(await within(5_000, again)).not.toBe(200);
+    expect(await settled(again, 5_000)).not.toBe(200);
     agent.destroy();
   });
 });

@@ -16,6 +16,28 @@ export async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** What `settled` returns for a promise still pending when its time is up. */
+export const STILL_PENDING = 'still pending';
+
+/**
+ * What `work` resolves to, or STILL_PENDING when `timeoutMs` pass first (`work` goes on). For
+ * asserting that something ends, where awaiting it bare would hang the test instead of failing.
+ */
+export async function settled<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+): Promise<T | typeof STILL_PENDING> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof STILL_PENDING>((resolve) => {
+    timer = setTimeout(() => resolve(STILL_PENDING), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** True while a process with this pid exists. */
 export function isProcessRunning(pid: number): boolean {
   try {

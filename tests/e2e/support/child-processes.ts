@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { STILL_PENDING, settled } from '@codegod/testkit';
 
 /** The repository root; child processes run the built dist/ files from here. */
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -84,18 +85,10 @@ export class ChildProcesses {
 
   /** The exit code of `child`; rejects with its output if it has not exited after `timeoutMs`. */
   async exitCode(child: TrackedChild, timeoutMs: number): Promise<number | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`${child.name} did not exit in time:\n${child.output()}`)),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([child.exited, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const code = await settled(child.exited, timeoutMs);
+    if (code === STILL_PENDING)
+      throw new Error(`${child.name} did not exit in time:\n${child.output()}`);
+    return code;
   }
 
   /** SIGTERM to every child still running, then SIGKILL to those that do not exit in time. */
