@@ -1,4 +1,4 @@
-import { mkdir, realpath, symlink } from 'node:fs/promises';
+import { mkdir, realpath, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +28,22 @@ describe('resolveInside', () => {
     expect(await resolveInside(workspace, join(workspace, 'src'))).toBe(join(workspace, 'src'));
     await symlink(join(workspace, 'src'), join(workspace, 'alias'));
     expect(await resolveInside(workspace, 'alias/a.py')).toBe(join(workspace, 'alias/a.py'));
+  });
+
+  it('resolves names that cannot exist by name: too long, or under a file', async () => {
+    const long = 'x'.repeat(300);
+    expect(await resolveInside(workspace, long)).toBe(join(workspace, long));
+    expect(await resolveInside(workspace, `src/${long}/y`)).toBe(join(workspace, `src/${long}/y`));
+    await writeFile(join(workspace, 'file.txt'), 'a file');
+    expect(await resolveInside(workspace, 'file.txt/x')).toBe(join(workspace, 'file.txt/x'));
+  });
+
+  it('still follows the parent of a name too long to exist: a link out is refused', async () => {
+    await symlink(outside, join(workspace, 'out-dir'));
+    const error = await resolveInside(workspace, `out-dir/${'x'.repeat(300)}`).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PathOutsideWorkspaceError);
   });
 
   it.each([

@@ -12,6 +12,13 @@ export function isInside(root: string, path: string): boolean {
 }
 
 /**
+ * Errors of `realpath` that say the path, as named, is not there: missing, a name longer than
+ * the file system allows (a `-c` script is a word, not a file), or a step through a file.
+ * Such a path is followed by hand from its deepest parent that exists.
+ */
+const NOT_THERE = new Set(['ENOENT', 'ENAMETOOLONG', 'ENOTDIR']);
+
+/**
  * Where `path` really points, following every symlink, also dangling ones and those in
  * not-yet-existing tails. fs.realpath alone fails on a dangling link, and a write through
  * a dangling link `out -> /etc/x` would land outside, so the link target is followed by hand.
@@ -21,7 +28,7 @@ export async function realTarget(path: string, hops = 0): Promise<string> {
   try {
     return await realpath(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (!NOT_THERE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
   }
   const stats = await lstat(path).catch(() => undefined);
   if (stats?.isSymbolicLink()) {

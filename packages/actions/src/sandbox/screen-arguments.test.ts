@@ -63,4 +63,9 @@ describe('screenArguments', () => {
       ]),
     ).resolves.toBeUndefined();
   });
+
+  it('lets code longer than a file name through (a word no file system could hold)', async () => {
+    const script = `print(${JSON.stringify('x'.repeat(300))})`;
+    await expect(screenArguments(workspace, workspace, ['-c', script])).resolves.toBeUndefined();
+  });
 });
