@@ -151,6 +151,9 @@ export async function startScriptedLlmServer(
   });
 
   const handleChat = async (request: IncomingMessage, response: ServerResponse) => {
+    // A rule's latency runs from here: reading and checking the request is part of it, as
+    // a real server's own parsing is part of its answer time.
+    const arrived = performance.now();
     let json: unknown;
     try {
       json = JSON.parse(await readBody(request));
@@ -191,12 +194,12 @@ export async function startScriptedLlmServer(
     response.once('close', () => inFlight--);
     // The rule is chosen on arrival, so `times` counts requests in the order they came in.
     const rule = ruleBook.pick(recorded);
-    const latencyMs = rule?.latencyMs ?? 0;
-    if (latencyMs <= 0) return completeChat(response, body, recorded, rule);
+    const waitMs = (rule?.latencyMs ?? 0) - (performance.now() - arrived);
+    if (waitMs <= 0) return completeChat(response, body, recorded, rule);
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (!response.destroyed) completeChat(response, body, recorded, rule);
-    }, latencyMs);
+    }, waitMs);
     timers.add(timer);
   };
 

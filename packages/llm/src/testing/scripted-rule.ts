@@ -83,7 +83,10 @@ export interface ScriptedRule {
   reply?: ((request: RecordedRequest) => unknown) | object | string | number | boolean | null;
   /** How many requests this rule answers before it is exhausted. Default: unlimited. */
   times?: number;
-  /** Delay before answering, in ms. */
+  /**
+   * Delay before answering, in ms. The scripted server counts it from the request's arrival,
+   * so reading and checking the request take part of it rather than adding to it.
+   */
   latencyMs?: number;
   /** Fault to inject instead of a normal reply. */
   fault?: ScriptedFault;
