@@ -85,6 +85,21 @@ interface AttemptHistory extends StuckHistory {
 type IterationEnd = AttemptEnd | undefined;
 
 /**
+ * How long after its LLM request an iteration starts its spares. Agents that begin together
+ * (a wave of tasks in one process) have all sent their requests by then: with the 6-task plan
+ * at 200 ms a call, embedded, the backend and frontend calls took 211-216 ms with the spares
+ * started on the next turn and 205-209 ms with them 10 or 30 ms later (medians of 9 runs).
+ * Any real model takes far longer than this to answer.
+ */
+const WARM_UP_DELAY_MS = 20;
+
+/** An iteration's warm-up, started after a delay; `cancel` stops it if it has not begun. */
+interface DeferredWarmUp {
+  spares: Promise<WarmUp | undefined>;
+  cancel(): void;
+}
+
+/**
  * One task through Observe, Reason, Plan, Act, Validate, looping until valid. An attempt is a
  * run of iterations with fresh reasoning; a stuck attempt wipes memory and starts another.
  * Each iteration loads the agent's memory once, changes it in place, and saves it once at its
@@ -178,21 +193,26 @@ export class TaskRun {
   ): Promise<IterationEnd> {
     const { observation, runFacts } = await this.observe(memory);
     history.observationHashes.push(stableHash(observation));
-    const spares = this.warmUp();
+    let warm: DeferredWarmUp | undefined;
     let acted: Awaited<ReturnType<TaskRun['act']>>;
     let validation: Validation;
     try {
       const prompt = this.promptInput(memory, observation, runFacts);
-      const plan = await this.reasonAndPlan(memory, prompt);
+      const planning = this.reasonAndPlan(memory, prompt);
+      warm = this.deferWarmUp();
+      const plan = await planning;
+      // A reply that came before the warm-up began: Validate spawns, as it would without one.
+      warm.cancel();
       acted = await this.act(plan);
       history.actions.push(...acted.attempts);
       history.iterationSignatures.push(acted.attempts.map((a) => a.signature).join(' | '));
       // Started spares are in place before Validate looks for them (a reply may come at once).
-      await spares;
+      await warm.spares;
       validation = await this.validate();
     } finally {
       // Whatever ended the iteration (valid, failed, stopped or aborted), no spare outlives it.
-      await (await spares)?.dispose();
+      warm?.cancel();
+      await (await warm?.spares)?.dispose();
     }
     if (validation.valid) {
       memory.completed_tasks = capped(
@@ -221,6 +241,24 @@ export class TaskRun {
       'max iterations',
       `validation still failed after ${this.parts.limits.maxIterations} iterations${this.wipes > 0 ? ` of attempt ${this.wipes + 1}` : ''}: ${validation.output}`,
     );
+  }
+
+  /**
+   * Starts the warm-up WARM_UP_DELAY_MS after the LLM request went out, unless `cancel()`
+   * comes first. A spare's start holds the event loop for milliseconds (libuv forks the whole
+   * process and waits for the exec): started at once, it delayed this agent's own request and
+   * the requests of agents that began at the same moment (issue 15).
+   */
+  private deferWarmUp(): DeferredWarmUp {
+    let cancel = () => {};
+    const spares = new Promise<WarmUp | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(this.warmUp()), WARM_UP_DELAY_MS);
+      cancel = () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      };
+    });
+    return { spares, cancel: () => cancel() };
   }
 
   /**
