@@ -1,6 +1,6 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sandbox } from '../../sandbox/sandbox.js';
+import { listFolder } from '../../shared/list-folder.js';
 
 /** Virtual-environment folders the backend role knows; the allowlist names their bin/ tools. */
 export const VENV_DIRS = ['venv', '.venv'] as const;
@@ -16,10 +16,10 @@ export async function findVenv(sandbox: Sandbox): Promise<string | undefined> {
 /** Installed distributions of a venv as `name==version`, read from its *.dist-info folders. */
 export async function installedPackages(sandbox: Sandbox, venv: string): Promise<string[]> {
   const lib = await sandbox.resolvePath(`${venv}/lib`);
-  const pythons = await readdir(lib).catch(() => [] as string[]);
+  const pythons = listFolder(lib) ?? [];
   const packages: string[] = [];
   for (const python of pythons.filter((entry) => entry.startsWith('python'))) {
-    const entries = await readdir(join(lib, python, 'site-packages')).catch(() => [] as string[]);
+    const entries = listFolder(join(lib, python, 'site-packages')) ?? [];
     for (const entry of entries) {
       const match = /^(.+?)-([^-]+)\.dist-info$/.exec(entry);
       if (match) packages.push(`${match[1]}==${match[2]}`);

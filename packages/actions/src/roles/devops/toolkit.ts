@@ -1,4 +1,3 @@
-import { readdir } from 'node:fs/promises';
 import type { Observation } from '@codegod/protocol';
 import { checkRunner } from '../../acceptance/check-runner.js';
 import type { ActionContext, HealthCheck, RoleToolkit } from '../../action.js';
@@ -8,6 +7,7 @@ import {
   readFileAction,
   writeFileAction,
 } from '../../shared/common-actions.js';
+import { listFolder } from '../../shared/list-folder.js';
 import { sandboxFactory, type ToolkitOptions } from '../../shared/sandbox-for.js';
 import {
   buildImageAction,
@@ -82,7 +82,7 @@ export function devopsToolkit(options: DevopsToolkitOptions = {}): RoleToolkit<'
    * through the sandbox's checks; with no listing, every name does.
    */
   async function topLevelListing(box: Sandbox): Promise<(name: string) => boolean> {
-    const listed = await readdir(box.workspace).catch(() => undefined);
+    const listed = listFolder(box.workspace);
     if (listed === undefined) return () => true;
     const names = new Set(listed.map((name) => name.toLowerCase()));
     return (name) => names.has(name.toLowerCase());

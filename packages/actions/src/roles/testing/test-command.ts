@@ -1,5 +1,5 @@
-import { readdir } from 'node:fs/promises';
 import type { Sandbox } from '../../sandbox/sandbox.js';
+import { listFolder } from '../../shared/list-folder.js';
 import { probeOnce } from '../../shared/tool-versions.js';
 import { findVenv, installedPackages } from '../backend/venv.js';
 import { readPackageJson } from '../frontend/package-json.js';
@@ -24,7 +24,7 @@ export interface TestCounts {
 const NPM_DEFAULT_TEST = 'no test specified';
 
 async function names(sandbox: Sandbox, dir: string): Promise<string[]> {
-  return readdir(await sandbox.resolvePath(dir)).catch(() => []);
+  return listFolder(await sandbox.resolvePath(dir)) ?? [];
 }
 
 /**
