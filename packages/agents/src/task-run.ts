@@ -35,6 +35,7 @@ import { factsOf, knowledgeForPrompt, learnFacts } from './knowledge/workspace-f
 import { type ConvertedPlan, type llmPlanSchema, toProtocolPlan } from './llm-plan-schema.js';
 import { buildAgentMessages, type IterationFailure, type PromptInput } from './prompt-builder.js';
 import { stableHash } from './stable-hash.js';
+import { type DeferredStart, startAfter } from './start-after.js';
 import {
   type ActionAttempt,
   actionSignature,
@@ -92,12 +93,6 @@ type IterationEnd = AttemptEnd | undefined;
  * Any real model takes far longer than this to answer.
  */
 const WARM_UP_DELAY_MS = 20;
-
-/** An iteration's warm-up, started after a delay; `cancel` stops it if it has not begun. */
-interface DeferredWarmUp {
-  spares: Promise<WarmUp | undefined>;
-  cancel(): void;
-}
 
 /**
  * One task through Observe, Reason, Plan, Act, Validate, looping until valid. An attempt is a
@@ -193,13 +188,16 @@ export class TaskRun {
   ): Promise<IterationEnd> {
     const { observation, runFacts } = await this.observe(memory);
     history.observationHashes.push(stableHash(observation));
-    let warm: DeferredWarmUp | undefined;
+    let warm: DeferredStart<WarmUp | undefined> | undefined;
     let acted: Awaited<ReturnType<TaskRun['act']>>;
     let validation: Validation;
     try {
       const prompt = this.promptInput(memory, observation, runFacts);
       const planning = this.reasonAndPlan(memory, prompt);
-      warm = this.deferWarmUp();
+      // A spare's start holds the event loop for milliseconds (libuv forks the whole process and
+      // waits for the exec): started at once, it delayed this agent's own request and the
+      // requests of agents that began at the same moment.
+      warm = startAfter(WARM_UP_DELAY_MS, () => this.warmUp());
       const plan = await planning;
       // A reply that came before the warm-up began: Validate spawns, as it would without one.
       warm.cancel();
@@ -207,12 +205,12 @@ export class TaskRun {
       history.actions.push(...acted.attempts);
       history.iterationSignatures.push(acted.attempts.map((a) => a.signature).join(' | '));
       // Started spares are in place before Validate looks for them (a reply may come at once).
-      await warm.spares;
+      await warm.result;
       validation = await this.validate();
     } finally {
       // Whatever ended the iteration (valid, failed, stopped or aborted), no spare outlives it.
       warm?.cancel();
-      await (await warm?.spares)?.dispose();
+      await (await warm?.result)?.dispose();
     }
     if (validation.valid) {
       memory.completed_tasks = capped(
@@ -241,24 +239,6 @@ export class TaskRun {
       'max iterations',
       `validation still failed after ${this.parts.limits.maxIterations} iterations${this.wipes > 0 ? ` of attempt ${this.wipes + 1}` : ''}: ${validation.output}`,
     );
-  }
-
-  /**
-   * Starts the warm-up WARM_UP_DELAY_MS after the LLM request went out, unless `cancel()`
-   * comes first. A spare's start holds the event loop for milliseconds (libuv forks the whole
-   * process and waits for the exec): started at once, it delayed this agent's own request and
-   * the requests of agents that began at the same moment (issue 15).
-   */
-  private deferWarmUp(): DeferredWarmUp {
-    let cancel = () => {};
-    const spares = new Promise<WarmUp | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(this.warmUp()), WARM_UP_DELAY_MS);
-      cancel = () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      };
-    });
-    return { spares, cancel: () => cancel() };
   }
 
   /**
