@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RedisReportStore } from '@codegod/fleet';
 import { createRedisMemoryStore } from '@codegod/memory';
 import { emptyAgentMemory, type RunReport, redisKeys, runReportSchema } from '@codegod/protocol';
-import { freePort, type RedisServer, startRedisServer, waitFor } from '@codegod/testkit';
+import { freePort, type RedisServer, startRedisServer, tempDir, waitFor } from '@codegod/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -14,11 +15,17 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
 /** Runs the built CLI against the test's Redis (asynchronously: nothing here blocks). */
 function codegod(env: Record<string, string>, ...args: string[]) {
+  return codegodWith([], env, ...args);
+}
+
+/** codegod with `nodeArgs` (e.g. a preload) given to Node first. */
+function codegodWith(nodeArgs: string[], env: Record<string, string>, ...args: string[]) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      [bin, ...args],
-      { env: { ...process.env, ...env } },
+      [...nodeArgs, bin, ...args],
+      // A CLI that never exits is killed (and the test fails) rather than left behind.
+      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 45_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
@@ -150,6 +157,64 @@ describe('codegod fleet commands against a real Redis', () => {
     const json = await codegod(env, 'show', 'run-hostile', '--json');
     expect(JSON.parse(json.stdout)).toEqual(report);
   });
+
+  it('exits once the command is done, whatever still holds the event loop, with all its output', async () => {
+    // A preload whose interval never ends: before, codegod waited for the event loop to empty,
+    // which a library's timer could put off (ioredis's reply parser keeps one for a second
+    // after a large reply); with this one it never exited.
+    const dir = await tempDir();
+    const hold = join(dir.path, 'hold-the-loop.cjs');
+    await writeFile(hold, 'setInterval(() => {}, 60_000);\n');
+    const tasks = Array.from({ length: 300 }, (_, i) => ({
+      id: `t${i}`,
+      description: `task ${i}`,
+      role: 'backend',
+      depends_on: [],
+      state: 'succeeded',
+      reason: null,
+      agent_id: 'backend-1',
+      attempts: 1,
+      iterations: 1,
+      observation: null,
+      reasoning: null,
+      plan: null,
+      actions_taken: [],
+      validation: { valid: true, output: `check ${i} ${'x'.repeat(2_000)}` },
+      output: `output ${i}`,
+      queued_at: null,
+      started_at: null,
+      ended_at: null,
+      duration_ms: null,
+    }));
+    const report: RunReport = runReportSchema.parse({
+      run_id: 'run-large',
+      problem: 'a run with a large report',
+      workspace: '/w',
+      state: 'succeeded',
+      reason: 'all tasks succeeded',
+      started_at: 0,
+      ended_at: 1,
+      duration_ms: 1,
+      replan_rounds: 0,
+      tokens: { total: 0, by_role: {} },
+      tasks,
+    });
+    const client = new Redis(redis.url);
+    await new RedisReportStore(client).save(report);
+    client.disconnect();
+    try {
+      // Over 600 KB through the pipe: more than its buffer, so the exit must wait for the reader.
+      const shown = await codegodWith(['-r', hold], env, 'show', 'run-large', '--json');
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout.length).toBeGreaterThan(600_000);
+      expect(JSON.parse(shown.stdout)).toEqual(report);
+      const missing = await codegodWith(['-r', hold], env, 'show', 'run-missing');
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toMatch(/No run run-missing/);
+    } finally {
+      await dir.remove();
+    }
+  }, 60_000);
 
   it('fails in one line when Redis is not reachable or not configured', async () => {
     const closed = await codegod({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }, 'status');
