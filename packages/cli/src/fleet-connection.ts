@@ -1,5 +1,5 @@
 import { loadConfig } from '@codegod/config';
-import type { RedisBackend } from '@codegod/fleet';
+import type { RedisBackend } from '@codegod/fleet/client';
 import { CodegodError } from '@codegod/protocol';
 
 /** An open connection to the fleet's Redis, through the ports. */
@@ -17,9 +17,9 @@ export async function openFleet(): Promise<FleetConnection> {
         'Start the fleet with ./start-agents.sh up and export REDIS_URL.',
     );
   }
-  // The fleet package (Redis stores, the bus) is loaded here, when a command connects, so that
-  // commands importing this module stay light for their help and usage errors.
-  const { connectRedis, redisBackend } = await import('@codegod/fleet');
+  // The fleet's client part (Redis stores, the bus) is loaded here, when a command connects, so
+  // that commands importing this module stay light for their help and usage errors.
+  const { connectRedis, redisBackend } = await import('@codegod/fleet/client');
   // The probe fails fast and stops reconnecting; following a run must outlive a Redis restart,
   // so the connection kept is one that reconnects (commands still fail fast while it is down).
   (await connectRedis(config.redisUrl)).disconnect();

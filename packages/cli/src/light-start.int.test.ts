@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { tempDir } from '@codegod/testkit';
+import { freePort, tempDir } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -27,13 +28,32 @@ const RECORDER = `process.on('exit', () => {
 });
 `;
 
+/**
+ * A module loader hook that appends the URL of every ES module loaded to LOADED_ESM_FILE: the
+ * CLI's own code and ESM packages (openai, execa) never reach require.cache.
+ */
+const ESM_RECORDER_HOOK = `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) appendFileSync(process.env.LOADED_ESM_FILE, url + '\\n');
+  return next(url, context);
+}
+`;
+
 describe('codegod starts light (built CLI, real process)', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let recorder: string;
+  let esmRecorder: string;
   beforeAll(async () => {
     dir = await tempDir();
     recorder = join(dir.path, 'record-loaded-modules.cjs');
     await writeFile(recorder, RECORDER);
+    const hook = join(dir.path, 'record-esm-hook.mjs');
+    await writeFile(hook, ESM_RECORDER_HOOK);
+    esmRecorder = join(dir.path, 'record-esm.mjs');
+    await writeFile(
+      esmRecorder,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`,
+    );
   });
   afterAll(() => dir.remove());
 
@@ -73,6 +93,38 @@ describe('codegod starts light (built CLI, real process)', () => {
         [...loaded].filter((name) => HEAVY.test(name)),
         args.join(' '),
       ).toEqual([]);
+    }
+  });
+
+  it("the fleet commands load the fleet's client part only: no LLM client, agents, actions or master code", async () => {
+    // A closed port: each command gets as far as connecting (everything it imports is loaded
+    // by then) and ends with its one-line error (exit 2).
+    const env = { REDIS_URL: `redis://127.0.0.1:${await freePort()}` };
+    const workspace = join(dir.path, 'fleet-ws');
+    for (const args of [
+      ['status'],
+      ['runs'],
+      ['show', 'run-x'],
+      ['build', 'x', '--plan', example, '-w', workspace],
+    ]) {
+      const out = join(dir.path, `esm-${args[0]}.txt`);
+      await writeFile(out, '');
+      const result = await run(process.execPath, ['--import', esmRecorder, bin, ...args], {
+        env: { ...process.env, ...env, LOADED_ESM_FILE: out },
+      }).catch((error: { code?: unknown; stderr?: string }) => error);
+      expect((result as { stderr?: string }).stderr, args.join(' ')).toMatch(/Cannot reach Redis/);
+      const urls = (await readFile(out, 'utf8')).split('\n').filter(Boolean);
+      // The recorder works: the fleet's client part was loaded.
+      expect(
+        urls.some((url) => url.includes('/fleet/dist/fleet-client.js')),
+        args.join(' '),
+      ).toBe(true);
+      const heavy = urls.filter((url) =>
+        /\/node_modules\/(openai|execa|dockerode)\/|\/packages\/(llm|agents|orchestrator)\/dist\/|\/packages\/actions\/dist\/(?!sandbox\/command-runner-options\.js)/.test(
+          url,
+        ),
+      );
+      expect(heavy, args.join(' ')).toEqual([]);
     }
   });
 

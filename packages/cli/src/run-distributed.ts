@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CodegodConfig } from '@codegod/config';
-import { SubmissionQueue } from '@codegod/fleet';
-import { newRunId, type RunRequest } from '@codegod/orchestrator';
-import { CodegodError, type RunReport, redisKeys } from '@codegod/protocol';
+import { SubmissionQueue } from '@codegod/fleet/client';
+import type { RunRequest } from '@codegod/orchestrator';
+import { CodegodError, newRunId, type RunReport, redisKeys } from '@codegod/protocol';
 import { type FleetConnection, withFleet } from './fleet-connection.js';
 import { ProgressView } from './progress-view.js';
 import { createWorkspace } from './workspace-folder.js';

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { RunSnapshot, TaskBus } from '@codegod/bus';
 import { type LlmClient, redactingLlmClient } from '@codegod/llm';
 import type { MemoryStore } from '@codegod/memory';
@@ -7,6 +6,7 @@ import {
   type CheckResult,
   CodegodError,
   cappedText,
+  newRunId,
   type RunReport,
   type SandboxKind,
   surveyText,
@@ -85,10 +85,8 @@ export interface RunRequest {
   checks?: AcceptanceCheck[];
 }
 
-/** A new run id: sortable by time, unique, safe in Redis keys and job ids. */
-export function newRunId(): string {
-  return `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
+// Defined in @codegod/protocol, so the CLI's fleet commands need not load the master's code.
+export { newRunId };
 
 /** The workspace a redactor is made for when none is known: nothing to scan there. */
 const NO_WORKSPACE = '/nonexistent';

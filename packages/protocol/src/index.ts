@@ -8,6 +8,7 @@ export * from './records.js';
 export * from './redis-keys.js';
 export * from './roles.js';
 export * from './run-fact.js';
+export * from './run-id.js';
 export * from './run-report.js';
 export * from './sandbox-kind.js';
 export * from './submission.js';
