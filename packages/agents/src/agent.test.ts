@@ -108,6 +108,44 @@ describe('createAgent', () => {
     return { agent, memory, events, calls, run, phases };
   }
 
+  it("saves an iteration's memory while its events are still being written, and ends once both are done", async () => {
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Without the memory save to release it, the write goes through after 3 s.
+    const fallback = setTimeout(() => release(), 3_000);
+    const { run, memory } = setup(
+      () => planOf(writeHello('hi')),
+      {},
+      10,
+      async (event) => {
+        if (event.type !== 'task-step' || event.phase !== 'validate') return;
+        order.push('validate write started');
+        await released;
+        order.push('validate written');
+      },
+    );
+    const save = memory.save.bind(memory);
+    memory.save = async (agentId, saved) => {
+      order.push('memory save');
+      await save(agentId, saved);
+      release();
+    };
+    const result = await run();
+    clearTimeout(fallback);
+    order.push('task ended');
+    expect(result.success).toBe(true);
+    expect(order).toEqual([
+      'validate write started',
+      'memory save',
+      'validate written',
+      'task ended',
+    ]);
+    expect((await memory.load('backend-1'))?.completed_tasks).toEqual(['say-hi']);
+  });
+
   it('runs the five steps once when the first plan is valid, and records them', async () => {
     const { run, memory, phases, calls, events } = setup(() => planOf(writeHello('hi')));
     const result = await run();

@@ -174,8 +174,14 @@ export class TaskRun {
         await this.saveMemory(memory).catch(() => undefined);
         throw error;
       }
-      await this.settleWrites();
-      await this.saveMemory(memory);
+      // Side by side: on the fleet's one Redis connection that is one round trip, not two. Both
+      // are done before the iteration ends; the events' failure is the one reported first.
+      const [events, saved] = await Promise.allSettled([
+        this.settleWrites(),
+        this.saveMemory(memory),
+      ]);
+      if (events.status === 'rejected') throw events.reason;
+      if (saved.status === 'rejected') throw saved.reason;
       if (end) return end;
     }
   }
