@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { TaskBus, TaskContext, TaskJob, WorkerHandle } from '@codegod/bus';
 import type { RunWorkspaces } from '@codegod/orchestrator';
@@ -40,6 +40,12 @@ export type TaskLogEntry = {
       reason: string | null;
     }
 );
+
+/**
+ * Runs whose workspace a worker remembers. A run's workspace is set once, before its first task
+ * is queued, so asking Redis again for each of its tasks only cost a round trip per task.
+ */
+const WORKSPACES_KEPT = 64;
 
 /** Characters of a failure reason a task log entry keeps. */
 const LOGGED_REASON_CHARS = 300;
@@ -84,6 +90,19 @@ function checkWorkspace(workspace: string | undefined, root: string | undefined)
 /** Starts a worker that runs `role`'s tasks from the bus through an agent. */
 export async function startRoleWorker(options: RoleWorkerOptions): Promise<WorkerHandle> {
   const runners = new Map<string, TaskRunner>();
+  const knownWorkspaces = new Map<string, string>();
+  async function workspaceOf(runId: string): Promise<string | undefined> {
+    const known = knownWorkspaces.get(runId);
+    if (known !== undefined) return known;
+    const workspace = await options.workspaces.get(runId);
+    if (workspace === undefined) return undefined;
+    knownWorkspaces.set(runId, workspace);
+    // The oldest run is forgotten first.
+    if (knownWorkspaces.size > WORKSPACES_KEPT) {
+      knownWorkspaces.delete(knownWorkspaces.keys().next().value!);
+    }
+    return workspace;
+  }
   return options.bus.work(
     options.role,
     async (job, context) => {
@@ -119,11 +138,9 @@ export async function startRoleWorker(options: RoleWorkerOptions): Promise<Worke
   );
 
   async function runTask(job: TaskJob, context: TaskContext): Promise<Result> {
-    const workspace = checkWorkspace(
-      await options.workspaces.get(job.runId),
-      options.workspaceRoot,
-    );
-    await mkdir(workspace, { recursive: true });
+    const workspace = checkWorkspace(await workspaceOf(job.runId), options.workspaceRoot);
+    // A call of microseconds on an existing folder: not worth a hand-off to the thread pool.
+    mkdirSync(workspace, { recursive: true });
     let runner = runners.get(context.agentId);
     if (!runner) {
       runner = options.createRunner(context.agentId);
