@@ -32,6 +32,48 @@ function codegodWith(nodeArgs: string[], env: Record<string, string>, ...args: s
   });
 }
 
+/** A run report: `fields` over those of a finished run with no tasks. */
+function reportOf(fields: { run_id: string } & Record<string, unknown>): RunReport {
+  return runReportSchema.parse({
+    problem: 'p',
+    workspace: '/w',
+    state: 'succeeded',
+    reason: 'all tasks succeeded',
+    started_at: 0,
+    ended_at: 1,
+    duration_ms: 1,
+    replan_rounds: 0,
+    tokens: { total: 0, by_role: {} },
+    tasks: [],
+    ...fields,
+  });
+}
+
+/** A task of a run report: `fields` over those of a backend task that succeeded at once. */
+function taskReportOf(fields: { id: string } & Record<string, unknown>) {
+  return {
+    description: 'd',
+    role: 'backend',
+    depends_on: [],
+    state: 'succeeded',
+    reason: null,
+    agent_id: null,
+    attempts: 1,
+    iterations: 1,
+    observation: null,
+    reasoning: null,
+    plan: null,
+    actions_taken: [],
+    validation: { valid: true, output: 'ok' },
+    output: null,
+    queued_at: null,
+    started_at: null,
+    ended_at: null,
+    duration_ms: null,
+    ...fields,
+  };
+}
+
 describe('codegod fleet commands against a real Redis', () => {
   let redis: RedisServer;
   let env: Record<string, string>;
@@ -47,19 +89,7 @@ describe('codegod fleet commands against a real Redis', () => {
     subscriber.on('message', (_channel: string, runId: string) => announced.push(runId));
     await subscriber.subscribe(redisKeys.reportsChannel());
     const client = new Redis(redis.url);
-    const report: RunReport = runReportSchema.parse({
-      run_id: 'run-announced',
-      problem: 'p',
-      workspace: '/w',
-      state: 'succeeded',
-      reason: 'all tasks succeeded',
-      started_at: 0,
-      ended_at: 1,
-      duration_ms: 1,
-      replan_rounds: 0,
-      tokens: { total: 0, by_role: {} },
-      tasks: [],
-    });
+    const report = reportOf({ run_id: 'run-announced' });
     await new RedisReportStore(client).save(report);
     await waitFor('the announcement', async () => announced.length > 0);
     expect(announced).toEqual(['run-announced']);
@@ -123,27 +153,12 @@ describe('codegod fleet commands against a real Redis', () => {
       replan_rounds: 0,
       tokens: { total: 0, by_role: {} },
       tasks: [
-        {
+        taskReportOf({
           id: 'x',
-          description: 'd',
-          role: 'backend',
-          depends_on: [],
           state: 'failed',
           reason: `task ${hostile}`,
-          agent_id: null,
-          attempts: 1,
-          iterations: 1,
-          observation: null,
-          reasoning: null,
-          plan: null,
-          actions_taken: [],
           validation: { valid: false, output: `check ${hostile}` },
-          output: null,
-          queued_at: null,
-          started_at: null,
-          ended_at: null,
-          duration_ms: null,
-        },
+        }),
       ],
     });
     const client = new Redis(redis.url);
@@ -165,40 +180,16 @@ describe('codegod fleet commands against a real Redis', () => {
     const dir = await tempDir();
     const hold = join(dir.path, 'hold-the-loop.cjs');
     await writeFile(hold, 'setInterval(() => {}, 60_000);\n');
-    const tasks = Array.from({ length: 300 }, (_, i) => ({
-      id: `t${i}`,
-      description: `task ${i}`,
-      role: 'backend',
-      depends_on: [],
-      state: 'succeeded',
-      reason: null,
-      agent_id: 'backend-1',
-      attempts: 1,
-      iterations: 1,
-      observation: null,
-      reasoning: null,
-      plan: null,
-      actions_taken: [],
-      validation: { valid: true, output: `check ${i} ${'x'.repeat(2_000)}` },
-      output: `output ${i}`,
-      queued_at: null,
-      started_at: null,
-      ended_at: null,
-      duration_ms: null,
-    }));
-    const report: RunReport = runReportSchema.parse({
-      run_id: 'run-large',
-      problem: 'a run with a large report',
-      workspace: '/w',
-      state: 'succeeded',
-      reason: 'all tasks succeeded',
-      started_at: 0,
-      ended_at: 1,
-      duration_ms: 1,
-      replan_rounds: 0,
-      tokens: { total: 0, by_role: {} },
-      tasks,
-    });
+    const tasks = Array.from({ length: 300 }, (_, i) =>
+      taskReportOf({
+        id: `t${i}`,
+        description: `task ${i}`,
+        agent_id: 'backend-1',
+        validation: { valid: true, output: `check ${i} ${'x'.repeat(2_000)}` },
+        output: `output ${i}`,
+      }),
+    );
+    const report = reportOf({ run_id: 'run-large', problem: 'a run with a large report', tasks });
     const client = new Redis(redis.url);
     await new RedisReportStore(client).save(report);
     client.disconnect();
