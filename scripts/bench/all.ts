@@ -3,7 +3,8 @@
 // prompts' stable prefix (prompt-prefix.ts), the master's workspace survey (survey.ts), the cost of workspace-secret redaction
 // (redaction.ts), the bubblewrap runner's cost per command against none (sandbox.ts), `npm test`
 // run without npm's start-up against real npm (npm-script.ts),
-// end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first) and
+// end-to-end `codegod build`, embedded vs distributed (e2e.ts; needs `npx tsc -b` first), the
+// `codegod` command's own start and exit on the fleet (cli.ts; the built CLI), and
 // the acceptance checks' overhead per task (checks.ts; also the built CLI), the six-task plan's
 // makespan over its LLM-bound ideal (makespan.ts; the built CLI), the processes and event-loop
 // blocking of observe + validate (processes.ts, event-loop.ts), the embedded engine on the tiny
@@ -15,6 +16,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { type BenchRow, formatTable } from './bench-table.js';
 import { checkOverheadBench } from './checks.js';
+import { cliBench } from './cli.js';
 import { e2eBench } from './e2e.js';
 import { engineBench } from './engine.js';
 import { eventLoopBench } from './event-loop.js';
@@ -108,6 +110,7 @@ rows.push(...(await attempt('redaction', () => redactionBench(quick))));
 rows.push(...(await attempt('sandbox', () => sandboxBench(quick))));
 rows.push(...(await attempt('npm script', () => npmScriptBench(quick))));
 rows.push(...(await attempt('e2e', () => e2eBench(quick))));
+rows.push(...(await attempt('cli', () => cliBench(quick))));
 rows.push(...(await attempt('checks', () => checkOverheadBench(quick))));
 rows.push(...(await attempt('makespan', () => makespanBench(quick))));
 rows.push(...(await attempt('spares', () => sparesBench(quick))));
