@@ -4,6 +4,7 @@
 // `show` or a `build` on the fleet started with some 675 modules before, most of them unused.
 export * from './errors/fleet-unreachable-error.js';
 export * from './services/check-redis.js';
+export * from './stores/fleet-backend.js';
 export * from './stores/redis-backend.js';
 export * from './stores/report-store.js';
 export * from './stores/submission-queue.js';

@@ -2,33 +2,17 @@ import {
   createInProcessTaskBus,
   type InProcessTaskBus,
   type InProcessTaskBusOptions,
-  type TaskBus,
 } from '@codegod/bus';
 import { InMemoryTokenMeter } from '@codegod/llm';
-import { createInMemoryMemoryStore, type MemoryStore } from '@codegod/memory';
-import type { ReportStore, RunWorkspaces } from '@codegod/orchestrator';
-import type { TokenMeter } from '@codegod/protocol';
+import { createInMemoryMemoryStore } from '@codegod/memory';
+import type { FleetBackend } from './fleet-backend.js';
 import { InMemoryReportStore } from './report-store.js';
 import { InMemoryRunWorkspaces } from './run-workspaces.js';
 
 // The Redis backend is in a module of its own, so the CLI's fleet commands load it without the
 // in-process one's LLM package (fleet-client.ts).
+export * from './fleet-backend.js';
 export * from './redis-backend.js';
-
-/**
- * Every store a codegod process works over, each behind its port: the task bus, agent memory,
- * run reports, run workspaces and token accounting. The master, the workers and the CLI take
- * one of these and never open a store themselves.
- */
-export interface FleetBackend {
-  bus: TaskBus;
-  memory: MemoryStore;
-  reports: ReportStore;
-  workspaces: RunWorkspaces;
-  tokens: TokenMeter;
-  /** Closes what the backend opened. */
-  close(): Promise<void>;
-}
 
 /** The in-process backend (embedded mode, tests): nothing outlives the process. */
 export interface MemoryBackend extends FleetBackend {

@@ -1,7 +1,7 @@
 import { createRedisTaskBus, type RedisTaskBus } from '@codegod/bus';
 import { createRedisMemoryStore } from '@codegod/memory';
 import { Redis } from 'ioredis';
-import type { FleetBackend } from './backends.js';
+import type { FleetBackend } from './fleet-backend.js';
 import { RedisTokenMeter } from './redis-token-meter.js';
 import { RedisReportStore } from './report-store.js';
 import { RedisRunWorkspaces } from './run-workspaces.js';
