@@ -4,6 +4,7 @@ import { ConfigError, KEY_PREFIX, queueName } from '@codegod/protocol';
 import { type RedisServer, startRedisServer } from '@codegod/testkit';
 import { Queue } from 'bullmq';
 import express from 'express';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BullBoardServer,
@@ -181,6 +182,36 @@ describe('Bull Board', () => {
     } finally {
       server.close();
       await board.close();
+    }
+  });
+
+  it('closes while Redis is busy without leaving a rejected command behind', async () => {
+    // A board closed while a script holds Redis for 300 ms: its queues' start-up commands are
+    // still unanswered. Closed with a plain disconnect, each one was rejected
+    // where nobody listened (CI caught four unhandled rejections in this file).
+    const rejected: unknown[] = [];
+    const listener = (reason: unknown) => rejected.push(reason);
+    process.on('unhandledRejection', listener);
+    const admin = new Redis(redis.url);
+    await admin.ping();
+    try {
+      for (let i = 0; i < 5; i++) {
+        const board = createBullBoardRouter({ redisUrl: redis.url });
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        const busy = admin.eval(
+          "local t0 = redis.call('TIME') local t repeat t = redis.call('TIME') until (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > 300000 return 1",
+          0,
+        );
+        // Long enough for the board's connection to send its queues' start-up commands.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await board.close();
+        await busy;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(rejected.map(String)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+      admin.disconnect();
     }
   });
 });

@@ -33,6 +33,9 @@ export interface BullBoardRouter {
 }
 
 /** Mounts Bull Board over the `codegod` role queues, for looking at jobs in a browser. */
+/** How long `close` waits for Redis to answer what was sent before it disconnects anyway. */
+const CLOSE_TIMEOUT_MS = 2_000;
+
 export function createBullBoardRouter(options: BullBoardRouterOptions): BullBoardRouter {
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queues = WORKER_ROLES.map(
@@ -48,7 +51,22 @@ export function createBullBoardRouter(options: BullBoardRouterOptions): BullBoar
   return {
     router: server.getRouter() as Router,
     async close() {
+      // A board nobody opened may close while its queues' start-up commands (BullMQ asks Redis
+      // for its version) still wait on a busy Redis: a plain disconnect rejected them where
+      // nobody listens, one unhandled rejection per queue. So: the queues' start-up first, then
+      // QUIT, which Redis answers after what was sent before it. Bounded, for a Redis that
+      // does not answer.
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+      });
+      await Promise.race([
+        Promise.all(queues.map((queue) => queue.waitUntilReady().catch(() => undefined))),
+        bound,
+      ]);
       await Promise.all(queues.map((queue) => queue.close()));
+      await Promise.race([connection.quit().catch(() => undefined), bound]);
+      clearTimeout(timer);
       connection.disconnect();
     },
   };
