@@ -1,6 +1,7 @@
-import { lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { PathOutsideWorkspaceError } from '../errors/path-outside-workspace-error.js';
+import { lstatOrNothing } from '../shared/fs-lookups.js';
 
 /** Symlink hops followed before a chain counts as a loop. Linux stops at 40 too. */
 const MAX_LINK_HOPS = 40;
@@ -44,15 +45,6 @@ export async function realTarget(path: string, hops = 0): Promise<string> {
   const parent = dirname(path);
   if (parent === path) return path;
   return resolve(await realTarget(parent, hops), basename(path));
-}
-
-/** The path's own stats (a link's, not its target's); undefined when there are none. */
-function lstatOrNothing(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,8 +1,9 @@
-import { accessSync, lstatSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { accessSync, lstatSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import { CommandNotAllowedError } from '../errors/command-not-allowed-error.js';
+import { statOrNothing } from '../shared/fs-lookups.js';
 import {
   type CheckCommandOptions,
   type CheckCommandResult,
@@ -273,15 +274,6 @@ function isMissing(path: string): boolean {
     return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT';
-  }
-}
-
-/** The stats of what `path` points at; undefined when they cannot be read. */
-function statOrNothing(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Sandbox } from '../../sandbox/sandbox.js';
-import { listFolder } from '../../shared/list-folder.js';
+import { listFolder } from '../../shared/fs-lookups.js';
 
 /** Virtual-environment folders the backend role knows; the allowlist names their bin/ tools. */
 export const VENV_DIRS = ['venv', '.venv'] as const;

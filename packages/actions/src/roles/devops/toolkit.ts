@@ -7,7 +7,7 @@ import {
   readFileAction,
   writeFileAction,
 } from '../../shared/common-actions.js';
-import { listFolder } from '../../shared/list-folder.js';
+import { listFolder } from '../../shared/fs-lookups.js';
 import { sandboxFactory, type ToolkitOptions } from '../../shared/sandbox-for.js';
 import {
   buildImageAction,

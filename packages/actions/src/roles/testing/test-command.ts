@@ -1,5 +1,5 @@
 import type { Sandbox } from '../../sandbox/sandbox.js';
-import { listFolder } from '../../shared/list-folder.js';
+import { listFolder } from '../../shared/fs-lookups.js';
 import { probeOnce } from '../../shared/tool-versions.js';
 import { findVenv, installedPackages } from '../backend/venv.js';
 import { readPackageJson } from '../frontend/package-json.js';
