@@ -2,6 +2,7 @@ import { jsonNestingDepth, MAX_JSON_NESTING_DEPTH, oneLine } from '@codegod/prot
 import type { LlmCallError } from './errors/llm-call-error.js';
 import { LlmReplyTooLargeError } from './errors/llm-reply-too-large-error.js';
 import { LlmServerError } from './errors/llm-server-error.js';
+import { canExchange, type Exchanged, ExchangeError, exchange } from './http-exchange.js';
 
 /** Settings of boundedFetch. */
 export interface BoundedFetchOptions {
@@ -9,7 +10,11 @@ export interface BoundedFetchOptions {
   baseURL: string;
   /** Largest reply body read, in bytes (after decompression); a larger one is dropped unread. */
   maxReplyBytes: number;
-  /** The fetch that does the HTTP. Default: the global fetch. */
+  /**
+   * The fetch that does the HTTP. Default: node's http client over kept-alive connections
+   * (http-exchange.ts), and the global fetch for what that does not send itself (redirects,
+   * Request objects, stream bodies).
+   */
   fetch?: typeof fetch;
 }
 
@@ -36,36 +41,89 @@ const ADVICE =
  * LlmServerError naming the URL and what came back, instead of a parse error deep in the SDK.
  */
 export function boundedFetch(options: BoundedFetchOptions): typeof fetch {
-  const inner = options.fetch ?? globalThis.fetch;
   const { baseURL } = options;
   return async (input, init) => {
-    const response = await inner(input, init);
     const url = requestUrl(input);
-    if (response.status < 200 || response.status > 599) {
-      await response.body?.cancel().catch(() => {});
+    let reply: Exchanged | undefined;
+    if (!options.fetch && canExchange(input, init)) {
+      reply = await exchangeBounded(url, init, options);
+      // A redirect is followed by the global fetch, as the SDK would have had it.
+      if (reply.status >= 300 && reply.status < 400 && reply.headers.has('location'))
+        reply = undefined;
+    }
+    reply ??= await fetchBounded(options.fetch ?? globalThis.fetch, input, init, url, options);
+    if (reply.status < 200 || reply.status > 599) {
       throw new RejectedReply(
-        new LlmServerError(
-          baseURL,
-          response.status,
-          `${url} sent no usable reply`,
-          undefined,
-          ADVICE,
-        ),
+        new LlmServerError(baseURL, reply.status, `${url} sent no usable reply`, undefined, ADVICE),
       );
     }
-    const body = await readBody(response, url, init?.signal ?? undefined, options);
-    if (response.ok) checkJsonBody(response, url, body.toString('utf8'), baseURL);
-    const headers = new Headers(response.headers);
-    // The body is now decoded text of a known length.
+    const { status, statusText, headers, body } = reply;
+    if (status >= 200 && status < 300)
+      checkJsonBody(status, headers, url, body.toString('utf8'), baseURL);
+    // The body is now decoded bytes of a known length.
     for (const name of ['content-encoding', 'content-length', 'transfer-encoding'])
       headers.delete(name);
     // The bytes, not the text: the SDK decodes them itself, so nothing is encoded twice.
-    return new Response(NULL_BODY_STATUSES.includes(response.status) ? null : body, {
-      status: response.status,
-      statusText: response.statusText,
+    return new Response(NULL_BODY_STATUSES.includes(status) ? null : body, {
+      status,
+      statusText,
       headers,
     });
   };
+}
+
+/** The whole reply through node's http client (http-exchange.ts), its failures made ours. */
+async function exchangeBounded(
+  url: string,
+  init: RequestInit | undefined,
+  { baseURL, maxReplyBytes }: BoundedFetchOptions,
+): Promise<Exchanged> {
+  try {
+    return await exchange(url, init, maxReplyBytes);
+  } catch (error) {
+    if (!(error instanceof ExchangeError)) throw error;
+    // As the global fetch fails, so the SDK reads it as a connection error.
+    if (error.kind === 'connect') throw new TypeError('fetch failed', { cause: error.cause });
+    if (error.kind === 'too-large')
+      throw new RejectedReply(new LlmReplyTooLargeError(url, baseURL, maxReplyBytes));
+    throw new RejectedReply(
+      brokenReply(baseURL, error.status ?? 0, url, error.cause, error.received),
+    );
+  }
+}
+
+/** The whole reply through `fetch`: the body read under the request's signal and the size limit. */
+async function fetchBounded(
+  fetch: typeof globalThis.fetch,
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  url: string,
+  options: BoundedFetchOptions,
+): Promise<Exchanged> {
+  const response = await fetch(input, init);
+  const reply = { status: response.status, statusText: response.statusText };
+  if (response.status < 200 || response.status > 599) {
+    await response.body?.cancel().catch(() => {});
+    return { ...reply, headers: new Headers(), body: Buffer.alloc(0) };
+  }
+  const body = await readBody(response, url, init?.signal ?? undefined, options);
+  return { ...reply, headers: new Headers(response.headers), body };
+}
+
+/** The error of a reply whose connection broke after `received` bytes of its body. */
+function brokenReply(
+  baseURL: string,
+  status: number,
+  url: string,
+  cause: unknown,
+  received: number,
+) {
+  return new LlmServerError(
+    baseURL,
+    status,
+    `the connection broke while ${url} was sending its reply (${describeError(cause)}) after ${received} bytes`,
+    cause,
+  );
 }
 
 // A Response with one of these statuses must not have a body.
@@ -107,14 +165,7 @@ async function readBody(
   } catch (error) {
     reader.cancel().catch(() => {});
     if (error instanceof RejectedReply || signal?.aborted) throw error;
-    throw new RejectedReply(
-      new LlmServerError(
-        baseURL,
-        response.status,
-        `the connection broke while ${url} was sending its reply (${describeError(error)}) after ${size} bytes`,
-        error,
-      ),
-    );
+    throw new RejectedReply(brokenReply(baseURL, response.status, url, error, size));
   } finally {
     signal?.removeEventListener('abort', fail);
   }
@@ -135,14 +186,20 @@ function describeError(error: unknown): string {
 }
 
 /** Throws a RejectedReply unless a successful reply is JSON the SDK can read safely. */
-function checkJsonBody(response: Response, url: string, text: string, baseURL: string): void {
-  const contentType = response.headers.get('content-type') ?? '';
+function checkJsonBody(
+  status: number,
+  headers: Headers,
+  url: string,
+  text: string,
+  baseURL: string,
+): void {
+  const contentType = headers.get('content-type') ?? '';
   const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   const what = (problem: string) =>
     new RejectedReply(
       new LlmServerError(
         baseURL,
-        response.status,
+        status,
         `${url} sent ${problem}, starting ${JSON.stringify(oneLine(text, 80))}`,
         undefined,
         ADVICE,
