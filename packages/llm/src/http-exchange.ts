@@ -80,6 +80,9 @@ export async function exchange(
 /** A kept-alive connection the server closed before answering anything on it. */
 class StaleSocket extends Error {}
 
+/** How writing to, or reading from, a kept-alive connection the server has closed fails. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
 function once(
   url: string | URL,
   init: RequestInit | undefined,
@@ -114,7 +117,7 @@ function once(
     });
     signal?.addEventListener('abort', onAbort, { once: true });
     request.on('error', (error: NodeJS.ErrnoException) => {
-      if (status === undefined && request.reusedSocket && error.code === 'ECONNRESET')
+      if (status === undefined && request.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? ''))
         finish(new StaleSocket());
       else
         finish(
