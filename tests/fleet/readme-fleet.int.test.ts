@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFlaskAppFixture } from '@codegod/actions/fixtures';
@@ -17,6 +17,12 @@ import { ROOT } from './compose-config.js';
 
 const STATE = join(ROOT, '.state');
 const MYAPP = join(STATE, 'workspace', 'myapp');
+/**
+ * The fleet Redis's data, kept from one `up` to the next: moved aside for the test, so the
+ * counters it reads start at 0 in a checkout where a fleet ran before, and put back after.
+ */
+const FLEET_REDIS = join(STATE, 'redis');
+const FLEET_REDIS_ASIDE = join(STATE, 'redis.before-readme-test');
 const scratch = mkdtempSync(join(tmpdir(), 'codegod-readme-fleet-'));
 let llm: ScriptedLlmServer;
 let env: NodeJS.ProcessEnv;
@@ -54,6 +60,12 @@ beforeAll(async () => {
       `${STATE}/env exists: a fleet of this checkout is up. Run ./start-agents.sh down first; this test runs the README's lines, which use that state dir.`,
     );
   }
+  if (existsSync(FLEET_REDIS_ASIDE)) {
+    throw new Error(
+      `${FLEET_REDIS_ASIDE} exists: an earlier run of this test stopped before putting the fleet's Redis data back; move it back to ${FLEET_REDIS} or remove it.`,
+    );
+  }
+  if (existsSync(FLEET_REDIS)) renameSync(FLEET_REDIS, FLEET_REDIS_ASIDE);
   rmSync(MYAPP, { recursive: true, force: true });
   const wheels = await makeFlaskAppFixture(scratch);
   llm = await startScriptedLlmServer({
@@ -93,6 +105,10 @@ afterAll(async () => {
   // A no-op when the block's own `down` ran; the clean-up when the test stopped before it.
   if (existsSync(join(STATE, 'env'))) await bash('./start-agents.sh down');
   await llm?.close();
+  if (existsSync(FLEET_REDIS_ASIDE)) {
+    rmSync(FLEET_REDIS, { recursive: true, force: true });
+    renameSync(FLEET_REDIS_ASIDE, FLEET_REDIS);
+  }
   rmSync(MYAPP, { recursive: true, force: true });
   rmSync(scratch, { recursive: true, force: true });
 });
