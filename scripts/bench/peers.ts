@@ -24,7 +24,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type CommandRunner, createCommandRunner } from '@codegod/actions';
-import { defaultToolkits, startEmbeddedFleet } from '@codegod/fleet';
+import { defaultToolkits, SERVICE_PROCESS_ENV, startEmbeddedFleet } from '@codegod/fleet';
 import { createLlmClient } from '@codegod/llm';
 import { startScriptedLlmServer } from '@codegod/llm/testing';
 import {
@@ -358,7 +358,11 @@ export async function peersBench(
         // tasks as the larger shapes and a hiccup of the shared machine weighs less.
         const times = Math.max(1, Math.round(MIN_TASKS_PER_SAMPLE / tasks.length));
         const count = times * tasks.length;
+        // The scripted server records every request; cleared before each measurement, so the
+        // bench process's heap does not grow by every request body seen so far (codegod's
+        // requests, prompt and reply schema, are ~14 kB against a peer's few hundred bytes).
         const repeat = async (once: () => Promise<unknown>) => {
+          server.resetStats();
           for (let i = 0; i < times; i++) await once();
         };
         let started = performance.now();
@@ -472,7 +476,13 @@ async function embeddedRss(env: NodeJS.ProcessEnv, workspace: string, at: number
   const { stdout } = await run(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', '--conditions=@codegod/source', script, ...at.map(String)],
-    { env: { ...env, PEERS_WORKSPACE: workspace }, maxBuffer: 1 << 20, cwd: ROOT },
+    {
+      // With the malloc arenas the fleet's services run with (SERVICE_PROCESS_ENV): glibc's
+      // default moves this process's RSS by tens of MB over a flat heap, either way between runs.
+      env: { ...env, ...SERVICE_PROCESS_ENV, PEERS_WORKSPACE: workspace },
+      maxBuffer: 1 << 20,
+      cwd: ROOT,
+    },
   );
   const line = stdout.trim().split('\n').at(-1)!;
   return JSON.parse(line) as { tasks: number; rssMb: number; heapMb: number }[];

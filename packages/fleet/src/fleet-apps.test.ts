@@ -30,6 +30,7 @@ describe('fleetApps', () => {
       AGENT_ROLE: 'master',
       AGENT_ID: 'master-orchestrator-1',
       BULL_BOARD_PORT: '3100',
+      MALLOC_ARENA_MAX: '2',
     });
     expect(master?.kill_timeout).toBe(30_000);
     expect(master?.out_file).toBe('/repo/.state/logs/master-orchestrator.out.log');
@@ -44,7 +45,11 @@ describe('fleetApps', () => {
       'backend-agent-3',
     ]);
     for (const app of backends) {
-      expect(app.env).toMatchObject({ AGENT_ROLE: 'backend', PIP_FIND_LINKS: '/wheels' });
+      expect(app.env).toMatchObject({
+        AGENT_ROLE: 'backend',
+        PIP_FIND_LINKS: '/wheels',
+        MALLOC_ARENA_MAX: '2',
+      });
       expect(app.script).toBe('/repo/services/agent-worker/dist/main.js');
     }
   });

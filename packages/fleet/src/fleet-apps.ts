@@ -37,6 +37,14 @@ export interface FleetAppsOptions {
 }
 
 /**
+ * The environment every service process starts with (as docker/Dockerfile's ENV): two malloc
+ * arenas. With glibc's default (8 per core), the services' threads each keep freed memory in
+ * an arena of their own, and a long-lived process's RSS wanders by tens of MB over a flat heap
+ * (scripts/bench/peers.ts, the RSS row; docs/benchmarks.md).
+ */
+export const SERVICE_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
+/**
  * The pm2 apps of the fleet: `master-orchestrator`, and `<service>-1..N` per agent service,
  * each in the pm2 namespace `<service>` with its own AGENT_ID (the app name).
  * CODEGOD_MASTER_ENTRY and CODEGOD_WORKER_ENTRY (settings) override the built service entries.
@@ -73,7 +81,10 @@ export function fleetApps(options: FleetAppsOptions): Pm2App[] {
     namespace: string,
     script: string,
     appEnv: Record<string, string>,
-  ): Pm2App => ({ ...baseApp(name, namespace, script), env: { ...serviceSettings, ...appEnv } });
+  ): Pm2App => ({
+    ...baseApp(name, namespace, script),
+    env: { ...SERVICE_PROCESS_ENV, ...serviceSettings, ...appEnv },
+  });
   const apps = [
     app('master-orchestrator', 'master-orchestrator', masterEntry, {
       AGENT_ROLE: 'master',

@@ -2,7 +2,7 @@
 // embedded fleet, the Redis and in-process backends, and the `codegod fleet` runtimes.
 
 export * from './errors/fleet-unreachable-error.js';
-export { fleetApps, KILL_TIMEOUT_MS, type Pm2App } from './fleet-apps.js';
+export { fleetApps, KILL_TIMEOUT_MS, type Pm2App, SERVICE_PROCESS_ENV } from './fleet-apps.js';
 export {
   AGENT_ID_PATTERN,
   AGENT_SERVICES,
