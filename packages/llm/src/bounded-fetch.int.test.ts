@@ -89,6 +89,17 @@ describe('boundedFetch over node http', () => {
     expect(requests).toBe(3);
   });
 
+  it('waits for a reply that takes longer than an idle connection is kept', {
+    timeout: 30_000,
+  }, async () => {
+    // Idle kept-alive connections are closed after 4 s; one waiting for its answer is not.
+    const url = await serve((_request, response) => {
+      setTimeout(() => json(response, '{"late":true}'), 4_500);
+    });
+    const reply = await post(boundedFetch({ baseURL: url, maxReplyBytes: 1024 }), url);
+    expect(await reply.json()).toEqual({ late: true });
+  });
+
   it('decodes a gzip reply, and stops a gzip bomb at maxReplyBytes', async () => {
     const small = gzipSync('{"answer":"zipped"}');
     const bomb = gzipSync(`{"pad":"${'a'.repeat(4 * 1024 * 1024)}"}`);

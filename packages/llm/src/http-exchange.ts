@@ -144,34 +144,41 @@ function once(
           finish(new ExchangeError('broken', status, received, new Error('the reply ended early')));
       });
       response.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        const replyHeaders = new Headers();
-        const pairs = response.rawHeaders;
-        for (let i = 0; i + 1 < pairs.length; i += 2) replyHeaders.append(pairs[i]!, pairs[i + 1]!);
-        const encoding = replyHeaders.get('content-encoding')?.trim().toLowerCase();
-        const decode = encoding && encoding !== 'identity' ? DECODERS[encoding] : undefined;
-        const done = (decoded: Buffer) =>
-          finish(undefined, {
-            status: status!,
-            statusText: response.statusMessage ?? '',
-            headers: replyHeaders,
-            body: decoded,
-          });
-        if (!decode) {
-          done(raw);
-          return;
+        try {
+          onEnd(response, Buffer.concat(chunks));
+        } catch (error) {
+          // Nothing a server sends may throw out of an event handler and end the process.
+          finish(new ExchangeError('broken', status, received, error));
         }
-        decode(raw, { maxOutputLength: maxBytes }, (error, decoded) => {
-          if (!error) done(decoded);
-          else if (
-            error instanceof RangeError ||
-            (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
-          )
-            finish(new ExchangeError('too-large', status, received, error));
-          else finish(new ExchangeError('broken', status, received, error));
-        });
       });
     });
+    const onEnd = (response: IncomingMessage, raw: Buffer) => {
+      const replyHeaders = new Headers();
+      const pairs = response.rawHeaders;
+      for (let i = 0; i + 1 < pairs.length; i += 2) replyHeaders.append(pairs[i]!, pairs[i + 1]!);
+      const encoding = replyHeaders.get('content-encoding')?.trim().toLowerCase();
+      const decode = encoding && encoding !== 'identity' ? DECODERS[encoding] : undefined;
+      const done = (decoded: Buffer) =>
+        finish(undefined, {
+          status: status!,
+          statusText: response.statusMessage ?? '',
+          headers: replyHeaders,
+          body: decoded,
+        });
+      if (!decode) {
+        done(raw);
+        return;
+      }
+      decode(raw, { maxOutputLength: maxBytes }, (error, decoded) => {
+        if (!error) done(decoded);
+        else if (
+          error instanceof RangeError ||
+          (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
+        )
+          finish(new ExchangeError('too-large', status, received, error));
+        else finish(new ExchangeError('broken', status, received, error));
+      });
+    };
     request.end(body ?? undefined);
   });
 }
