@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createInProcessTaskBus, type InProcessTaskBus } from '@codegod/bus';
+import { createInProcessTaskBus, type InProcessTaskBus, RunExistsError } from '@codegod/bus';
 import { InMemoryTokenMeter } from '@codegod/llm';
 import { ScriptedLlmClient } from '@codegod/llm/testing';
 import { createInMemoryMemoryStore } from '@codegod/memory';
@@ -125,5 +125,57 @@ describe('Orchestrator over its ports', () => {
     expect(spent.total).toBeGreaterThan(0);
     expect(report.tokens).toEqual(spent);
     expect(await workspaces.get(report.run_id)).toBe(workspace);
+  });
+
+  it('refuses a run id in use before its workspace, limits or a decomposition is touched', async () => {
+    bus = createInProcessTaskBus({ attempts: 1, backoffMs: 0 });
+    const llm = new ScriptedLlmClient({
+      rules: [{ match: { phase: 'decompose' }, reply: decomposition }],
+    });
+    const places = new Map<string, string>();
+    const surveyed: string[] = [];
+    const worker = await bus.work('backend', async () => ({
+      success: true,
+      output: 'fixed',
+      reasoning: null,
+      actions_taken: [],
+      validation: { valid: true, output: 'ok', checks: [] },
+    }));
+    const orchestrator = new Orchestrator({
+      bus,
+      llm,
+      memory: createInMemoryMemoryStore(),
+      reports: { save: async () => {}, load: async () => undefined },
+      workspaces: {
+        set: async (runId, workspace) => void places.set(runId, workspace),
+        get: async (runId) => places.get(runId),
+      },
+      checks: { runChecks: async () => [] },
+      redactor: (workspace) => redactorOf(workspace, []),
+      survey: async (workspace) => {
+        surveyed.push(workspace);
+        return survey('nothing');
+      },
+      roleCapabilities: '- backend: fixes Python apps',
+    });
+    const first = await orchestrator.run({
+      runId: 'run-taken',
+      problem: 'the app is broken',
+      workspace: '/work/first',
+    });
+    expect(first.state).toBe('succeeded');
+    const calls = llm.requests.length;
+
+    const again = orchestrator.run({
+      runId: 'run-taken',
+      problem: 'something else',
+      workspace: '/work/second',
+      limits: { maxTasks: 1 },
+    });
+    await expect(again).rejects.toBeInstanceOf(RunExistsError);
+    await worker.close();
+    expect(places.get('run-taken')).toBe('/work/first');
+    expect(surveyed).toEqual(['/work/first']);
+    expect(llm.requests).toHaveLength(calls);
   });
 });

@@ -1,4 +1,4 @@
-import type { RunSnapshot, TaskBus } from '@codegod/bus';
+import { RunExistsError, type RunSnapshot, type TaskBus } from '@codegod/bus';
 import { type LlmClient, redactingLlmClient } from '@codegod/llm';
 import type { MemoryStore } from '@codegod/memory';
 import {
@@ -146,6 +146,11 @@ export class Orchestrator {
     options: { signal?: AbortSignal; onStarted?: () => unknown } = {},
   ): Promise<RunReport> {
     const runId = request.runId ?? newRunId();
+    // A run id in use keeps its workspace, limits and report: refused before any of them, or a
+    // survey and a decomposition, is touched. (startRun refuses it too, for a start at the
+    // same moment; the workspace store keeps the first workspace.)
+    if (request.runId !== undefined && (await this.#deps.bus.getRun(runId)))
+      throw new RunExistsError(runId);
     const limits = request.limits
       ? resolveLimits({ ...this.#limits, ...request.limits })
       : this.#limits;

@@ -4,6 +4,10 @@
  * adapter.
  */
 export interface RunWorkspaces {
+  /**
+   * Records the run's workspace. A run keeps the first one recorded: setting the same again is
+   * a no-op, another one throws RunExistsError (a run id is never reused).
+   */
   set(runId: string, workspace: string): Promise<void>;
   /** The workspace, or undefined for an unknown run. */
   get(runId: string): Promise<string | undefined>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RunExistsError } from '@codegod/bus';
 import { type RedisServer, startRedisServer } from '@codegod/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failedRunReport } from '../services/failed-run-report.js';
@@ -8,6 +9,10 @@ import { type FleetBackend, memoryBackend, redisBackend } from './backends.js';
 async function shareEverything(writer: FleetBackend, reader: FleetBackend) {
   const runId = `run-${randomUUID()}`;
   await writer.workspaces.set(runId, `/work/${runId}`);
+  // A run keeps its first workspace: the same again is fine, another is refused, everywhere.
+  await writer.workspaces.set(runId, `/work/${runId}`);
+  await expect(reader.workspaces.set(runId, '/elsewhere')).rejects.toBeInstanceOf(RunExistsError);
+  await expect(writer.workspaces.set(runId, '/elsewhere')).rejects.toBeInstanceOf(RunExistsError);
   await writer.tokens.record(
     { promptTokens: 8, completionTokens: 2, totalTokens: 10 },
     { runId, role: 'backend' },

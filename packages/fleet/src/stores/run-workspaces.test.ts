@@ -1,3 +1,4 @@
+import { RunExistsError } from '@codegod/bus';
 import { describe, expect, it } from 'vitest';
 import { InMemoryRunWorkspaces } from './run-workspaces.js';
 
@@ -11,5 +12,13 @@ describe('InMemoryRunWorkspaces', () => {
     expect(await workspaces.get('run-2')).toBeUndefined();
     expect(await workspaces.get('run-1')).toBe('/w/1');
     expect(await workspaces.get('run-3')).toBe('/w/3');
+  });
+
+  it("keeps a run's first workspace: the same again is fine, another is refused", async () => {
+    const workspaces = new InMemoryRunWorkspaces();
+    await workspaces.set('run-1', '/w/1');
+    await workspaces.set('run-1', '/w/1');
+    await expect(workspaces.set('run-1', '/w/other')).rejects.toBeInstanceOf(RunExistsError);
+    expect(await workspaces.get('run-1')).toBe('/w/1');
   });
 });

@@ -1,3 +1,4 @@
+import { RunExistsError } from '@codegod/bus';
 import type { RunWorkspaces } from '@codegod/orchestrator';
 import { redisKeys } from '@codegod/protocol';
 import type { Redis } from 'ioredis';
@@ -29,6 +30,8 @@ export class InMemoryRunWorkspaces implements RunWorkspaces {
   }
 
   async set(runId: string, workspace: string): Promise<void> {
+    const recorded = this.#map.get(runId);
+    if (recorded !== undefined && recorded !== workspace) throw new RunExistsError(runId);
     touch(this.#map, runId, workspace, this.#keep);
   }
 
@@ -54,7 +57,11 @@ export class RedisRunWorkspaces implements RunWorkspaces {
   }
 
   async set(runId: string, workspace: string): Promise<void> {
-    await this.#redis.set(redisKeys.runWorkspace(runId), workspace);
+    const key = redisKeys.runWorkspace(runId);
+    // Only a run that has none gets one: a second start under the same id cannot move it.
+    if ((await this.#redis.set(key, workspace, 'NX')) === null) {
+      if ((await this.#redis.get(key)) !== workspace) throw new RunExistsError(runId);
+    }
     touch(this.#cache, runId, workspace, this.#keep);
   }
 
