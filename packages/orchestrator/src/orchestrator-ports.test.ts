@@ -44,6 +44,15 @@ const survey = (finding: string): WorkspaceSurvey =>
     findings: [finding],
   });
 
+/** A worker's Result of a task that validated, with `output`. */
+const validResult = (output: string) => ({
+  success: true,
+  output,
+  reasoning: null,
+  actions_taken: [],
+  validation: { valid: true, output: 'ok', checks: [] },
+});
+
 const decomposition = {
   tasks: [
     {
@@ -82,13 +91,9 @@ describe('Orchestrator over its ports', () => {
     };
     const redactedFor: string[] = [];
     const surveyed: string[] = [];
-    const worker = await bus.work('backend', async () => ({
-      success: true,
-      output: `fixed; the key was ${SECRET}`,
-      reasoning: null,
-      actions_taken: [],
-      validation: { valid: true, output: 'ok', checks: [] },
-    }));
+    const worker = await bus.work('backend', async () =>
+      validResult(`fixed; the key was ${SECRET}`),
+    );
     const orchestrator = new Orchestrator({
       bus,
       llm,
@@ -134,13 +139,7 @@ describe('Orchestrator over its ports', () => {
     });
     const places = new Map<string, string>();
     const surveyed: string[] = [];
-    const worker = await bus.work('backend', async () => ({
-      success: true,
-      output: 'fixed',
-      reasoning: null,
-      actions_taken: [],
-      validation: { valid: true, output: 'ok', checks: [] },
-    }));
+    const worker = await bus.work('backend', async () => validResult('fixed'));
     const orchestrator = new Orchestrator({
       bus,
       llm,
