@@ -1,9 +1,9 @@
 // LLM transport: what reading every reply under its deadline and size limit costs. The same
 // chat completion requests go through the `openai` client with the global fetch and with
 // boundedFetch (the adapter's, which sends through node's http client over kept-alive
-// connections rather than the global fetch), in alternating rounds, against the scripted server answering
-// at once; prints the CPU time per request of each and their ratio, for a small reply, one of
-// 4096 tokens (the default LLM_MAX_TOKENS) and one of 1 MB.
+// connections rather than the global fetch), in alternating rounds, against the scripted
+// server answering at once; prints the CPU time per request of each and their ratio, for a
+// small reply, one of 4096 tokens (the default LLM_MAX_TOKENS) and one of 1 MB.
 // Run: npx tsx --conditions=@codegod/source scripts/bench/llm-transport.ts [--quick]
 import { boundedFetch } from '@codegod/llm';
 import { startScriptedLlmServer } from '@codegod/llm/testing';

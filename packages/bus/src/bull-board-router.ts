@@ -32,10 +32,10 @@ export interface BullBoardRouter {
   close(): Promise<void>;
 }
 
-/** Mounts Bull Board over the `codegod` role queues, for looking at jobs in a browser. */
 /** How long `close` waits for Redis to answer what was sent before it disconnects anyway. */
 const CLOSE_TIMEOUT_MS = 2_000;
 
+/** Mounts Bull Board over the `codegod` role queues, for looking at jobs in a browser. */
 export function createBullBoardRouter(options: BullBoardRouterOptions): BullBoardRouter {
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queues = WORKER_ROLES.map(
