@@ -5,7 +5,7 @@ import type { ChatMessage, GenerateOptions, LlmClient } from '@codegod/llm';
 import { createInMemoryMemoryStore } from '@codegod/memory';
 import { CodegodError, emptyAgentMemory, type RunEvent, type Task } from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from './agent.js';
 import type { AgentLimitsInput } from './agent-limits.js';
@@ -296,6 +296,117 @@ describe('createAgent', () => {
     ]);
     expect(ran).toEqual([]);
     await expect(readFile(join(workspace.path, 'hello.txt'), 'utf8')).rejects.toThrow();
+  });
+
+  it("observes the workspace while the agent's memory loads", async () => {
+    const order: string[] = [];
+    let observed: () => void = () => {};
+    const observeDone = new Promise<void>((resolve) => {
+      observed = resolve;
+    });
+    const memory = createInMemoryMemoryStore();
+    const load = memory.load.bind(memory);
+    memory.load = async (agentId) => {
+      order.push('load started');
+      // Sequential (load, then observe) would wait here for the fallback.
+      const fallback = new Promise((resolve) => setTimeout(resolve, 3_000));
+      await Promise.race([observeDone, fallback]);
+      order.push('load done');
+      return load(agentId);
+    };
+    const files = createFileToolkit({ path: 'hello.txt', content: 'hi' });
+    const agent = createAgent({
+      agentId: 'backend-1',
+      toolkit: {
+        ...files,
+        observe: async (...args) => {
+          order.push('observe started');
+          const observation = await files.observe(...args);
+          order.push('observe done');
+          observed();
+          return observation;
+        },
+      },
+      llm: stubLlm(() => planOf(writeHello('hi'))).llm,
+      memory,
+    });
+    const result = await agent.run(task, { runId: 'run-1', workspace: workspace.path });
+    expect(result.success).toBe(true);
+    expect(order.slice(0, 4)).toEqual([
+      'observe started',
+      'load started',
+      'observe done',
+      'load done',
+    ]);
+  });
+
+  it('a memory load that fails ends the iteration after its observe, which ran beside it', async () => {
+    let observing = 0;
+    let observedAll = 0;
+    const memory = createInMemoryMemoryStore();
+    memory.load = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      throw new Error('memory store down');
+    };
+    const files = createFileToolkit({ path: 'hello.txt', content: 'hi' });
+    const agent = createAgent({
+      agentId: 'backend-1',
+      toolkit: {
+        ...files,
+        observe: async (...args) => {
+          observing++;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          const observation = await files.observe(...args);
+          observedAll++;
+          return observation;
+        },
+      },
+      llm: stubLlm(() => planOf(writeHello('hi'))).llm,
+      memory,
+    });
+    await expect(agent.run(task, { runId: 'run-1', workspace: workspace.path })).rejects.toThrow(
+      'memory store down',
+    );
+    // The observe that began beside the load had ended before the task threw.
+    expect({ observing, observedAll }).toEqual({ observing: 1, observedAll: 1 });
+  });
+
+  it("acts while a call's metering write is in flight, and returns its Result only once it is done", async () => {
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const metered = new Promise<void>((resolve) => {
+      release = resolve;
+    }).then(() => {
+      order.push('metered');
+    });
+    const { llm } = stubLlm(() => planOf(writeHello('hi')));
+    const agent = createAgent({
+      agentId: 'backend-1',
+      toolkit: createFileToolkit({ path: 'hello.txt', content: 'hi' }),
+      llm: {
+        ...llm,
+        generate: async (schema, messages, options) => ({
+          ...(await llm.generate(schema, messages, options)),
+          metered,
+        }),
+      },
+      memory: createInMemoryMemoryStore(),
+      recordStep: (event) => {
+        if (event.type === 'task-step') order.push(event.phase);
+      },
+    });
+    const running = agent.run(task, { runId: 'run-1', workspace: workspace.path });
+    let ended = false;
+    void running.then(() => {
+      ended = true;
+    });
+    // Validate ran (its event is out) while the write was held; the Result waits for it.
+    await vi.waitFor(() => expect(order).toContain('validate'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ended).toBe(false);
+    release();
+    expect((await running).success).toBe(true);
+    expect(order).toEqual(['observe', 'reason', 'plan', 'act', 'validate', 'metered']);
   });
 
   it('stops on the token budget with a clear reason', async () => {

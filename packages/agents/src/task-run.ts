@@ -122,10 +122,11 @@ export class TaskRun {
   private readonly redactor: WorkspaceRedactor;
   private readonly llm: LlmClient;
   /**
-   * This task's events that have been sent to `recordStep` but not yet confirmed. They are
-   * sent in order and not waited for step by step (a round trip each, on the task's critical
-   * path, in a fleet); `settleWrites` waits for them, and rethrows the first failure, before
-   * the iteration's memory save and before the Result goes out.
+   * This task's events that have been sent to `recordStep` but not yet confirmed, and its LLM
+   * calls' metering writes. They are sent in order and not waited for step by step (a round
+   * trip each, on the task's critical path, in a fleet); `settleWrites` waits for them, and
+   * rethrows the first failure, before the iteration's memory save and before the Result goes
+   * out.
    */
   private unsettled: Promise<unknown>[] = [];
 
@@ -162,11 +163,22 @@ export class TaskRun {
     this.failures = [];
     for (let round = 1; ; round++) {
       this.iteration++;
-      // Loaded fresh each iteration: an operator may have changed the knowledge meanwhile.
-      const memory = await this.loadMemory();
+      // The toolkit's observe does not read the memory, so it runs while the memory's round
+      // trip is out (a fleet's Redis). Loaded fresh each iteration: an operator may have
+      // changed the knowledge meanwhile.
+      const observing = this.observeWorkspace();
+      observing.catch(() => undefined);
+      let memory: AgentMemory;
+      try {
+        memory = await this.loadMemory();
+      } catch (error) {
+        // Nothing the iteration started outlives it.
+        await observing.catch(() => undefined);
+        throw error;
+      }
       let end: IterationEnd;
       try {
-        end = await this.iterate(memory, history, round);
+        end = await this.iterate(memory, observing, history, round);
       } catch (error) {
         if (error instanceof AgentStop) memory.blocked_on = error.message;
         // What the iteration learned is kept; a failed write must not hide why it ended.
@@ -189,10 +201,12 @@ export class TaskRun {
   /** One Observe, Reason+Plan, Act, Validate; changes `memory` in place, never saves it. */
   private async iterate(
     memory: AgentMemory,
+    observing: Promise<Observation>,
     history: AttemptHistory,
     round: number,
   ): Promise<IterationEnd> {
-    const { observation, runFacts } = await this.observe(memory);
+    const observation = await observing;
+    const runFacts = await this.learn(memory, observation);
     history.observationHashes.push(stableHash(observation));
     let warm: DeferredStart<WarmUp | undefined> | undefined;
     let acted: Awaited<ReturnType<TaskRun['act']>>;
@@ -275,15 +289,13 @@ export class TaskRun {
     };
   }
 
-  /** The observation, and the run's facts with what it states recorded (for the prompt). */
-  private async observe(
-    memory: AgentMemory,
-  ): Promise<{ observation: Observation; runFacts: RunFact[] }> {
+  /** The toolkit's observation, checked and recorded; `learn` then takes its facts. */
+  private async observeWorkspace(): Promise<Observation> {
     this.checkBudgets();
     const raw = await this.guard(() => this.parts.toolkit.observe(this.task, this.stepContext()));
     const observation = observationSchema.parse(raw);
-    await this.record('observe', observation);
-    return { observation, runFacts: await this.learn(memory, observation) };
+    await this.record(['observe', observation]);
+    return observation;
   }
 
   /**
@@ -316,12 +328,12 @@ export class TaskRun {
     const reply = await this.generate(this.parts.planSchema, 'plan', 'plan', messages);
     const converted = toProtocolPlan(reply);
     this.lastReasoning = converted.reasoning;
-    await this.record('reason', converted.reasoning);
     memory.reasoning_history = capped(
       [...memory.reasoning_history, converted.reasoning],
       this.limit,
     );
-    await this.record('plan', converted.plan);
+    // One reply, two steps: one workspace scan, and both events go out together.
+    await this.record(['reason', converted.reasoning], ['plan', converted.plan]);
     return converted;
   }
 
@@ -343,7 +355,7 @@ export class TaskRun {
         break;
       }
     }
-    await this.record('act', taken);
+    await this.record(['act', taken]);
     for (const action of taken) {
       this.actionsTaken.push({ ...action, step: this.actionsTaken.length + 1 });
     }
@@ -387,7 +399,7 @@ export class TaskRun {
     this.throwIfAborted(undefined);
     const validation = validationSchema.parse(validationWithChecks(health, checks));
     this.lastValidation = validation;
-    await this.record('validate', validation);
+    await this.record(['validate', validation]);
     return validation;
   }
 
@@ -407,6 +419,10 @@ export class TaskRun {
         signal: this.stepContext().signal,
       });
       this.tokensUsed += result.usage.totalTokens;
+      // The call's metering write is settled with the iteration's events, before its memory
+      // save and before the Result: the run's token count is current when the master reads it.
+      const { metered } = result;
+      if (metered) this.send(() => metered);
       return result.value;
     } catch (error) {
       this.throwIfAborted(error);
@@ -519,30 +535,41 @@ export class TaskRun {
     });
   }
 
-  private async record(phase: Phase, data: unknown): Promise<void> {
+  /** Emits a task-step event per step, in order, after one scan of the workspace. */
+  private async record(...steps: [phase: Phase, data: unknown][]): Promise<void> {
+    await this.redactor.refresh();
     const { sandbox } = this.parts.toolkit;
-    await this.emit(
-      {
-        type: 'task-step',
-        iteration: this.iteration,
-        phase,
-        data,
-        ...(sandbox ? { sandbox } : {}),
-      },
-      taskStepEventSchemas[phase],
-    );
+    for (const [phase, data] of steps) {
+      this.emitScanned(
+        {
+          type: 'task-step',
+          iteration: this.iteration,
+          phase,
+          data,
+          ...(sandbox ? { sandbox } : {}),
+        },
+        taskStepEventSchemas[phase],
+      );
+    }
   }
 
   /**
    * Emits an event with its payload redacted. Every step ends in an event, so the workspace is
    * re-scanned here: a `.env` or key an action just wrote is known before its output goes out.
-   * `schema` checks it: runEventSchema, or the narrower schema of a known task step.
    */
-  private async emit(
-    event: { type: string; phase?: Phase } & Record<string, unknown>,
-    schema: z.ZodType<RunEvent> = runEventSchema,
-  ) {
+  private async emit(event: { type: string } & Record<string, unknown>): Promise<void> {
     await this.redactor.refresh();
+    this.emitScanned(event, runEventSchema);
+  }
+
+  /**
+   * Emits an event with its payload redacted by what the last scan found; `schema` checks it:
+   * runEventSchema, or the narrower schema of a known task step.
+   */
+  private emitScanned(
+    event: { type: string; phase?: Phase } & Record<string, unknown>,
+    schema: z.ZodType<RunEvent>,
+  ): void {
     if (!this.parts.recordStep) return;
     // The type and phase name the event: a .env value that happens to be `plan` must not.
     const { type, phase, ...payload } = event;

@@ -56,6 +56,7 @@ export async function generateWithRepairs<S extends z.ZodType>(
   let attempts = 0;
   let asked: z.ZodType = schema;
   let kept: Record<string, unknown> | undefined;
+  let metered: Promise<void> | undefined;
   try {
     for (;;) {
       attempts++;
@@ -63,7 +64,11 @@ export async function generateWithRepairs<S extends z.ZodType>(
       // Any backend may report impossible figures; they are never summed.
       usage = addUsage(usage, plausibleUsage(reply.usage));
       const check = checkWithKept(schema, reply, kept);
-      if (check.ok) return { value: check.value, usage, attempts };
+      if (check.ok) {
+        // A valid reply goes back at once; its metering goes on beside the caller's next step.
+        metered = meter(settings.tokenMeter, usage, options);
+        return { value: check.value, usage, attempts, ...(metered ? { metered } : {}) };
+      }
       if (attempts > settings.maxRepairs)
         throw new LlmReplyInvalidError(settings.baseURL, {
           schemaName: options.schemaName,
@@ -83,7 +88,8 @@ export async function generateWithRepairs<S extends z.ZodType>(
       );
     }
   } finally {
-    await meter(settings.tokenMeter, usage, options);
+    // A failed call is metered before it throws: nothing is left to wait for it.
+    if (!metered) await meter(settings.tokenMeter, usage, options);
   }
 }
 
@@ -126,19 +132,19 @@ function partialRepair(schema: z.ZodType, check: ReplyCheck<unknown>) {
   return { fields, kept, schema: z.object(shape) as z.ZodType };
 }
 
-async function meter(
+/** Records `usage`; undefined when there is nothing to record. The promise never rejects. */
+function meter(
   tokenMeter: TokenMeter | undefined,
   usage: TokenUsage,
   options: GenerateOptions,
-): Promise<void> {
-  if (!tokenMeter || usage.totalTokens === 0) return;
+): Promise<void> | undefined {
+  if (!tokenMeter || usage.totalTokens === 0) return undefined;
+  const labels = { runId: options.runId, role: options.role, phase: options.phase };
+  // Accounting is best effort: a metrics write that fails must not fail a paid-for reply. The
+  // write starts here, before the value goes back, so it is sent ahead of the caller's next one.
   try {
-    await tokenMeter.record(usage, {
-      runId: options.runId,
-      role: options.role,
-      phase: options.phase,
-    });
+    return tokenMeter.record(usage, labels).catch(() => undefined);
   } catch {
-    // Accounting is best effort: a metrics write that fails must not fail a paid-for reply.
+    return Promise.resolve();
   }
 }

@@ -29,6 +29,13 @@ export interface GenerateResult<T> {
   usage: TokenUsage;
   /** 1 when the first reply was valid; more when the client re-asked with errors. */
   attempts: number;
+  /**
+   * The token meter's write of this call, still in flight when the value is returned, so the
+   * caller's next step need not wait for a metrics round trip. Never rejects (accounting is
+   * best effort); absent when nothing was metered. A caller that reports the run's tokens
+   * next (a Result, a report) waits for it first.
+   */
+  metered?: Promise<void>;
 }
 
 /** What `health()` found. */

@@ -84,6 +84,44 @@ describe('OpenAiCompatibleLlmClient against the scripted server', () => {
     });
   });
 
+  it('returns a valid reply before its metering write ends, which `metered` waits for', {
+    timeout: 15_000,
+  }, async () => {
+    server.setRules([{ reply: goodPlan }]);
+    const tokenMeter = new InMemoryTokenMeter();
+    const record = tokenMeter.record.bind(tokenMeter);
+    let release = () => {};
+    const held = new Promise<void>((done) => {
+      release = done;
+    });
+    tokenMeter.record = async (usage, labels) => {
+      await held;
+      await record(usage, labels);
+    };
+    const result = await call({ tokenMeter });
+    expect(result.value).toEqual(goodPlan);
+    expect((await tokenMeter.usage(runId)).total).toBe(0);
+    release();
+    await result.metered;
+    expect((await tokenMeter.usage(runId)).total).toBe(result.usage.totalTokens);
+  });
+
+  it('a metering write that fails neither fails the call nor rejects `metered`', async () => {
+    server.setRules([{ reply: goodPlan }]);
+    const failing = new InMemoryTokenMeter();
+    failing.record = async () => {
+      throw new Error('metrics store down');
+    };
+    const result = await call({ tokenMeter: failing });
+    expect(result.value).toEqual(goodPlan);
+    await expect(result.metered).resolves.toBeUndefined();
+    const throwing = new InMemoryTokenMeter();
+    throwing.record = () => {
+      throw new Error('thrown before any promise');
+    };
+    await expect((await call({ tokenMeter: throwing })).metered).resolves.toBeUndefined();
+  });
+
   it('sends response_format json_schema with strict true and no guided_json', async () => {
     await call();
     const body = server.requests[0]!.body as Record<string, unknown>;
