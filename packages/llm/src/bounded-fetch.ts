@@ -2,6 +2,7 @@ import { jsonNestingDepth, MAX_JSON_NESTING_DEPTH, oneLine } from '@codegod/prot
 import type { LlmCallError } from './errors/llm-call-error.js';
 import { LlmReplyTooLargeError } from './errors/llm-reply-too-large-error.js';
 import { LlmServerError } from './errors/llm-server-error.js';
+import { LlmUnavailableError } from './errors/llm-unavailable-error.js';
 import { canExchange, type Exchanged, ExchangeError, exchange } from './http-exchange.js';
 
 /** Settings of boundedFetch. */
@@ -84,6 +85,10 @@ async function exchangeBounded(
     if (!(error instanceof ExchangeError)) throw error;
     // As the global fetch fails, so the SDK reads it as a connection error.
     if (error.kind === 'connect') throw new TypeError('fetch failed', { cause: error.cause });
+    if (error.kind === 'not-http' || error.kind === 'hung-up')
+      throw new RejectedReply(
+        new LlmUnavailableError(baseURL, error.cause, unansweredMessage(error.kind, baseURL)),
+      );
     if (error.kind === 'too-large')
       throw new RejectedReply(new LlmReplyTooLargeError(url, baseURL, maxReplyBytes));
     throw new RejectedReply(
@@ -108,6 +113,17 @@ async function fetchBounded(
   }
   const body = await readBody(response, url, init?.signal ?? undefined, options);
   return { ...reply, headers: new Headers(response.headers), body };
+}
+
+/**
+ * What to say when what listens at `baseURL` answered in another protocol (`not-http`), or
+ * accepted the connection and closed it unanswered (`hung-up`).
+ */
+function unansweredMessage(kind: 'not-http' | 'hung-up', baseURL: string): string {
+  if (kind === 'hung-up')
+    return `The server at ${baseURL} accepted the connection, then closed it without an answer: another service on that port, or an LLM server that stopped mid-request? Check VLLM_API_URL and the server's logs.`;
+  const protocol = baseURL.startsWith('https:') ? 'TLS (is it http://, not https://?)' : 'HTTP';
+  return `No LLM server at ${baseURL}: something answered there, but not with ${protocol}. Set VLLM_API_URL to the LLM server's /v1 URL.`;
 }
 
 /** The error of a reply whose connection broke after `received` bytes of its body. */

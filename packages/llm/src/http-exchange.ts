@@ -13,7 +13,9 @@ export interface Exchanged {
 /** Why an exchange stopped before it had the whole reply; `exchange` throws it. */
 export class ExchangeError extends Error {
   constructor(
-    readonly kind: 'connect' | 'too-large' | 'broken',
+    /** `not-http`: something answered on the port, but not HTTP (or, for https, not TLS). */
+    /** `hung-up`: the connection was accepted, then closed before any answer. */
+    readonly kind: 'connect' | 'not-http' | 'hung-up' | 'too-large' | 'broken',
     /** The reply's status when its headers had come in. */
     readonly status: number | undefined,
     /** Body bytes received before it stopped. */
@@ -77,6 +79,16 @@ export async function exchange(
   }
 }
 
+/**
+ * Whether a request failed because the other end answered in another protocol: node's HTTP
+ * parser refused its first bytes (`HPE_*`: Redis, SSH, a database on the port), or a TLS
+ * handshake met a plain-text server.
+ */
+function notHttp(error: NodeJS.ErrnoException): boolean {
+  const code = error.code ?? '';
+  return code.startsWith('HPE_') || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO';
+}
+
 /** A kept-alive connection the server closed before answering anything on it. */
 class StaleSocket extends Error {}
 
@@ -116,9 +128,18 @@ function once(
       agent: agents[secure ? 'https:' : 'http:'],
     });
     signal?.addEventListener('abort', onAbort, { once: true });
+    let connected = false;
+    request.on('socket', (socket) => {
+      if (socket.connecting) socket.once('connect', () => (connected = true));
+      else connected = true;
+    });
     request.on('error', (error: NodeJS.ErrnoException) => {
-      if (status === undefined && request.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? ''))
-        finish(new StaleSocket());
+      const stale = STALE_SOCKET_CODES.has(error.code ?? '');
+      if (status === undefined && request.reusedSocket && stale) finish(new StaleSocket());
+      else if (status === undefined && notHttp(error))
+        finish(new ExchangeError('not-http', status, received, error));
+      else if (status === undefined && connected && stale)
+        finish(new ExchangeError('hung-up', status, received, error));
       else
         finish(
           new ExchangeError(status === undefined ? 'connect' : 'broken', status, received, error),

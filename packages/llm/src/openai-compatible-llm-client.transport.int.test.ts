@@ -1,5 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { MAX_JSON_NESTING_DEPTH, type TokenUsage } from '@codegod/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,6 +13,7 @@ import { LlmReplyInvalidError } from './errors/llm-reply-invalid-error.js';
 import { LlmReplyTooLargeError } from './errors/llm-reply-too-large-error.js';
 import { LlmServerError } from './errors/llm-server-error.js';
 import { LlmTimeoutError } from './errors/llm-timeout-error.js';
+import { LlmUnavailableError } from './errors/llm-unavailable-error.js';
 import { MAX_REPAIR_ECHO_CHARS } from './generate-with-repairs.js';
 import { InMemoryTokenMeter } from './in-memory-token-meter.js';
 import type { LlmClientOptions } from './llm-client-options.js';
@@ -237,5 +243,91 @@ describe('the LLM transport against a server that answers odd JSON', () => {
     expect(error).toBeInstanceOf(LlmServerError);
     expect(error.message).toContain('the reply is JSON but not a chat completion (choices:');
     expectOneCleanLine(error.message);
+  });
+});
+
+describe('the LLM transport against a port that is not an LLM server', () => {
+  let server: NetServer;
+  let port: number;
+  /** What the raw TCP server does with each connection. */
+  let onConnection: (socket: Socket) => void;
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    server = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+      onConnection(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const llm = (scheme = 'http') =>
+    createLlmClient({
+      baseURL: `${scheme}://127.0.0.1:${port}/v1`,
+      env: {},
+      timeoutMs: 5000,
+      healthTimeoutMs: 5000,
+    });
+  const greet = (socket: Socket) => socket.end('SSH-2.0-OpenSSH_9.2\r\n');
+
+  it.each([
+    [
+      'another protocol',
+      'http',
+      greet,
+      /^No LLM server at .*: something answered there, but not with HTTP\./,
+    ],
+    [
+      'plain text to https',
+      'https',
+      greet,
+      /but not with TLS \(is it http:\/\/, not https:\/\/\?\)/,
+    ],
+    [
+      'a close without an answer',
+      'http',
+      (socket: Socket) => socket.once('data', () => socket.destroy()),
+      /accepted the connection, then closed it without an answer: another service on that port/,
+    ],
+  ] as const)(
+    '%s: a one-line LlmUnavailableError that says what answered',
+    {
+      timeout: 30_000,
+    },
+    async (_case, scheme, answer, pattern) => {
+      onConnection = answer;
+      const error = await thrown(llm(scheme).generate(schema, messages, { schemaName: 'answer' }));
+      expect(error).toBeInstanceOf(LlmUnavailableError);
+      expect((error as LlmUnavailableError).isRetryable).toBe(true);
+      expect(error.message).toMatch(pattern);
+      expect(error.message).toContain('VLLM_API_URL');
+      expectOneCleanLine(error.message);
+      const health = await llm(scheme).health();
+      expect(health.ok).toBe(false);
+      expect(health.message).toMatch(pattern);
+    },
+  );
+
+  it('a port nothing listens on still reads as unreachable', { timeout: 30_000 }, async () => {
+    const closed = createNetServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const free = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await thrown(
+      createLlmClient({ baseURL: `http://127.0.0.1:${free}/v1`, env: {} }).generate(
+        schema,
+        messages,
+        { schemaName: 'answer' },
+      ),
+    );
+    expect(error).toBeInstanceOf(LlmUnavailableError);
+    expect(error.message).toMatch(/^Could not reach the LLM server at /);
   });
 });
