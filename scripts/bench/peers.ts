@@ -173,6 +173,8 @@ async function cpuDuring<T>(pids: number[], work: () => Promise<T>) {
   return { result, used, total: used.reduce((a, b) => a + b, 0) };
 }
 
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -377,12 +379,20 @@ export async function peersBench(
           repeat(() => peer.runDag(tasks)),
         );
         sample(cpuPerTask, `bullmq ${name}`, raw.total / count);
+        sample(cpuPerTask, `bullmq process ${name}`, raw.used[0]! / count);
+        sample(cpuPerTask, `bullmq redis ${name}`, raw.used[1]! / count);
         sample(commandsPerTask, `bullmq ${name}`, ((await redisCommands()) - commands) / count);
         commands = await redisCommands();
         const distributed = await cpuDuring([...fleetPids, redisProcess], () =>
           repeat(() => buildWithCli(fleetEnv, tasks, devopsSpace.path)),
         );
         sample(cpuPerTask, `distributed ${name}`, distributed.total / count);
+        // fleetPids is the master, then one worker per role; redis-server comes last.
+        const [masterCpu = 0, ...rest] = distributed.used;
+        const redisCpu = rest.pop() ?? 0;
+        sample(cpuPerTask, `distributed master ${name}`, masterCpu / count);
+        sample(cpuPerTask, `distributed workers ${name}`, sum(rest) / count);
+        sample(cpuPerTask, `distributed redis ${name}`, redisCpu / count);
         sample(
           commandsPerTask,
           `distributed ${name}`,
@@ -527,6 +537,14 @@ function peerRows(m: Measured): BenchRow[] {
     rows.push({
       benchmark: `peers: CPU per task, ${c.name}, distributed vs plain BullMQ (${m.rounds} rounds)`,
       measured: `${decimals(c.a)} vs ${decimals(c.b)} = ${c.ratio.toFixed(2)}`,
+      goal: 'report',
+    });
+  }
+  for (const { name } of m.shapes) {
+    const part = (key: string) => decimals(of(m.cpuPerTask, `${key} ${name}`));
+    rows.push({
+      benchmark: `peers: CPU per task by process, ${name}`,
+      measured: `distributed: master ${part('distributed master')}, workers ${part('distributed workers')}, redis ${part('distributed redis')}; BullMQ: its process ${part('bullmq process')}, redis ${part('bullmq redis')}`,
       goal: 'report',
     });
   }
