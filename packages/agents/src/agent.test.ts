@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import type { ActionDefinition } from '@codegod/actions';
 import type { ChatMessage, GenerateOptions, LlmClient } from '@codegod/llm';
 import { createInMemoryMemoryStore } from '@codegod/memory';
-import { CodegodError, emptyAgentMemory, type RunEvent, type Task } from '@codegod/protocol';
+import {
+  CodegodError,
+  emptyAgentMemory,
+  type Observation,
+  type RunEvent,
+  type Task,
+} from '@codegod/protocol';
 import { tempDir } from '@codegod/testkit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -298,6 +304,20 @@ describe('createAgent', () => {
     await expect(readFile(join(workspace.path, 'hello.txt'), 'utf8')).rejects.toThrow();
   });
 
+  /** An agent over the file toolkit with `memory`, whose observe runs through `around`. */
+  function observingAgent(
+    memory: ReturnType<typeof createInMemoryMemoryStore>,
+    around: (observe: () => Promise<Observation>) => Promise<Observation>,
+  ) {
+    const files = createFileToolkit({ path: 'hello.txt', content: 'hi' });
+    return createAgent({
+      agentId: 'backend-1',
+      toolkit: { ...files, observe: (...args) => around(() => files.observe(...args)) },
+      llm: stubLlm(() => planOf(writeHello('hi'))).llm,
+      memory,
+    });
+  }
+
   it("observes the workspace while the agent's memory loads", async () => {
     const order: string[] = [];
     let observed: () => void = () => {};
@@ -314,21 +334,12 @@ describe('createAgent', () => {
       order.push('load done');
       return load(agentId);
     };
-    const files = createFileToolkit({ path: 'hello.txt', content: 'hi' });
-    const agent = createAgent({
-      agentId: 'backend-1',
-      toolkit: {
-        ...files,
-        observe: async (...args) => {
-          order.push('observe started');
-          const observation = await files.observe(...args);
-          order.push('observe done');
-          observed();
-          return observation;
-        },
-      },
-      llm: stubLlm(() => planOf(writeHello('hi'))).llm,
-      memory,
+    const agent = observingAgent(memory, async (observe) => {
+      order.push('observe started');
+      const observation = await observe();
+      order.push('observe done');
+      observed();
+      return observation;
     });
     const result = await agent.run(task, { runId: 'run-1', workspace: workspace.path });
     expect(result.success).toBe(true);
@@ -348,21 +359,12 @@ describe('createAgent', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       throw new Error('memory store down');
     };
-    const files = createFileToolkit({ path: 'hello.txt', content: 'hi' });
-    const agent = createAgent({
-      agentId: 'backend-1',
-      toolkit: {
-        ...files,
-        observe: async (...args) => {
-          observing++;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          const observation = await files.observe(...args);
-          observedAll++;
-          return observation;
-        },
-      },
-      llm: stubLlm(() => planOf(writeHello('hi'))).llm,
-      memory,
+    const agent = observingAgent(memory, async (observe) => {
+      observing++;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const observation = await observe();
+      observedAll++;
+      return observation;
     });
     await expect(agent.run(task, { runId: 'run-1', workspace: workspace.path })).rejects.toThrow(
       'memory store down',
