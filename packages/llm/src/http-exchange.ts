@@ -13,8 +13,10 @@ export interface Exchanged {
 /** Why an exchange stopped before it had the whole reply; `exchange` throws it. */
 export class ExchangeError extends Error {
   constructor(
-    /** `not-http`: something answered on the port, but not HTTP (or, for https, not TLS). */
-    /** `hung-up`: the connection was accepted, then closed before any answer. */
+    /**
+     * `not-http`: something answered on the port, but not HTTP (or, for https, not TLS);
+     * `hung-up`: the connection was accepted, then closed before any answer.
+     */
     readonly kind: 'connect' | 'not-http' | 'hung-up' | 'too-large' | 'broken',
     /** The reply's status when its headers had come in. */
     readonly status: number | undefined,
@@ -82,11 +84,13 @@ export async function exchange(
 /**
  * Whether a request failed because the other end answered in another protocol: node's HTTP
  * parser refused its first bytes (`HPE_*`: Redis, SSH, a database on the port), or a TLS
- * handshake met a plain-text server.
+ * handshake met a plain-text server (OpenSSL's "wrong version number"; other TLS failures,
+ * such as a version or cipher no side accepts, are not this).
  */
 function notHttp(error: NodeJS.ErrnoException): boolean {
   const code = error.code ?? '';
-  return code.startsWith('HPE_') || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO';
+  if (code.startsWith('HPE_') || code === 'ERR_SSL_WRONG_VERSION_NUMBER') return true;
+  return code === 'EPROTO' && /wrong version number/i.test(error.message);
 }
 
 /** A kept-alive connection the server closed before answering anything on it. */
