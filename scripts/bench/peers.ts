@@ -165,15 +165,15 @@ function redisPid(port: number): number {
   throw new Error(`no redis-server on port ${port} in /proc`);
 }
 
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
 /** CPU used by `pids` together while `work` runs, in ms. */
 async function cpuDuring<T>(pids: number[], work: () => Promise<T>) {
   const before = pids.map(cpuMs);
   const result = await work();
   const used = pids.map((pid, i) => cpuMs(pid) - before[i]!);
-  return { result, used, total: used.reduce((a, b) => a + b, 0) };
+  return { result, used, total: sum(used) };
 }
-
-const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

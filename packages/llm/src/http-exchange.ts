@@ -138,16 +138,17 @@ function once(
       else connected = true;
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
+      if (status !== undefined) {
+        finish(new ExchangeError('broken', status, received, error));
+        return;
+      }
+      // Nothing was answered yet: say why the other end gave no reply.
       const stale = STALE_SOCKET_CODES.has(error.code ?? '');
-      if (status === undefined && request.reusedSocket && stale) finish(new StaleSocket());
-      else if (status === undefined && notHttp(error))
-        finish(new ExchangeError('not-http', status, received, error));
-      else if (status === undefined && connected && stale)
-        finish(new ExchangeError('hung-up', status, received, error));
-      else
-        finish(
-          new ExchangeError(status === undefined ? 'connect' : 'broken', status, received, error),
-        );
+      if (request.reusedSocket && stale) finish(new StaleSocket());
+      else {
+        const kind = notHttp(error) ? 'not-http' : connected && stale ? 'hung-up' : 'connect';
+        finish(new ExchangeError(kind, status, received, error));
+      }
     });
     request.on('response', (response: IncomingMessage) => {
       status = response.statusCode ?? 0;
