@@ -6,7 +6,7 @@ import {
   type WorkspaceRedactor,
 } from '@codegod/actions';
 import { type ChatMessage, type LlmClient, redactingLlmClient } from '@codegod/llm';
-import type { MemoryStore, RunFactStore } from '@codegod/memory';
+import { type MemoryStore, type RunFactStore, supersedes } from '@codegod/memory';
 import {
   type ActionTaken,
   type AgentMemory,
@@ -168,18 +168,24 @@ export class TaskRun {
       // changed the knowledge meanwhile.
       const observing = this.observeWorkspace();
       observing.catch(() => undefined);
+      // The run's facts are read beside them too: the prompt needs them, and `learn` writes
+      // only what the observation changes in them.
+      const listing = this.parts.facts?.list(this.options.runId);
+      listing?.catch(() => undefined);
+      const started = () => Promise.allSettled([observing, listing]);
       let memory: AgentMemory;
       try {
         memory = await this.loadMemory();
       } catch (error) {
         // Nothing the iteration started outlives it.
-        await observing.catch(() => undefined);
+        await started();
         throw error;
       }
       let end: IterationEnd;
       try {
-        end = await this.iterate(memory, observing, history, round);
+        end = await this.iterate(memory, observing, listing, history, round);
       } catch (error) {
+        await started();
         if (error instanceof AgentStop) memory.blocked_on = error.message;
         // What the iteration learned is kept; a failed write must not hide why it ended.
         await this.settleWrites().catch(() => undefined);
@@ -202,11 +208,12 @@ export class TaskRun {
   private async iterate(
     memory: AgentMemory,
     observing: Promise<Observation>,
+    listing: Promise<RunFact[]> | undefined,
     history: AttemptHistory,
     round: number,
   ): Promise<IterationEnd> {
     const observation = await observing;
-    const runFacts = await this.learn(memory, observation);
+    const runFacts = await this.learn(memory, observation, listing);
     history.observationHashes.push(stableHash(observation));
     let warm: DeferredStart<WarmUp | undefined> | undefined;
     let acted: Awaited<ReturnType<TaskRun['act']>>;
@@ -300,23 +307,33 @@ export class TaskRun {
 
   /**
    * Keeps the observation, and the durable facts it states in `knowledge` (which a wipe keeps):
-   * new ones added, contradicted ones corrected. The run's store gets them too; resolves to the
-   * run's facts as they stand after that (one store call either way).
+   * new ones added, contradicted ones corrected. The run's store gets the ones its `listing`
+   * does not already hold; resolves to the run's facts as they stand after that (no store call
+   * when the observation changes nothing there, one when it does).
    */
-  private async learn(memory: AgentMemory, observation: Observation): Promise<RunFact[]> {
+  private async learn(
+    memory: AgentMemory,
+    observation: Observation,
+    listing: Promise<RunFact[]> | undefined,
+  ): Promise<RunFact[]> {
     const facts = this.redactor.redactValue(factsOf(observation)) as Record<string, unknown>;
     const source = { found_by: this.parts.agentId, task_id: this.task.id, found_at: Date.now() };
     memory.observations = capped([...memory.observations, observation], this.limit);
     memory.knowledge = learnFacts(memory.knowledge, this.workspace, facts, source).knowledge;
-    const stated = Object.entries(facts);
-    if (!this.parts.facts) return [];
-    if (stated.length === 0) return await this.parts.facts.list(this.options.runId);
+    if (!this.parts.facts || !listing) return [];
+    const listed = await listing;
+    const onRecord = new Map(listed.map((fact) => [fact.name, fact]));
     // Every stated fact, not only the newly learned: this agent may know it from another run.
     // A null (no venv) is stated too: it corrects a value another agent shared before.
-    return await this.parts.facts.record(
-      this.options.runId,
-      stated.map(([name, value]) => ({ name, value, role: this.parts.toolkit.role, ...source })),
-    );
+    const stated = Object.entries(facts).map(([name, value]) => ({
+      name,
+      value,
+      role: this.parts.toolkit.role,
+      ...source,
+    }));
+    if (!stated.some((fact) => supersedes(onRecord.get(fact.name), fact))) return listed;
+    // The store compares again with what it holds now, which may be newer than the listing.
+    return await this.parts.facts.record(this.options.runId, stated);
   }
 
   /**
