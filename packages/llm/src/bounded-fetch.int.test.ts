@@ -89,6 +89,27 @@ describe('boundedFetch over node http', () => {
     expect(requests).toBe(3);
   });
 
+  it('sends that call again on a connection of its own, not on another kept-alive one', async () => {
+    let requests = 0;
+    const served = new Set<Socket>();
+    const url = await serve((_request, response, socket) => {
+      requests++;
+      // After the first two calls, every kept-alive connection is closed unanswered when the
+      // next request arrives on it, as when a server's idle timeout fires for all of them.
+      if (requests > 2 && served.has(socket)) return void socket.destroy();
+      served.add(socket);
+      json(response, `{"n":${requests}}`);
+    });
+    const fetch = boundedFetch({ baseURL: url, maxReplyBytes: 1024 });
+    // Two calls at once leave two idle connections in the pool.
+    const first = await Promise.all([post(fetch, url), post(fetch, url)]);
+    expect(first.map((reply) => reply.status)).toEqual([200, 200]);
+    expect(served.size).toBe(2);
+    expect(await (await post(fetch, url)).json()).toEqual({ n: 4 });
+    expect(requests).toBe(4);
+    expect(served.size).toBe(3);
+  });
+
   it('waits for a reply that takes longer than an idle connection is kept', {
     timeout: 30_000,
   }, async () => {

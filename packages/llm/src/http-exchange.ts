@@ -63,7 +63,7 @@ export function canExchange(input: string | URL | Request, init: RequestInit | u
  * several times its CPU per call (scripts/bench/llm-transport.ts). Reads at most `maxBytes` of
  * body (before and after decoding gzip, deflate or br); `signal` ends it at any point, with
  * the signal's reason. A request whose reused idle connection the server had just closed is
- * sent once more on a new one (nothing of it was answered). Redirects are not followed: a
+ * sent once more on a new connection outside the pool (nothing of it was answered). Redirects are not followed: a
  * 3xx comes back as it is (the caller asks the global fetch then).
  */
 export async function exchange(
@@ -74,10 +74,12 @@ export async function exchange(
   const signal = init?.signal ?? undefined;
   signal?.throwIfAborted();
   try {
-    return await once(url, init, maxBytes, signal);
+    return await once(url, init, maxBytes, signal, true);
   } catch (error) {
     if (!(error instanceof StaleSocket)) throw error;
-    return once(url, init, maxBytes, signal);
+    // Not through the pool: a server whose idle timeout closed one kept-alive connection has
+    // often closed the others it held at the same moment.
+    return once(url, init, maxBytes, signal, false);
   }
 }
 
@@ -104,6 +106,7 @@ function once(
   init: RequestInit | undefined,
   maxBytes: number,
   signal: AbortSignal | undefined,
+  pooled: boolean,
 ): Promise<Exchanged> {
   const target = typeof url === 'string' ? new URL(url) : url;
   const secure = target.protocol === 'https:';
@@ -129,7 +132,7 @@ function once(
     const request = (secure ? httpsRequest : httpRequest)(target, {
       method: init?.method ?? 'GET',
       headers,
-      agent: agents[secure ? 'https:' : 'http:'],
+      agent: pooled ? agents[secure ? 'https:' : 'http:'] : false,
     });
     signal?.addEventListener('abort', onAbort, { once: true });
     let connected = false;
