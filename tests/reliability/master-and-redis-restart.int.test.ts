@@ -1,3 +1,4 @@
+import { decompositionReply } from '@codegod/agents/testing';
 import type { TaskGraph } from '@codegod/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -91,6 +92,55 @@ describe('restarts mid-run', () => {
     expect([...ends.values()].every((n) => n === 1)).toBe(true);
     expect(runEnds).toBe(1);
     expect(second.output()).toMatch(/resuming run/);
+  }, 120_000);
+
+  it('a second master starts the submission the first is still decomposing: it follows the run, and the CLI gets its report, not a failed one', async () => {
+    const f = await startLocalFleet({
+      rules: [
+        {
+          match: { role: 'master', phase: 'decompose' },
+          latencyMs: 3_000,
+          reply: decompositionReply([
+            {
+              id: 'slow',
+              description: 'run slow.py',
+              role: 'backend',
+              depends_on: [],
+              acceptance: [{ type: 'file', path: 'executions.log', content_regex: '^end ' }],
+            },
+          ]),
+        },
+        // The task outlasts the second master's decomposition, so the run is live when that
+        // master's start of it is refused.
+        ...agentRules('backend', planOf(slowStep(6))),
+      ],
+    });
+    fleet = f;
+    const first = await f.startMaster();
+    await Promise.all([first.ready, f.startWorker('backend').ready]);
+    const build = f.build(
+      'two masters, one submission',
+      await f.workspace({ venv: true, files: { 'slow.py': SLOW_SCRIPT } }),
+    );
+    const decompositions = () => f.llm.requests.filter((r) => r.phase === 'decompose').length;
+    await waitFor('the first master decomposing', async () => decompositions() >= 1 || undefined);
+    // Started now, the second master finds the submission taken and not yet started.
+    const second = await f.startMaster();
+    await second.ready;
+    await waitFor('both masters decomposing', async () => decompositions() >= 2 || undefined);
+    const result = await build;
+    recordFault({
+      fault: 'a second master starts a submission the first is still decomposing',
+      behaviour: `the master whose start was refused follows the run; CLI got ${result.report?.state}`,
+      bound: 'createRun refuses a second start of the run id (RunExistsError)',
+      outcome: `exit ${result.code}, report ${result.report?.state}`,
+    });
+    expect(result.code, `${result.stderr}\n${f.logs().slice(-3000)}`).toBe(0);
+    expect(result.report?.state).toBe('succeeded');
+    expect(f.logs()).toMatch(/run started by another master; following it/);
+    const runId = result.report?.run_id ?? '';
+    const stored = JSON.parse((await f.client.get(`codegod:run:${runId}:report`)) ?? '{}');
+    expect(stored.state).toBe('succeeded');
   }, 120_000);
 
   it('restart Redis (AOF) mid-run: the run completes, nothing lost or doubled', async () => {

@@ -1,5 +1,5 @@
 import { createCheckRunner } from '@codegod/actions';
-import { RedisAgentStatusRegistry, startWorkerHeartbeat } from '@codegod/bus';
+import { RedisAgentStatusRegistry, RunExistsError, startWorkerHeartbeat } from '@codegod/bus';
 import type { CodegodConfig, Logger } from '@codegod/config';
 import { createLlmClient } from '@codegod/llm';
 import {
@@ -136,12 +136,15 @@ export async function startMasterService(options: MasterServiceOptions): Promise
     inFlight.set(runId, work);
   };
 
+  /** The submission's run exists already: its report is the run's, whoever started it. */
+  const followStarted = async (submission: Submission, raw: string) => {
+    await queue.done(raw);
+    return orchestrator.follow(submission.run_id);
+  };
+
   const startSubmission = (submission: Submission, raw: string) =>
     follow(submission.run_id, async () => {
-      if (await bus.getRun(submission.run_id)) {
-        await queue.done(raw);
-        return orchestrator.follow(submission.run_id);
-      }
+      if (await bus.getRun(submission.run_id)) return followStarted(submission, raw);
       logger.info({ runId: submission.run_id, problem: submission.problem }, 'run submitted');
       try {
         return await orchestrator.run(
@@ -156,6 +159,13 @@ export async function startMasterService(options: MasterServiceOptions): Promise
           { onStarted: () => queue.done(raw) },
         );
       } catch (error) {
+        if (error instanceof RunExistsError) {
+          // Another master started this very submission meanwhile (it found it taken and not
+          // yet started, while this one was still decomposing): the run is live, and a failed
+          // report saved now would reach the CLI as the run's.
+          logger.info({ runId: submission.run_id }, 'run started by another master; following it');
+          return followStarted(submission, raw);
+        }
         // The run never started (e.g. the LLM could not decompose): the CLI still gets a report.
         const report = {
           ...failedRunReport(submission, error),
