@@ -1,4 +1,5 @@
 export * from './agent-status.js';
+export * from './errors/bus-closed-error.js';
 export * from './errors/invalid-run-change-error.js';
 export * from './errors/run-exists-error.js';
 export * from './errors/run-not-found-error.js';

@@ -3,6 +3,7 @@ import { startRedisServer } from '@codegod/testkit';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { BusClosedError } from './errors/bus-closed-error.js';
 import { createRedisTaskBus } from './redis-task-bus.js';
 import {
   failedResult,
@@ -43,6 +44,19 @@ describe('createRedisTaskBus', () => {
 });
 
 describe('RedisTaskBus in Redis', () => {
+  it('once its close has begun, refuses work that would make a queue on the closing connection', async () => {
+    const server = await startRedisServer();
+    const bus = await createRedisTaskBus({ redisUrl: server.url, env: {} });
+    try {
+      const closing = bus.close();
+      await expect(bus.queueDepths()).rejects.toBeInstanceOf(BusClosedError);
+      expect(bus.close()).toBe(closing);
+      await closing;
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('fails a malformed job without retry and keeps the worker running', async () => {
     const server = await startRedisServer();
     const bus = await createRedisTaskBus({ redisUrl: server.url, scheduler: true, env: {} });

@@ -13,6 +13,7 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AgentStatus } from './agent-status.js';
+import { BusClosedError } from './errors/bus-closed-error.js';
 import { InvalidRunChangeError } from './errors/invalid-run-change-error.js';
 import { RunExistsError } from './errors/run-exists-error.js';
 import { RunNotFoundError } from './errors/run-not-found-error.js';
@@ -141,6 +142,8 @@ export class RedisTaskBus implements TaskBus {
   private readonly tails = new Set<() => void>();
   private eventsSubscribed: Promise<void> | undefined;
   private lastCreatedAt = 0;
+  /** Set when `close` begins. */
+  private closing: Promise<void> | undefined;
 
   /** Use `createRedisTaskBus`, which validates settings and connects. */
   constructor(
@@ -393,7 +396,13 @@ export class RedisTaskBus implements TaskBus {
     return this.registry.list();
   }
 
-  async close(): Promise<void> {
+  /** Idempotent; once it has begun, asking for a role's queue throws BusClosedError. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     for (const stop of this.tails) stop();
     await Promise.all([...this.workers].map((worker) => worker.close({ force: true })));
     await this.scheduler?.idle();
@@ -406,6 +415,8 @@ export class RedisTaskBus implements TaskBus {
   private queue(role: WorkerRole): Queue {
     let queue = this.queues.get(role);
     if (!queue) {
+      // A queue made now would be on a connection about to quit, and never closed.
+      if (this.closing) throw new BusClosedError();
       const { Queue } = bullmq();
       queue = new Queue(queueName(role), { connection: this.redis, prefix: KEY_PREFIX });
       queue.on('error', this.onError);

@@ -49,6 +49,7 @@ export const EXIT_CODE_OF_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   'task-budget': usage,
   'task-non-retryable': usage,
   'report-not-written': usage,
+  'bus-closed': failed,
   'agent-stop': usage,
   'agent-busy': usage,
   'agent-unknown': usage,

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'task-budget',
   'task-non-retryable',
   'report-not-written',
+  'bus-closed',
   // Agents.
   'agent-stop',
   'agent-busy',
