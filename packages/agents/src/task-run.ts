@@ -6,7 +6,7 @@ import {
   type WorkspaceRedactor,
 } from '@codegod/actions';
 import { type ChatMessage, type LlmClient, redactingLlmClient } from '@codegod/llm';
-import { type MemoryStore, type RunFactStore, supersedes } from '@codegod/memory';
+import { factKey, type MemoryStore, type RunFactStore, supersedes } from '@codegod/memory';
 import {
   type ActionTaken,
   type AgentMemory,
@@ -322,16 +322,16 @@ export class TaskRun {
     memory.knowledge = learnFacts(memory.knowledge, this.workspace, facts, source).knowledge;
     if (!this.parts.facts || !listing) return [];
     const listed = await listing;
-    const onRecord = new Map(listed.map((fact) => [fact.name, fact]));
+    const onRecord = new Map(listed.map((fact) => [factKey(fact), fact]));
     // Every stated fact, not only the newly learned: this agent may know it from another run.
-    // A null (no venv) is stated too: it corrects a value another agent shared before.
+    // A null (no venv) is stated too: it corrects a value an agent of this role shared before.
     const stated = Object.entries(facts).map(([name, value]) => ({
       name,
       value,
       role: this.parts.toolkit.role,
       ...source,
     }));
-    if (!stated.some((fact) => supersedes(onRecord.get(fact.name), fact))) return listed;
+    if (!stated.some((fact) => supersedes(onRecord.get(factKey(fact)), fact))) return listed;
     // The store compares again with what it holds now, which may be newer than the listing.
     return await this.parts.facts.record(this.options.runId, stated);
   }

@@ -1,5 +1,5 @@
 import type { RunFact } from '@codegod/protocol';
-import { byName, type RunFactStore, supersedes } from './run-fact-store.js';
+import { byName, factKey, type RunFactStore, supersedes } from './run-fact-store.js';
 
 /** Runs whose facts an InMemoryRunFactStore keeps by default. */
 const KEPT_RUNS = 256;
@@ -20,7 +20,8 @@ export class InMemoryRunFactStore implements RunFactStore {
   async record(runId: string, facts: readonly RunFact[]): Promise<RunFact[]> {
     const run = this.#runs.get(runId) ?? new Map<string, RunFact>();
     for (const fact of facts) {
-      if (supersedes(run.get(fact.name), fact)) run.set(fact.name, structuredClone(fact));
+      const key = factKey(fact);
+      if (supersedes(run.get(key), fact)) run.set(key, structuredClone(fact));
     }
     this.#touch(runId, run);
     return copies(run);
@@ -44,7 +45,7 @@ export class InMemoryRunFactStore implements RunFactStore {
   }
 }
 
-/** A run's facts by name, copied so a caller cannot change what is on record. */
+/** A run's facts by name and role, copied so a caller cannot change what is on record. */
 function copies(run: Map<string, RunFact>): RunFact[] {
   return byName(run.values()).map((fact) => structuredClone(fact));
 }

@@ -1,13 +1,13 @@
 import { ConfigError, type RunFact, redisKeys, runFactSchema } from '@codegod/protocol';
 import { Redis } from 'ioredis';
-import { byName, type RunFactStore, supersedes } from './run-fact-store.js';
+import { byName, factKey, type RunFactStore, supersedes } from './run-fact-store.js';
 
 /** The Redis commands the fact store uses. */
 type FactRedis = Pick<Redis, 'hgetall' | 'hset' | 'hvals'>;
 
 /**
- * Run facts in Redis, one hash per run at `codegod:run:{id}:facts` (name → JSON RunFact), so
- * every worker process of the fleet sees them.
+ * Run facts in Redis, one hash per run at `codegod:run:{id}:facts` (`role/name` → JSON
+ * RunFact), so every worker process of the fleet sees them.
  */
 export class RedisRunFactStore implements RunFactStore {
   readonly #redis: FactRedis;
@@ -39,16 +39,13 @@ export class RedisRunFactStore implements RunFactStore {
     // follows only when something changed. Two agents racing on one fact both hold a true
     // value, so the last write winning is harmless; only the provenance of an equal value is
     // kept.
-    const onRecord = new Map<string, RunFact>();
-    for (const [name, text] of Object.entries(await this.#redis.hgetall(key))) {
-      const stored = parseFact(text);
-      if (stored) onRecord.set(name, stored);
-    }
+    const onRecord = byKey(Object.values(await this.#redis.hgetall(key)));
     const changed = new Map<string, string>();
     for (const fact of facts) {
-      if (supersedes(onRecord.get(fact.name), fact)) {
-        changed.set(fact.name, JSON.stringify(fact));
-        onRecord.set(fact.name, structuredClone(fact));
+      const field = factKey(fact);
+      if (supersedes(onRecord.get(field), fact)) {
+        changed.set(field, JSON.stringify(fact));
+        onRecord.set(field, structuredClone(fact));
       }
     }
     if (changed.size > 0) await this.#redis.hset(key, Object.fromEntries(changed));
@@ -56,9 +53,25 @@ export class RedisRunFactStore implements RunFactStore {
   }
 
   async list(runId: string): Promise<RunFact[]> {
-    const values = await this.#redis.hvals(redisKeys.runFacts(runId));
-    return byName(values.flatMap((text) => parseFact(text) ?? []));
+    return byName(byKey(await this.#redis.hvals(redisKeys.runFacts(runId))).values());
   }
+}
+
+/**
+ * The stored facts by their key, read from the JSON. A fact recorded by name alone, before
+ * facts were kept per role, counts once, under its role; of two under one key, the one found
+ * last is the fact.
+ */
+function byKey(texts: (string | null)[]): Map<string, RunFact> {
+  const facts = new Map<string, RunFact>();
+  for (const text of texts) {
+    const stored = parseFact(text);
+    if (!stored) continue;
+    const key = factKey(stored);
+    const other = facts.get(key);
+    if (!other || other.found_at <= stored.found_at) facts.set(key, stored);
+  }
+  return facts;
 }
 
 /** A stored fact, or undefined for a missing or unreadable one (skipped, never trusted). */

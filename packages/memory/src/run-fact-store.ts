@@ -7,14 +7,22 @@ import type { RunFact } from '@codegod/protocol';
  */
 export interface RunFactStore {
   /**
-   * Records facts: a fact whose value differs from the one on record replaces it; one with
-   * the same value leaves the first finder and time in place. Resolves to the run's facts
-   * with these recorded, sorted by name, as `list` would return them: an agent that records
-   * what it observed and then prompts with the run's facts needs one call, not two.
+   * Records facts. A fact is what one role found about one name (`factKey`): the backend's
+   * `package_manager` (pip) and the frontend's (npm) of a full-stack project are two facts, not
+   * one that each task of the other role overwrites. A fact whose value differs from the one
+   * on record under its key replaces it; one with the same value leaves the first finder and
+   * time in place. Resolves to the run's facts with these recorded, sorted by name, as `list`
+   * would return them: an agent that records what it observed and then prompts with the run's
+   * facts needs one call, not two.
    */
   record(runId: string, facts: readonly RunFact[]): Promise<RunFact[]>;
-  /** The run's facts, sorted by name; empty for an unknown run. */
+  /** The run's facts, sorted by name, then role; empty for an unknown run. */
   list(runId: string): Promise<RunFact[]>;
+}
+
+/** The key a fact is on record under: its role and name. */
+export function factKey(fact: Pick<RunFact, 'role' | 'name'>): string {
+  return `${fact.role}/${fact.name}`;
 }
 
 /** True when `fact` should replace `current`: there is none, or its value differs. */
@@ -22,7 +30,11 @@ export function supersedes(current: RunFact | undefined, fact: RunFact): boolean
   return !current || JSON.stringify(current.value) !== JSON.stringify(fact.value);
 }
 
-/** Facts sorted by name, for a stable prompt. */
+/** Facts sorted by name, then role, for a stable prompt. */
 export function byName(facts: Iterable<RunFact>): RunFact[] {
-  return [...facts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...facts].sort((a, b) => compare(a.name, b.name) || compare(a.role, b.role));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -34,7 +34,7 @@ export const redisKeys = {
   runTokens: (runId: string) => `${KEY_PREFIX}:run:${runId}:tokens`,
   /** String with the absolute workspace path of the run's tasks. */
   runWorkspace: (runId: string) => `${KEY_PREFIX}:run:${runId}:workspace`,
-  /** Hash fact name → JSON RunFact: what the run's tasks found, shared across agents. */
+  /** Hash `role/name` → JSON RunFact: what the run's tasks found, shared across agents. */
   runFacts: (runId: string) => `${KEY_PREFIX}:run:${runId}:facts`,
   /** String with the run's report JSON. */
   runReport: (runId: string) => `${KEY_PREFIX}:run:${runId}:report`,

@@ -3,11 +3,17 @@ import type { RunFact } from '@codegod/protocol';
 import { describe, expect, it } from 'vitest';
 import type { RunFactStore } from '../run-fact-store.js';
 
-const fact = (name: string, value: unknown, found_by: string, found_at: number): RunFact => ({
+const fact = (
+  name: string,
+  value: unknown,
+  found_by: string,
+  found_at: number,
+  role: RunFact['role'] = 'backend',
+): RunFact => ({
   name,
   value,
   found_by,
-  role: 'backend',
+  role,
   task_id: 'task-1',
   found_at,
 });
@@ -61,6 +67,22 @@ export function runFactStoreConformance(
       expect(await store.list(run)).toEqual([fact('venv_path', 'venv', 'backend-1', 1)]);
       await store.record(run, [fact('venv_path', '.venv', 'backend-2', 3)]);
       expect(await store.list(run)).toEqual([fact('venv_path', '.venv', 'backend-2', 3)]);
+      await close();
+    });
+
+    it("keeps one fact per name and role: the frontend's npm does not replace the backend's pip", async () => {
+      const { store, close } = await create();
+      const run = `run-${randomUUID()}`;
+      const pip = fact('package_manager', 'pip', 'backend-1', 1);
+      const npm = fact('package_manager', 'npm', 'frontend-1', 2, 'frontend');
+      await store.record(run, [pip]);
+      expect(await store.record(run, [npm])).toEqual([pip, npm]);
+      // Each role's next task states its own value again: nothing on record changes.
+      await store.record(run, [fact('package_manager', 'pip', 'backend-1', 3)]);
+      expect(await store.list(run)).toEqual([pip, npm]);
+      // Within a role, a contradicting value still replaces the one on record.
+      const yarn = fact('package_manager', 'yarn', 'frontend-1', 4, 'frontend');
+      expect(await store.record(run, [yarn])).toEqual([pip, yarn]);
       await close();
     });
   });
