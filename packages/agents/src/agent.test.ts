@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ActionDefinition } from '@codegod/actions';
 import type { ChatMessage, GenerateOptions, LlmClient } from '@codegod/llm';
-import { createInMemoryMemoryStore } from '@codegod/memory';
+import { createInMemoryMemoryStore, InMemoryRunFactStore } from '@codegod/memory';
 import {
   CodegodError,
   emptyAgentMemory,
@@ -371,6 +371,54 @@ describe('createAgent', () => {
     );
     // The observe that began beside the load had ended before the task threw.
     expect({ observing, observedAll }).toEqual({ observing: 1, observedAll: 1 });
+  });
+
+  it("prompts with the facts its observation states while their write to the run's store is out, and returns its Result only once it is done", async () => {
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const facts = new InMemoryRunFactStore();
+    const record = facts.record.bind(facts);
+    facts.record = async (runId, stated) => {
+      order.push('write sent');
+      await held;
+      order.push('written');
+      return record(runId, stated);
+    };
+    const files = createFileToolkit({ path: 'hello.txt', content: 'hi' });
+    const { llm, calls } = stubLlm(() => {
+      order.push('llm called');
+      return planOf(writeHello('hi'));
+    });
+    const agent = createAgent({
+      agentId: 'backend-1',
+      toolkit: {
+        ...files,
+        observe: async (...args) => ({
+          ...(await files.observe(...args)),
+          python_version: '3.11.2',
+        }),
+      },
+      llm,
+      memory: createInMemoryMemoryStore(),
+      facts,
+    });
+    const running = agent.run(task, { runId: 'run-1', workspace: workspace.path });
+    let ended = false;
+    void running.then(() => {
+      ended = true;
+    });
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    const prompt = calls[0]!.messages.map((m) => m.content).join('\n');
+    expect(prompt).toMatch(/- python_version: "3\.11\.2" \(found by backend-1, backend/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ended).toBe(false);
+    release();
+    expect((await running).success).toBe(true);
+    expect(order).toEqual(['write sent', 'llm called', 'written']);
+    expect(await facts.list('run-1')).toMatchObject([{ name: 'python_version', value: '3.11.2' }]);
   });
 
   it("acts while a call's metering write is in flight, and returns its Result only once it is done", async () => {

@@ -6,7 +6,7 @@ import {
   type WorkspaceRedactor,
 } from '@codegod/actions';
 import { type ChatMessage, type LlmClient, redactingLlmClient } from '@codegod/llm';
-import { factKey, type MemoryStore, type RunFactStore, supersedes } from '@codegod/memory';
+import { byName, factKey, type MemoryStore, type RunFactStore, supersedes } from '@codegod/memory';
 import {
   type ActionTaken,
   type AgentMemory,
@@ -307,9 +307,10 @@ export class TaskRun {
 
   /**
    * Keeps the observation, and the durable facts it states in `knowledge` (which a wipe keeps):
-   * new ones added, contradicted ones corrected. The run's store gets the ones its `listing`
-   * does not already hold; resolves to the run's facts as they stand after that (no store call
-   * when the observation changes nothing there, one when it does).
+   * new ones added, contradicted ones corrected. Resolves to the run's facts as they stand with
+   * the stated ones: its `listing` with them merged in. When that changes the listing, the
+   * store's write goes out beside the iteration's next steps, as its events do, and is settled
+   * with them; the prompt does not wait for it.
    */
   private async learn(
     memory: AgentMemory,
@@ -331,9 +332,13 @@ export class TaskRun {
       role: this.parts.toolkit.role,
       ...source,
     }));
-    if (!stated.some((fact) => supersedes(onRecord.get(factKey(fact)), fact))) return listed;
-    // The store compares again with what it holds now, which may be newer than the listing.
-    return await this.parts.facts.record(this.options.runId, stated);
+    const changed = stated.filter((fact) => supersedes(onRecord.get(factKey(fact)), fact));
+    if (changed.length === 0) return listed;
+    for (const fact of changed) onRecord.set(factKey(fact), fact);
+    // The store compares again with what it holds then, which may be newer than the listing.
+    const store = this.parts.facts;
+    this.send(async () => void (await store.record(this.options.runId, stated)));
+    return byName(onRecord.values());
   }
 
   /**
