@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { boundedFetch, RejectedReply } from './bounded-fetch.js';
 import { LlmReplyTooLargeError } from './errors/llm-reply-too-large-error.js';
 
@@ -108,6 +108,20 @@ describe('boundedFetch over node http', () => {
     expect(await (await post(fetch, url)).json()).toEqual({ n: 4 });
     expect(requests).toBe(4);
     expect(served.size).toBe(3);
+  });
+
+  it('parses a JSON reply once: json() gives the value its check parsed', async () => {
+    const body = JSON.stringify({ choices: [{ message: { content: 'x'.repeat(4096) } }] });
+    const url = await serve((_request, response) => json(response, body));
+    const reply = await post(boundedFetch({ baseURL: url, maxReplyBytes: 64 * 1024 }), url);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(await reply.json()).toEqual(JSON.parse(body));
+      // The one call is this test's own, above.
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('waits for a reply that takes longer than an idle connection is kept', {
