@@ -15,8 +15,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RedisReportStore } from '@codegod/fleet/client';
-import { runReportSchema } from '@codegod/protocol';
-import { startRedisServer, tempDir } from '@codegod/testkit';
+import { largeRunReport, startRedisServer, tempDir } from '@codegod/testkit';
 import { Redis } from 'ioredis';
 import { type BenchRow, formatTable, isEntryPoint } from './bench-table.js';
 
@@ -36,42 +35,6 @@ const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
-
-function report(runId: string, tasks: number) {
-  return runReportSchema.parse({
-    run_id: runId,
-    problem: `a run of ${tasks} task(s)`,
-    workspace: '/w',
-    state: 'succeeded',
-    reason: 'all tasks succeeded',
-    started_at: 0,
-    ended_at: 1,
-    duration_ms: 1,
-    replan_rounds: 0,
-    tokens: { total: 0, by_role: {} },
-    tasks: Array.from({ length: tasks }, (_, i) => ({
-      id: `t${i}`,
-      description: `task ${i}`,
-      role: 'backend',
-      depends_on: [],
-      state: 'succeeded',
-      reason: null,
-      agent_id: 'backend-1',
-      attempts: 1,
-      iterations: 1,
-      observation: null,
-      reasoning: null,
-      plan: null,
-      actions_taken: [],
-      validation: { valid: true, output: `check ${i} ${'x'.repeat(2_000)}` },
-      output: `output ${i}`,
-      queued_at: null,
-      started_at: null,
-      ended_at: null,
-      duration_ms: null,
-    })),
-  });
-}
 
 /** Wall time of one `codegod ARGS` from spawn to exit, in ms; fails unless it exits 0. */
 async function timed(
@@ -106,8 +69,8 @@ export async function cliBench(quick: boolean): Promise<BenchRow[]> {
   try {
     const client = new Redis(redis.url);
     const store = new RedisReportStore(client);
-    await store.save(report('run-small', 1));
-    await store.save(report('run-large', LARGE_TASKS));
+    await store.save(largeRunReport('run-small', 1));
+    await store.save(largeRunReport('run-large', LARGE_TASKS));
     client.disconnect();
     const env = { ...process.env, REDIS_URL: redis.url };
     const commands: Record<string, string[]> = {

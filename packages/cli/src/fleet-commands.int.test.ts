@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { RedisReportStore } from '@codegod/fleet';
 import { createRedisMemoryStore } from '@codegod/memory';
 import { emptyAgentMemory, type RunReport, redisKeys, runReportSchema } from '@codegod/protocol';
-import { freePort, type RedisServer, startRedisServer, tempDir, waitFor } from '@codegod/testkit';
+import {
+  freePort,
+  largeRunReport,
+  type RedisServer,
+  runReportOf,
+  startRedisServer,
+  taskReportOf,
+  tempDir,
+  waitFor,
+} from '@codegod/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -32,48 +41,6 @@ function codegodWith(nodeArgs: string[], env: Record<string, string>, ...args: s
   });
 }
 
-/** A run report: `fields` over those of a finished run with no tasks. */
-function reportOf(fields: { run_id: string } & Record<string, unknown>): RunReport {
-  return runReportSchema.parse({
-    problem: 'p',
-    workspace: '/w',
-    state: 'succeeded',
-    reason: 'all tasks succeeded',
-    started_at: 0,
-    ended_at: 1,
-    duration_ms: 1,
-    replan_rounds: 0,
-    tokens: { total: 0, by_role: {} },
-    tasks: [],
-    ...fields,
-  });
-}
-
-/** A task of a run report: `fields` over those of a backend task that succeeded at once. */
-function taskReportOf(fields: { id: string } & Record<string, unknown>) {
-  return {
-    description: 'd',
-    role: 'backend',
-    depends_on: [],
-    state: 'succeeded',
-    reason: null,
-    agent_id: null,
-    attempts: 1,
-    iterations: 1,
-    observation: null,
-    reasoning: null,
-    plan: null,
-    actions_taken: [],
-    validation: { valid: true, output: 'ok' },
-    output: null,
-    queued_at: null,
-    started_at: null,
-    ended_at: null,
-    duration_ms: null,
-    ...fields,
-  };
-}
-
 describe('codegod fleet commands against a real Redis', () => {
   let redis: RedisServer;
   let env: Record<string, string>;
@@ -89,7 +56,7 @@ describe('codegod fleet commands against a real Redis', () => {
     subscriber.on('message', (_channel: string, runId: string) => announced.push(runId));
     await subscriber.subscribe(redisKeys.reportsChannel());
     const client = new Redis(redis.url);
-    const report = reportOf({ run_id: 'run-announced' });
+    const report = runReportOf({ run_id: 'run-announced' });
     await new RedisReportStore(client).save(report);
     await waitFor('the announcement', async () => announced.length > 0);
     expect(announced).toEqual(['run-announced']);
@@ -180,16 +147,7 @@ describe('codegod fleet commands against a real Redis', () => {
     const dir = await tempDir();
     const hold = join(dir.path, 'hold-the-loop.cjs');
     await writeFile(hold, 'setInterval(() => {}, 60_000);\n');
-    const tasks = Array.from({ length: 300 }, (_, i) =>
-      taskReportOf({
-        id: `t${i}`,
-        description: `task ${i}`,
-        agent_id: 'backend-1',
-        validation: { valid: true, output: `check ${i} ${'x'.repeat(2_000)}` },
-        output: `output ${i}`,
-      }),
-    );
-    const report = reportOf({ run_id: 'run-large', problem: 'a run with a large report', tasks });
+    const report = largeRunReport('run-large', 300, 'a run with a large report');
     const client = new Redis(redis.url);
     await new RedisReportStore(client).save(report);
     client.disconnect();
