@@ -6,7 +6,7 @@ import {
   type WorkspaceRedactor,
 } from '@codegod/actions';
 import { type ChatMessage, type LlmClient, redactingLlmClient } from '@codegod/llm';
-import { byName, factKey, type MemoryStore, type RunFactStore, supersedes } from '@codegod/memory';
+import { byName, factKey, type MemoryStore, type RunFactStore, recordInto } from '@codegod/memory';
 import {
   type ActionTaken,
   type AgentMemory,
@@ -332,9 +332,7 @@ export class TaskRun {
       role: this.parts.toolkit.role,
       ...source,
     }));
-    const changed = stated.filter((fact) => supersedes(onRecord.get(factKey(fact)), fact));
-    if (changed.length === 0) return listed;
-    for (const fact of changed) onRecord.set(factKey(fact), fact);
+    if (recordInto(onRecord, stated).length === 0) return listed;
     // The store compares again with what it holds then, which may be newer than the listing.
     const store = this.parts.facts;
     this.send(async () => void (await store.record(this.options.runId, stated)));

@@ -63,8 +63,8 @@ export function canExchange(input: string | URL | Request, init: RequestInit | u
  * several times its CPU per call (scripts/bench/llm-transport.ts). Reads at most `maxBytes` of
  * body (before and after decoding gzip, deflate or br); `signal` ends it at any point, with
  * the signal's reason. A request whose reused idle connection the server had just closed is
- * sent once more on a new connection outside the pool (nothing of it was answered). Redirects are not followed: a
- * 3xx comes back as it is (the caller asks the global fetch then).
+ * sent once more on a new connection outside the pool (nothing of it was answered). Redirects
+ * are not followed: a 3xx comes back as it is (the caller asks the global fetch then).
  */
 export async function exchange(
   url: string | URL,

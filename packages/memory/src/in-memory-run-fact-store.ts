@@ -1,5 +1,5 @@
 import type { RunFact } from '@codegod/protocol';
-import { byName, factKey, type RunFactStore, supersedes } from './run-fact-store.js';
+import { byName, type RunFactStore, recordInto } from './run-fact-store.js';
 
 /** Runs whose facts an InMemoryRunFactStore keeps by default. */
 const KEPT_RUNS = 256;
@@ -19,10 +19,7 @@ export class InMemoryRunFactStore implements RunFactStore {
 
   async record(runId: string, facts: readonly RunFact[]): Promise<RunFact[]> {
     const run = this.#runs.get(runId) ?? new Map<string, RunFact>();
-    for (const fact of facts) {
-      const key = factKey(fact);
-      if (supersedes(run.get(key), fact)) run.set(key, structuredClone(fact));
-    }
+    recordInto(run, facts);
     this.#touch(runId, run);
     return copies(run);
   }

@@ -1,6 +1,6 @@
 import { ConfigError, type RunFact, redisKeys, runFactSchema } from '@codegod/protocol';
 import { Redis } from 'ioredis';
-import { byName, factKey, type RunFactStore, supersedes } from './run-fact-store.js';
+import { byName, factKey, type RunFactStore, recordInto } from './run-fact-store.js';
 
 /** The Redis commands the fact store uses. */
 type FactRedis = Pick<Redis, 'hgetall' | 'hset' | 'hvals'>;
@@ -40,15 +40,11 @@ export class RedisRunFactStore implements RunFactStore {
     // value, so the last write winning is harmless; only the provenance of an equal value is
     // kept.
     const onRecord = byKey(Object.values(await this.#redis.hgetall(key)));
-    const changed = new Map<string, string>();
-    for (const fact of facts) {
-      const field = factKey(fact);
-      if (supersedes(onRecord.get(field), fact)) {
-        changed.set(field, JSON.stringify(fact));
-        onRecord.set(field, structuredClone(fact));
-      }
+    const changed = recordInto(onRecord, facts);
+    if (changed.length > 0) {
+      const fields = changed.map((fact) => [factKey(fact), JSON.stringify(fact)]);
+      await this.#redis.hset(key, Object.fromEntries(fields));
     }
-    if (changed.size > 0) await this.#redis.hset(key, Object.fromEntries(changed));
     return byName(onRecord.values());
   }
 

@@ -30,6 +30,21 @@ export function supersedes(current: RunFact | undefined, fact: RunFact): boolean
   return !current || JSON.stringify(current.value) !== JSON.stringify(fact.value);
 }
 
+/**
+ * Records `facts` in `onRecord` (facts by `factKey`): a copy of each one that supersedes the
+ * fact under its key replaces it. Returns those that did, in the order given.
+ */
+export function recordInto(onRecord: Map<string, RunFact>, facts: Iterable<RunFact>): RunFact[] {
+  const changed: RunFact[] = [];
+  for (const fact of facts) {
+    const key = factKey(fact);
+    if (!supersedes(onRecord.get(key), fact)) continue;
+    onRecord.set(key, structuredClone(fact));
+    changed.push(fact);
+  }
+  return changed;
+}
+
 /** Facts sorted by name, then role, for a stable prompt. */
 export function byName(facts: Iterable<RunFact>): RunFact[] {
   return [...facts].sort((a, b) => compare(a.name, b.name) || compare(a.role, b.role));
