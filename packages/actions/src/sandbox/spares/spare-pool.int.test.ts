@@ -326,6 +326,21 @@ describe('spare interpreters (bubblewrap)', () => {
     expect(warm).toEqual(fresh);
   }, 60_000);
 
+  const COLLECTS_CYCLES =
+    'import gc, os, unittest\n\n\nclass Loud:\n' +
+    '    def __init__(self, what):\n        self.what, self.me = what, self\n' +
+    '    def __del__(self, write=os.write):\n' +
+    "        write(1, ('collected ' + self.what + '\\n').encode())\n\n\n" +
+    "AT_EXIT = Loud('at exit')\n\n\nclass Cycles(unittest.TestCase):\n" +
+    "    def test_cycle(self):\n        Loud('in the test')\n        gc.collect()\n";
+
+  it('python -m unittest in a spare that imported it ahead collects the job’s own cycles, in the run and at exit, as a fresh start does', async () => {
+    const { fresh, warm, spawned } = await unittestAcrossChange(COLLECTS_CYCLES, async () => {});
+    expect(spawned).toBe(0);
+    expect(fresh.stdout, fresh.stderr).toBe('collected in the test\ncollected at exit\n');
+    expect(warm).toEqual(fresh);
+  }, 60_000);
+
   // Each change below makes a fresh start import unittest differently from how the spare
   // imported it ahead; the spare must decline (the command spawns) for the result to be the
   // fresh one. A spare that imported nothing ahead would serve these without spawning, so the
